@@ -1,0 +1,167 @@
+"""The `cancu` command: a thin click layer over ingest/ and classifier/.
+
+Every command parses its options, opens the knowledge base, calls one library
+function and formats the result. Library errors become messages here and only here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from cancu.ingest.build import BuildFailed, build_kb, default_db_path, ensure_kb
+from cancu.ingest.errors import IngestError
+
+
+class CancuError(click.ClickException):
+    """A ClickException that prints "Lỗi:" instead of click's "Error:"."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Lỗi: {self.format_message()}", err=True)
+
+
+class IsoDate(click.ParamType):
+    """A date written YYYY-MM-DD (or DD/MM/YYYY, as Vietnamese documents do)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        try:
+            return dt.datetime.strptime(value, "%d/%m/%Y").date()
+        except ValueError:
+            self.fail(f"'{value}' không phải ngày hợp lệ (dạng YYYY-MM-DD, ví dụ 2026-03-12)", param, ctx)
+
+
+ISO_DATE = IsoDate()
+
+
+def db_option(command):
+    """--db PATH, shared by every command that reads the knowledge base."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="CANCU_DB",
+        help="Tệp cơ sở dữ liệu (mặc định: $CANCU_DB hoặc ~/.local/share/cancu/cancu.db).",
+    )(command)
+
+
+def as_of_option(command):
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=ISO_DATE,
+        help="Ngày cần xét hiệu lực (mặc định: ngày ghi ở phần đầu dự thảo, nếu không có thì hôm nay).",
+    )(command)
+
+
+def translate_errors(command):
+    """Turn the library's named errors into 'Lỗi: …' and exit 1; bugs keep their traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except IngestError as error:
+            raise CancuError(str(error)) from error
+
+    return wrapper
+
+
+def open_kb(db_path: Path | None) -> Path:
+    """The knowledge base to read, built from the shipped data if missing or stale."""
+    return ensure_kb(db_path or default_db_path())
+
+
+@click.group()
+@click.version_option(package_name="cancu", message="cancu %(version)s")
+def cli():
+    """cancu (căn cứ): tra cứu danh mục bí mật nhà nước và đề xuất căn cứ xác định độ mật.
+
+    Ví dụ:
+
+        cancu ingest
+
+        cancu classify du-thao.docx
+
+        cancu check thu-muc-du-thao/ --format md --output bao-cao.md
+    """
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@db_option
+@click.option("--keep-going", is_flag=True, help="Bỏ qua tệp lỗi, nhập các tệp còn lại và liệt kê tệp bị bỏ qua.")
+@click.option("--no-shipped", is_flag=True, help="Chỉ nhập SOURCES, không kèm dữ liệu đi cùng gói.")
+@translate_errors
+def ingest(sources, db_path, keep_going, no_shipped):
+    """Dựng cơ sở dữ liệu danh mục bí mật nhà nước từ các văn bản.
+
+    Không có SOURCES: dựng từ dữ liệu đi kèm (data/). SOURCES là tệp .txt (có
+    phần đầu YAML), .docx, .html, .pdf, sổ đăng ký .csv, hoặc thư mục chứa chúng;
+    chúng được nhập cùng dữ liệu đi kèm. Cơ sở dữ liệu được ghi ra tệp tạm rồi mới
+    thay thế, nên lần chạy lỗi không làm hỏng bản cũ.
+
+    Ví dụ:
+
+        cancu ingest
+
+        cancu ingest quyet-dinh-moi.docx --db kho.db
+    """
+    if no_shipped and not sources:
+        raise click.UsageError("--no-shipped cần ít nhất một SOURCES")
+    target = db_path or default_db_path()
+    try:
+        report = build_kb(target, list(sources), include_shipped=not no_shipped, keep_going=keep_going)
+    except BuildFailed as failure:
+        for error in failure.errors:
+            click.echo(f"Lỗi: {error}", err=True)
+        click.echo(f"Không ghi gì: {len(failure.errors)} tệp lỗi; {target} giữ nguyên. "
+                   "Sửa tệp hoặc chạy lại với --keep-going để bỏ qua chúng.", err=True)
+        sys.exit(1)
+    for note in report.notes:
+        click.echo(f"Lưu ý: {note}", err=True)
+    for error in report.skipped:
+        click.echo(f"Bỏ qua: {error}", err=True)
+    click.echo(f"Đã dựng {report.db_path}: {report.decisions} quyết định có văn bản, "
+               f"{report.items} mục danh mục, {report.laws} văn bản luật.")
+    if report.skipped:
+        click.echo(f"{len(report.skipped)} tệp bị bỏ qua.")
+
+
+@cli.command()
+@db_option
+@translate_errors
+def stats(db_path):
+    """Thống kê cơ sở dữ liệu: quyết định theo tình trạng và độ đầy đủ, mục theo độ mật.
+
+    Ví dụ:
+
+        cancu stats
+    """
+    from cancu.ingest.stats import kb_stats
+
+    summary = kb_stats(open_kb(db_path))
+    click.echo("Quyết định theo tình trạng hiệu lực:")
+    for status, count in summary.by_status:
+        click.echo(f"  {status:<12} {count:>4}")
+    click.echo("Quyết định theo độ đầy đủ của văn bản:")
+    for completeness, count in summary.by_completeness:
+        click.echo(f"  {completeness:<12} {count:>4}")
+    click.echo("Mục danh mục theo độ mật:")
+    for level, count in summary.by_level:
+        click.echo(f"  {level:<12} {count:>4}")
+    click.echo("Theo quyết định (Tuyệt mật / Tối mật / Mật):")
+    for row in summary.per_decision:
+        click.echo(f"  {row['number']:<16} {row['tuyet_mat']:>3} {row['toi_mat']:>3} {row['mat']:>3}  "
+                   f"{row['text_completeness'] or 'không có văn bản'}, {row['status']}")

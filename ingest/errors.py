@@ -1,0 +1,29 @@
+"""Named errors of the ingest package; their str() is the Vietnamese message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class IngestError(Exception):
+    """Base class: a source could not be turned into knowledge-base rows."""
+
+
+class SourceUnreadable(IngestError):
+    """The file cannot be read as text (binary, wrong encoding, encrypted, empty…)."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: không đọc được tệp: {reason}")
+
+
+class ParseError(IngestError):
+    """The text was read but does not have the shape of a catalog decision."""
+
+    def __init__(self, path: str | Path, line: int | None, reason: str):
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}, dòng {line}" if line else self.path
+        super().__init__(f"{where}: {reason}")
