@@ -1,0 +1,171 @@
+"""An immutable in-memory snapshot of the knowledge base.
+
+``load_kb`` reads SQLite once (read-only) so that classification and checks run
+against plain Python objects and never write to the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from cancu.ingest.parse import normalize_number, number_key
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _in_force(valid_from: dt.date | None, valid_until: dt.date | None, on: dt.date) -> bool:
+    """In force on D: took effect on or before D, not replaced or repealed on or before D."""
+    return (valid_from is None or valid_from <= on) and (valid_until is None or valid_until > on)
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    number: str
+    date: dt.date | None
+    title: str | None
+    field: str | None
+    issuer: str | None
+    effective: dt.date | None
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    status: str | None
+    replaces: tuple[str, ...]
+    replaced_by: str | None
+    text_completeness: str | None
+    missing: str | None
+    has_text: bool
+    item_count: int
+
+    def in_force_on(self, on: dt.date) -> bool:
+        return _in_force(self.valid_from, self.valid_until, on)
+
+    @property
+    def is_complete(self) -> bool:
+        """Only a full text lets the tool say an item does not exist."""
+        return self.text_completeness == "full"
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    id: int
+    decision: str
+    path: str
+    kind: str
+    label: str | None
+    article: int | None
+    clause: int | None
+    point: str | None
+    level: str | None
+    level_rank: int | None
+    catalog_item: bool
+    text: str
+    heading: str
+    citation: str | None
+    position: int
+    parent_id: int | None
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    text_folded: str
+    heading_folded: str
+
+    def in_force_on(self, on: dt.date) -> bool:
+        return _in_force(self.valid_from, self.valid_until, on)
+
+
+@dataclass(frozen=True)
+class Term:
+    law: str
+    level: str
+    years: int | None
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+
+
+class KB:
+    """Decisions, items and protection terms of one knowledge-base file."""
+
+    def __init__(self, path: Path, decisions: dict[str, DecisionRecord], items: tuple[ItemRecord, ...],
+                 terms: tuple[Term, ...], meta: dict[str, str]):
+        self.path = path
+        self.decisions = decisions
+        self.items = items
+        self.terms = terms
+        self.meta = meta
+        self.catalog_items = tuple(item for item in items if item.catalog_item)
+        self.items_by_id = {item.id: item for item in items}
+        self._by_key = {number_key(number): record for number, record in decisions.items()}
+
+    def decision(self, number: str) -> DecisionRecord | None:
+        """The decision with this number in any spelling ("531/QD-TTg", "07/2018/QĐ-TTg")."""
+        canonical = normalize_number(number) or number
+        return self._by_key.get(number_key(canonical))
+
+    def find_units(self, number: str, article: int | None, clause: int | None, point: str | None) -> list[ItemRecord]:
+        """Units whose article, clause and point equal those given (None = not given)."""
+        record = self.decision(number)
+        if record is None:
+            return []
+        return [item for item in self.items
+                if item.decision == record.number and (item.article, item.clause, item.point) == (article, clause, point)]
+
+    def successor_on(self, number: str, on: dt.date) -> DecisionRecord | None:
+        """The decision that replaced ``number`` and was in force on ``on`` (following the chain)."""
+        record = self.decision(number)
+        seen = set()
+        while record and record.replaced_by and record.number not in seen:
+            seen.add(record.number)
+            record = self.decisions.get(record.replaced_by)
+            if record and record.in_force_on(on):
+                return record
+        return None
+
+    def protection_years(self, level: str, on: dt.date) -> int | None:
+        """Years of protection for a level under the law in force on ``on`` (None if unknown)."""
+        for term in self.terms:
+            if term.level == level and _in_force(term.valid_from, term.valid_until, on):
+                return term.years
+        return None
+
+    def parent(self, item: ItemRecord) -> ItemRecord | None:
+        return self.items_by_id.get(item.parent_id) if item.parent_id else None
+
+
+def _rows(connection: sqlite3.Connection, sql: str) -> list[dict]:
+    cursor = connection.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _record(cls, row: dict):
+    values = {}
+    for spec in fields(cls):
+        value = row.get(spec.name)
+        if spec.type in ("dt.date | None",):
+            value = _date(value)
+        elif spec.name in ("catalog_item", "has_text"):
+            value = bool(value)
+        elif spec.name == "replaces":
+            value = tuple(json.loads(value or "[]"))
+        values[spec.name] = value
+    return cls(**values)
+
+
+def load_kb(db_path: str | Path) -> KB:
+    """Read the knowledge base once, read-only, into an immutable snapshot."""
+    db_path = Path(db_path)
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        decisions = {row["number"]: _record(DecisionRecord, row) for row in _rows(connection, "select * from decisions")}
+        items = tuple(_record(ItemRecord, row) for row in _rows(connection, "select * from items order by id"))
+        terms = tuple(Term(r["law"], r["level"], r["years"], _date(r["valid_from"]), _date(r["valid_until"]))
+                      for r in _rows(connection, "select * from protection_terms"))
+        meta = {row["key"]: row["value"] for row in _rows(connection, "select key, value from meta")}
+    finally:
+        connection.close()
+    return KB(db_path, decisions, items, terms, meta)
