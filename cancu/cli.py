@@ -165,3 +165,91 @@ def stats(db_path):
     for row in summary.per_decision:
         click.echo(f"  {row['number']:<16} {row['tuyet_mat']:>3} {row['toi_mat']:>3} {row['mat']:>3}  "
                    f"{row['text_completeness'] or 'không có văn bản'}, {row['status']}")
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Địa chỉ lắng nghe; mặc định chỉ máy này truy cập được.")
+@click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Cổng lắng nghe.")
+@translate_errors
+def serve(db_path, host, port):
+    """Mở trang tra cứu danh mục và trang phân loại dự thảo trên trình duyệt (Datasette).
+
+    Cơ sở dữ liệu được mở ở chế độ chỉ đọc; nếu chưa có thì được dựng từ dữ liệu
+    đi kèm. Nội dung dự thảo dán vào trang Phân loại dự thảo không được lưu.
+
+    Ví dụ:
+
+        cancu serve
+
+        cancu serve --port 8080 --db kho.db
+    """
+    from cancu.serve import MetadataMissing, serve as run_server
+
+    kb = open_kb(db_path)
+    click.echo(f"Đang phục vụ {kb} tại http://{host}:{port}/ (Ctrl+C để dừng)", err=True)
+    try:
+        run_server(kb, host=host, port=port)
+    except MetadataMissing as missing:
+        raise CancuError(str(missing)) from missing
+
+
+# --------------------------------------------------------------------------- classify (issue 3)
+
+
+def _read_input(source: str) -> tuple[str, str]:
+    """(name, text) of a file argument, or of standard input for '-'."""
+    from cancu.ingest.readers import read_document
+
+    if source == "-":
+        return "-", click.get_text_stream("stdin").read()
+    return source, read_document(Path(source), guess_encoding=True)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@db_option
+@as_of_option
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Số đề xuất tối đa.")
+@click.option("--json", "as_json", is_flag=True, help="Xuất JSON (một đối tượng; nhiều tệp: mỗi dòng một đối tượng có khóa \"file\").")
+@translate_errors
+def classify(inputs, db_path, as_of, top, as_json):
+    """Đề xuất mục danh mục bí mật nhà nước, độ mật và căn cứ cho dự thảo.
+
+    INPUTS là tệp .txt, .docx, .pdf, .html, hoặc '-' để đọc từ đầu vào chuẩn.
+    Nội dung dự thảo chỉ được xử lý trong bộ nhớ, không lưu lại.
+
+    Ví dụ:
+
+        cancu classify du-thao.docx
+
+        cancu classify --as-of 2024-09-10 --json bao-cao.txt
+    """
+    import json
+
+    from cancu.classifier import classify as classify_text, load_kb
+    from cancu.render import format_classification
+
+    kb = load_kb(open_kb(db_path))
+    failures = 0
+    for index, source in enumerate(inputs):
+        try:
+            name, text = _read_input(source)
+        except IngestError as error:
+            click.echo(f"Lỗi: {error}", err=True)
+            failures += 1
+            continue
+        result = classify_text(text, kb, as_of=as_of, top=top)
+        if as_json:
+            payload = result.to_dict()
+            if len(inputs) > 1:
+                payload = {"file": name, **payload}
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=None if len(inputs) > 1 else 2))
+        else:
+            if index:
+                click.echo()
+            click.echo(format_classification(result, name if len(inputs) > 1 or name != "-" else None))
+    if failures:
+        sys.exit(1)

@@ -1,0 +1,336 @@
+"""Datasette plugin: SQL functions for Vietnamese search and the "Phân loại dự thảo" page.
+
+The hooks stay thin. The SQL functions are one table (``SQL_FUNCTIONS``) and one
+loop, like datasette-jellyfish; the classify page hands the pasted draft to
+``cancu.classifier.classify`` and renders the answer.
+
+Privacy: the draft arrives in a POST body, is classified in memory and is only
+written back into the response. It is never stored, logged, put in a URL or a
+cookie, and the response is sent with ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import html
+import json
+import re
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from jinja2 import ChoiceLoader, FileSystemLoader
+from markupsafe import Markup
+
+from cancu.ingest.text import fold, nfc, vn_date
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+CLASSIFY_PATH = "/-/phan-loai"
+
+# Markers that snippet() puts around matched words; render_cell turns them into <mark>.
+MARK_OPEN, MARK_CLOSE = "【", "】"
+SNIPPET_ELLIPSIS = "…"
+
+# A pasted draft is a few pages; anything far larger is a mistake (or a whole archive).
+MAX_DRAFT_CHARS = 200_000
+# Free text becomes at most this many FTS5 terms, so a pasted page stays a fast query.
+MAX_FTS_TERMS = 300
+FOLDED_FTS_COLUMNS = "{text_folded heading_folded}"
+NO_MATCH = '""'  # the empty phrase: a valid FTS5 query that matches nothing
+
+VN_LABELS = {
+    "in_force": "còn hiệu lực",
+    "replaced": "đã bị thay thế",
+    "repealed": "đã bị bãi bỏ",
+    "unknown": "chưa rõ",
+    "full": "toàn văn",
+    "partial": "một phần",
+    "summary": "tóm tắt",
+}
+
+AS_OF_SOURCES = {
+    "option": "ngày bạn nhập",
+    "header": "ngày ghi ở phần đầu dự thảo",
+    "today": "hôm nay (dự thảo không ghi ngày)",
+}
+
+_WORD = re.compile(r"\w+")
+
+
+# --- SQL functions -------------------------------------------------------------------
+
+
+def fts_words(text: str | None) -> list[str]:
+    """The folded words of free text, in order; FTS5 operators and quotes are dropped."""
+    return _WORD.findall(fold(text or "").replace("_", " "))
+
+
+def fts_any(text: str | None) -> str:
+    """An FTS5 query over the folded columns matching any word of ``text``.
+
+    Adjacent word pairs are added as phrases, so bm25 ranks items that share a
+    whole expression ("đề thi") above items that share its words apart. Every
+    term is quoted: whatever the user types, the query is valid FTS5.
+    """
+    words = list(dict.fromkeys(fts_words(text)))
+    if not words:
+        return NO_MATCH
+    sequence = fts_words(text)
+    pairs = [f"{a} {b}" for a, b in zip(sequence, sequence[1:])]
+    terms = list(dict.fromkeys([*pairs, *words]))[:MAX_FTS_TERMS]
+    return f"{FOLDED_FTS_COLUMNS} : (" + " OR ".join(f'"{term}"' for term in terms) + ")"
+
+
+def fts_all(text: str | None) -> str:
+    """An FTS5 query over the folded columns matching items that contain every word."""
+    words = list(dict.fromkeys(fts_words(text)))[:MAX_FTS_TERMS]
+    if not words:
+        return NO_MATCH
+    return f"{FOLDED_FTS_COLUMNS} : (" + " AND ".join(f'"{word}"' for word in words) + ")"
+
+
+def unfold_snippet(text: str | None, folded_snippet: str | None) -> str | None:
+    """Put the diacritics back into a snippet() taken from ``text_folded``.
+
+    The index matches folded words, so snippet() must read the folded column.
+    Folding keeps one character per character for NFC Vietnamese text, so the
+    fragment is found in ``fold(text)`` and copied from ``text`` itself. When the
+    lengths differ (a rare letter that folds to two), the folded snippet is kept.
+    """
+    if text is None or folded_snippet is None:
+        return folded_snippet
+    text = nfc(text)
+    folded = fold(text)
+    plain = folded_snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "").strip(SNIPPET_ELLIPSIS)
+    start = folded.find(plain)
+    if len(folded) != len(text) or not plain or start < 0:
+        return folded_snippet
+    restored, position = [], start
+    for char in folded_snippet:
+        if char in (MARK_OPEN, MARK_CLOSE) or (char == SNIPPET_ELLIPSIS and folded[position:position + 1] != char):
+            restored.append(char)
+        else:
+            restored.append(text[position])
+            position += 1
+    return "".join(restored)
+
+
+def parse_date(value: str | None) -> str | None:
+    """An ISO date from "2026-03-12" or the Vietnamese "12/3/2026"; None if empty or invalid."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.strptime(value, "%d/%m/%Y").date().isoformat()
+    except ValueError:
+        return None
+
+
+def number_matches(number: str | None, query: str | None) -> int:
+    """1 when ``query`` names decision ``number``: "531", "531/QD-TTg", "Quyết định số 531/QĐ-TTg"."""
+    if not number or not query:
+        return 0
+    wanted = re.sub(r"^(quyet dinh|qd)?\s*(so)?\s*", "", fold(query).strip()).replace(" ", "")
+    folded_number = fold(number).replace(" ", "")
+    if not wanted:
+        return 0
+    return int(folded_number == wanted or folded_number.startswith(wanted + "/"))
+
+
+def vn_date_or_none(iso: str | None) -> str | None:
+    """dd/mm/yyyy as Vietnamese texts write dates (Nghị định 30/2020/NĐ-CP); None stays None."""
+    if not iso:
+        return None
+    try:
+        return vn_date(iso)
+    except ValueError:
+        return iso
+
+
+def vn_label(code: str | None) -> str | None:
+    """The Vietnamese word for a status or completeness code stored in English."""
+    return VN_LABELS.get(code, code) if code else code
+
+
+SQL_FUNCTIONS: tuple[tuple[str, int, Callable], ...] = (
+    ("cancu_fold", 1, lambda text: fold(text) if text is not None else None),
+    ("cancu_fts_any", 1, fts_any),
+    ("cancu_fts_all", 1, fts_all),
+    ("cancu_unfold_snippet", 2, unfold_snippet),
+    ("cancu_date", 1, parse_date),
+    ("cancu_number_matches", 2, number_matches),
+    ("cancu_vn_date", 1, vn_date_or_none),
+    ("cancu_vn_label", 1, vn_label),
+)
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    """Register every function of SQL_FUNCTIONS (deterministic, so usable in indexes and views)."""
+    for name, arity, function in SQL_FUNCTIONS:
+        conn.create_function(name, arity, function, deterministic=True)
+
+
+# --- templates, menu, cells -----------------------------------------------------------
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette) -> None:
+    """Add cancu/templates after Datasette's own loaders.
+
+    Datasette looks for a plugin's templates with importlib.resources.files(), which
+    accepts only packages on Python 3.11, and this plugin is a module.
+    """
+    env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES_DIR))])
+
+
+@hookimpl
+def menu_links(datasette, actor, request):
+    return [{"href": datasette.urls.path(CLASSIFY_PATH), "label": "Phân loại dự thảo"}]
+
+
+@hookimpl
+def extra_css_urls(template, database, table, columns, view_name, request, datasette):
+    return [datasette.urls.path("/-/cancu.css")]
+
+
+def _marked_html(value: str) -> Markup:
+    escaped = html.escape(value)
+    return Markup(escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>"))
+
+
+def _sources_html(value: str) -> Markup | None:
+    try:
+        sources = json.loads(value)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(sources, list) or not all(isinstance(s, dict) and s.get("url") for s in sources):
+        return None
+    entries = []
+    for source in sources:
+        note = f" — {html.escape(source['note'])}" if source.get("note") else ""
+        entries.append(f'<li><a href="{html.escape(source["url"])}" rel="noreferrer">'
+                       f'{html.escape(source.get("kind") or "nguồn")}</a>{note}</li>')
+    return Markup('<ul class="cancu-sources">' + "".join(entries) + "</ul>")
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    """Highlight snippet() markers; show a decision's JSON sources as links. Otherwise decline."""
+    if isinstance(value, str) and MARK_OPEN in value and MARK_CLOSE in value:
+        return _marked_html(value)
+    if column == "sources" and table in ("decisions", "laws") and isinstance(value, str) and value.startswith("["):
+        return _sources_html(value)
+    return None
+
+
+# --- routes -----------------------------------------------------------------------------
+
+PAGE_CSS = """
+mark { background: #fff3a8; padding: 0 0.1em; }
+.cancu-sources { margin: 0; padding-left: 1.2em; }
+.cancu-form textarea { width: 100%; min-height: 16em; font-family: inherit; font-size: 1rem; }
+.cancu-form .cancu-row { margin: 0.6em 0; }
+.cancu-note { color: #555; font-size: 0.9rem; }
+.cancu-answer { border-left: 4px solid #888; padding: 0.4em 0.8em; margin: 1em 0; }
+.cancu-answer.secret { border-color: #b00020; }
+.cancu-level { font-weight: bold; }
+.cancu-proposal { border: 1px solid #ddd; border-radius: 4px; padding: 0.6em 0.9em; margin: 0.8em 0; }
+.cancu-citation { font-weight: bold; }
+.cancu-warnings li, .cancu-error { color: #8a4b00; }
+.cancu-evidence td, .cancu-evidence th { vertical-align: top; }
+/* Folded copies of text and heading only feed the search index. */
+td.col-text_folded, th.col-text_folded, td.col-heading_folded, th.col-heading_folded { display: none; }
+"""
+
+
+async def cancu_css(request) -> Response:
+    return Response(PAGE_CSS, content_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+
+class KnowledgeBaseMissing(Exception):
+    """No attached database has the cancu tables (decisions, items)."""
+
+
+async def kb_path(datasette) -> Path:
+    """The file of the knowledge base: plugin setting ``database``, else the first with cancu's tables."""
+    configured = (datasette.plugin_config("cancu") or {}).get("database")
+    for name, database in datasette.databases.items():
+        if database.is_memory or not database.path or (configured and name != configured):
+            continue
+        if {"decisions", "items"} <= set(await database.table_names()):
+            return Path(database.path)
+    raise KnowledgeBaseMissing("không có cơ sở dữ liệu danh mục nào được mở")
+
+
+@functools.lru_cache(maxsize=4)
+def _kb_snapshot(path: str, mtime_ns: int):
+    from cancu.classifier import load_kb
+
+    return load_kb(Path(path))
+
+
+def shared_kb(path: Path):
+    """One immutable snapshot per knowledge-base file for the life of the process."""
+    return _kb_snapshot(str(path), path.stat().st_mtime_ns)
+
+
+def classify_draft(draft_text: str, path: Path, as_of: dt.date | None):
+    """Run the classifier on a draft held only in memory."""
+    from cancu.classifier import classify
+
+    return classify(draft_text, shared_kb(path), as_of=as_of, top=5)
+
+
+def _as_of_from_form(value: str) -> tuple[dt.date | None, str | None]:
+    """(date, error): the optional date field of the form."""
+    if not value.strip():
+        return None, None
+    iso = parse_date(value)
+    if iso is None:
+        return None, f"“{value.strip()[:20]}” không phải ngày hợp lệ; hãy nhập dạng 12/3/2026 hoặc 2026-03-12."
+    return dt.date.fromisoformat(iso), None
+
+
+async def classify_page(datasette, request) -> Response:
+    """GET: the form. POST: the same form with the classifier's answer below it."""
+    context = {"draft_text": "", "as_of_text": "", "error": None, "result": None,
+               "as_of_sources": AS_OF_SOURCES, "vn_date": vn_date_or_none}
+    if request.method == "POST":
+        form = await request.post_vars()
+        draft_text = form.get("draft_text", "")
+        as_of_text = form.get("as_of", "")
+        context.update(draft_text=draft_text, as_of_text=as_of_text)
+        as_of, error = _as_of_from_form(as_of_text)
+        if error:
+            context["error"] = error
+        elif not draft_text.strip():
+            context["error"] = "Hãy dán nội dung dự thảo vào ô bên dưới."
+        elif len(draft_text) > MAX_DRAFT_CHARS:
+            context["error"] = f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự; hãy dán từng phần.".replace(",", ".")
+        else:
+            try:
+                path = await kb_path(datasette)
+            except KnowledgeBaseMissing as missing:
+                context["error"] = f"Không phân loại được: {missing}."
+            else:
+                context["result"] = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
+    page = await datasette.render_template("cancu_phan_loai.html", context, request=request)
+    status = 400 if context["error"] and request.method == "POST" else 200
+    return Response.html(page, status=status, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+@hookimpl
+def register_routes(datasette):
+    return [
+        (r"^/-/phan-loai$", classify_page),
+        (r"^/-/cancu\.css$", cancu_css),
+    ]

@@ -1,0 +1,72 @@
+"""Serve the knowledge base with Datasette: read-only, with cancu's metadata and plugin.
+
+The click command `cancu serve` only parses options and calls ``serve``.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+import yaml
+from datasette.app import Datasette
+
+METADATA_FILE = "datasette-metadata.yml"
+METADATA_DB_KEY = "cancu"  # the database name used inside datasette-metadata.yml
+
+
+class MetadataMissing(FileNotFoundError):
+    """datasette-metadata.yml is neither in the repository nor in sys.prefix/share/cancu."""
+
+
+def metadata_path() -> Path:
+    """datasette-metadata.yml: the repository top (editable install) first, then sys.prefix/share/cancu."""
+    candidates = (
+        Path(__file__).resolve().parent.parent / METADATA_FILE,
+        Path(sys.prefix) / "share" / "cancu" / METADATA_FILE,
+    )
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise MetadataMissing(f"không tìm thấy {METADATA_FILE} (đã tìm: {', '.join(str(c) for c in candidates)})")
+
+
+def load_metadata(database_name: str = METADATA_DB_KEY) -> dict:
+    """The parsed metadata, its database section filed under ``database_name``.
+
+    Datasette names a database after its file, so a knowledge base served from
+    kho.db is "kho"; the YAML is written for "cancu".
+    """
+    metadata = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))
+    if database_name != METADATA_DB_KEY:
+        metadata = copy.deepcopy(metadata)
+        databases = metadata.setdefault("databases", {})
+        databases[database_name] = databases.pop(METADATA_DB_KEY, {})
+    return metadata
+
+
+def make_datasette(db_path: Path) -> Datasette:
+    """A Datasette on the knowledge base, opened immutable (read-only, no locking)."""
+    db_path = Path(db_path)
+    return Datasette(
+        immutables=[str(db_path)],
+        metadata=load_metadata(db_path.stem),
+        settings={"sql_time_limit_ms": 3000},
+    )
+
+
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    """Run the server until interrupted.
+
+    Uvicorn's access log is off: search words typed into a canned query travel in
+    the URL, and a drafter may type a phrase of a draft there.
+    """
+    import asyncio
+
+    import uvicorn
+
+    datasette = make_datasette(db_path)
+    asyncio.run(datasette.invoke_startup())
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", access_log=False,
+                lifespan="on", workers=1)
