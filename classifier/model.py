@@ -88,6 +88,7 @@ class Classification:
     level: str | None
     proposals: tuple[Proposal, ...]
     warnings: tuple[str, ...] = field(default=())
+    near_misses: tuple[Proposal, ...] = field(default=())  # close but rejected, with the reason
 
     def to_dict(self) -> dict:
         return {
@@ -96,4 +97,5 @@ class Classification:
             "level": self.level,
             "proposals": [p.to_dict() for p in self.proposals],
             "warnings": list(self.warnings),
+            "near_misses": [p.to_dict() for p in self.near_misses],
         }

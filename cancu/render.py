@@ -1,0 +1,39 @@
+"""Readable Vietnamese rendering of a classification, for the terminal."""
+
+from __future__ import annotations
+
+from cancu.classifier.model import Classification, Proposal
+from cancu.ingest.text import vn_date
+
+AS_OF_SOURCES = {"option": "theo tùy chọn --as-of", "header": "theo ngày ghi ở phần đầu dự thảo",
+                 "today": "hôm nay; dự thảo không ghi ngày"}
+
+
+def _proposal_lines(rank: int, proposal: Proposal) -> list[str]:
+    lines = [f"{rank}. {proposal.level.upper()} — {proposal.citation}  (điểm {proposal.score:.2f})",
+             f"   Mục danh mục: “{proposal.text}”"]
+    for evidence in proposal.evidence:
+        lines.append(f"   Căn cứ trong dự thảo (câu {evidence.sentence + 1}): “{evidence.draft_span}”")
+        if evidence.matched_words:
+            lines.append(f"     từ khớp: {', '.join(evidence.matched_words)}")
+    if proposal.protection_years:
+        lines.append(f"   Thời hạn bảo vệ: {proposal.protection_years} năm (Điều 19 Luật Bảo vệ bí mật nhà nước số 29/2018/QH14)")
+    lines.extend(f"   Lưu ý: {warning}" for warning in proposal.warnings)
+    return lines
+
+
+def format_classification(result: Classification, name: str | None = None) -> str:
+    """Several lines of plain text: the answer first, then each proposal with its evidence."""
+    heading = f"{name} — " if name else ""
+    lines = [f"{heading}ngày xét hiệu lực: {vn_date(result.as_of.isoformat())} ({AS_OF_SOURCES[result.as_of_source]})"]
+    if result.level is None:
+        lines.append("Kết quả: KHÔNG thuộc danh mục bí mật nhà nước nào (trong các danh mục có hiệu lực vào ngày đó).")
+    else:
+        lines.append(f"Đề xuất độ mật: {result.level.upper()} (độ mật cao nhất trong các mục áp dụng)")
+        for rank, proposal in enumerate(result.proposals, start=1):
+            lines.extend(_proposal_lines(rank, proposal))
+    for near in result.near_misses:
+        reason = "; ".join(w for w in near.warnings if w.startswith("mục chỉ áp dụng")) or "điểm dưới ngưỡng"
+        lines.append(f"Gần giống nhưng không áp dụng: {near.citation} — {reason}")
+    lines.extend(f"Lưu ý chung: {warning}" for warning in result.warnings)
+    return "\n".join(lines)

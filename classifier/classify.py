@@ -1,0 +1,217 @@
+"""Propose the catalog items that apply to a draft, or say that none does.
+
+Steps: prepare the text (textprep) → candidates from the knowledge base's
+full-text index, restricted to items in force on the draft's date (bm25 over
+folded text) → weighted coverage and evidence per candidate (match) → rules and
+conditions (rules.yml) → accept above a calibrated threshold; the document level
+is the highest accepted level (khoản 2 Điều 10 Luật 29/2018/QH14).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+
+from cancu.ingest.dates import header_date
+from cancu.ingest.text import nfc, vn_date
+
+from .kb import KB, ItemRecord
+from .match import DraftFeatures, ItemProfile, Score, align, build_profiles, draft_features, score_item
+from .model import Classification, Evidence, Proposal
+from .rules import Rules, load_rules
+from .textprep import Sentence, prepare
+
+# Calibrated on the development drafts (bench/eval.py); see README "Cách chấm điểm".
+ACCEPT_THRESHOLD = 0.40  # minimum combined score for an item to apply
+RELATIVE_THRESHOLD = 0.55  # further items must reach this share of the best score
+CANDIDATES = 40  # items taken from the full-text index
+LAW_2025_EFFECTIVE = dt.date(2026, 3, 1)
+MAX_SPAN = 220
+
+
+@dataclass
+class Classifier:
+    """A KB snapshot with its rules and item profiles, built once and reused."""
+
+    kb: KB
+    rules: Rules
+    profiles: dict[int, ItemProfile]
+
+    def __post_init__(self) -> None:
+        self._local = threading.local()
+
+    @classmethod
+    def from_kb(cls, kb: KB, rules: Rules | None = None) -> "Classifier":
+        rules = rules or load_rules(kb)
+        return cls(kb, rules, {p.item.id: p for p in build_profiles(kb, rules)})
+
+    def connection(self) -> sqlite3.Connection:
+        """A read-only connection per thread (Datasette serves from several threads)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(f"file:{self.kb.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.connection = connection
+        return connection
+
+
+_CACHE: dict[int, Classifier] = {}
+
+
+def classifier_for(kb: KB) -> Classifier:
+    """The Classifier of a KB snapshot, built on first use."""
+    if id(kb) not in _CACHE:
+        _CACHE[id(kb)] = Classifier.from_kb(kb)
+    return _CACHE[id(kb)]
+
+
+def _fts_terms(sentences: list[Sentence], rules: Rules, limit: int = 400) -> list[str]:
+    """Multi-syllable words and syllable pairs of the draft, as FTS5 phrases."""
+    terms: dict[str, None] = {}
+    for sentence in sentences:
+        syllables = [t.folded for t in sentence.tokens]
+        for word in sentence.words:
+            if " " in word and not all(s in rules.stopwords for s in word.split()):
+                terms[word] = None
+        for first, second in zip(syllables, syllables[1:]):
+            if first not in rules.stopwords and second not in rules.stopwords and not (first + second).isdigit():
+                terms[f"{first} {second}"] = None
+    return [t for t in terms if re.fullmatch(r"[a-z0-9 ]+", t)][:limit]
+
+
+def bm25_ranking(classifier: Classifier, sentences: list[Sentence], as_of: dt.date, limit: int = CANDIDATES) -> list[tuple[int, float]]:
+    """(item id, bm25) of catalog items in force on ``as_of``, best first."""
+    terms = _fts_terms(sentences, classifier.rules)
+    if not terms:
+        return []
+    query = "{text_folded heading_folded} : (" + " OR ".join(f'"{t}"' for t in terms) + ")"
+    day = as_of.isoformat()
+    rows = classifier.connection().execute(
+        """select items.id, bm25(items_fts) as rank from items_fts join items on items.id = items_fts.rowid
+           where items_fts match ? and items.catalog_item = 1 and items.valid_from <= ?
+             and (items.valid_until is null or items.valid_until > ?)
+           order by rank limit ?""",
+        (query, day, day, limit),
+    ).fetchall()
+    return [(item_id, -rank) for item_id, rank in rows]
+
+
+def _evidence(score: Score, draft: DraftFeatures) -> tuple[Evidence, ...]:
+    """The sentences that carry the item's words, trimmed to the matched region."""
+    matched_syllables = {part for feature in score.matched for part in feature.split()}
+    found = []
+    for index in score.best_sentences[:2]:
+        sentence = draft.sentences[index]
+        hits = [t for t in sentence.tokens if t.folded in matched_syllables]
+        if not hits:
+            continue
+        start, end = hits[0].start, hits[-1].end
+        if end - start > MAX_SPAN:
+            start, end = _densest_window(hits)
+        offset = sentence.start
+        span_text = sentence.text[start - offset:end - offset]
+        item_start, item_end, similarity = align(score.profile.item.text, span_text)
+        words = tuple(dict.fromkeys(t.text for t in hits if start <= t.start and t.end <= end))
+        found.append(Evidence(
+            draft_span=span_text, item_span=score.profile.item.text[item_start:item_end], sentence=index,
+            start=start, end=end, score=similarity, matched_words=words[:20],
+        ))
+    return tuple(found)
+
+
+def _densest_window(hits) -> tuple[int, int]:
+    best = (hits[0].start, hits[0].end, 0)
+    for i, first in enumerate(hits):
+        inside = [h for h in hits[i:] if h.end - first.start <= MAX_SPAN]
+        if len(inside) > best[2]:
+            best = (first.start, inside[-1].end, len(inside))
+    return best[0], best[1]
+
+
+def _warnings(item: ItemRecord, kb: KB, as_of: dt.date) -> tuple[str, ...]:
+    """What the knowledge base is unsure of about this item."""
+    decision = kb.decisions[item.decision]
+    notes = []
+    if item.article is None:
+        notes.append("Văn bản nguồn không ghi số Điều của danh mục này; đối chiếu bản chính thức trước khi ghi căn cứ.")
+    if item.kind == "bullet":
+        notes.append("Mục này là gạch đầu dòng không đánh số trong văn bản nguồn; căn cứ ghi theo khoản/Điều chứa nó.")
+    if decision.text_completeness == "summary":
+        notes.append(f"Kho chỉ có bản tóm tắt của Quyết định {decision.number}; lời văn có thể khác bản chính thức.")
+    elif decision.text_completeness == "partial":
+        notes.append(f"Kho chỉ có một phần văn bản Quyết định {decision.number}; có thể thiếu mục phù hợp hơn.")
+    if decision.date is None:
+        notes.append(f"Không rõ ngày ký Quyết định {decision.number}.")
+    if decision.status == "unknown":
+        notes.append(f"Tình trạng hiệu lực của Quyết định {decision.number} chưa được xác minh.")
+    if decision.valid_until and decision.replaced_by:
+        successor = kb.decisions.get(decision.replaced_by)
+        when = vn_date(decision.valid_until.isoformat())
+        notes.append(f"Quyết định {decision.number} bị thay thế bởi Quyết định {decision.replaced_by}"
+                     f"{' ngày ' + vn_date(successor.date.isoformat()) if successor and successor.date else ''} "
+                     f"từ {when}; văn bản ban hành từ ngày đó phải căn cứ quyết định mới.")
+    return tuple(notes)
+
+
+def _proposal(score: Score, draft: DraftFeatures, kb: KB, as_of: dt.date, value: float) -> Proposal:
+    item = score.profile.item
+    decision = kb.decisions[item.decision]
+    return Proposal(
+        item_id=item.id, decision=item.decision, article=item.article, clause=item.clause, point=item.point,
+        level=item.level, score=value, citation=item.citation, text=item.text,
+        evidence=_evidence(score, draft), warnings=_warnings(item, kb, as_of) + score.failed,
+        protection_years=kb.protection_years(item.level, as_of),
+        decision_date=decision.date.isoformat() if decision.date else None,
+        valid_from=item.valid_from.isoformat() if item.valid_from else None,
+        valid_until=item.valid_until.isoformat() if item.valid_until else None,
+    )
+
+
+def resolve_as_of(text: str, as_of: dt.date | None) -> tuple[dt.date, str]:
+    """The date the draft is judged on: the option, else the header date, else today."""
+    if as_of:
+        return as_of, "option"
+    stated = header_date(text[:2000])
+    if stated:
+        return stated, "header"
+    return dt.date.today(), "today"
+
+
+def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> Classification:
+    """Propose the catalog items in force on the draft's date that apply to ``text``.
+
+    Returns a Classification whose ``level`` is None when no item applies. The
+    draft's text is processed in memory and not kept: only short evidence spans
+    appear in the result.
+    """
+    classifier = classifier_for(kb)
+    text = nfc(text)
+    day, source = resolve_as_of(text, as_of)
+    sentences = prepare(text)
+    draft = draft_features(sentences, classifier.rules)
+    defeated = {c.name for c in classifier.rules.conditions if c.defeaters.search(draft.folded)}
+    candidates = bm25_ranking(classifier, sentences, day)
+    scores = sorted((score_item(classifier.profiles[item_id], draft, defeated) for item_id, _ in candidates),
+                    key=lambda s: -s.value)
+    best = next((s.value for s in scores if not s.failed), 0.0)
+    accepted = [s for s in scores if not s.failed and s.value >= ACCEPT_THRESHOLD
+                and s.value >= RELATIVE_THRESHOLD * best][:top]
+    proposals = tuple(_proposal(s, draft, kb, day, s.value) for s in accepted)
+    level = max((p.level for p in proposals), key=lambda lv: {"Tuyệt mật": 3, "Tối mật": 2, "Mật": 1}[lv], default=None)
+    near = tuple(_proposal(s, draft, kb, day, s.value) for s in scores[:3] if s not in accepted and s.value >= 0.25)
+    return Classification(as_of=day, as_of_source=source, level=level, proposals=proposals,
+                          warnings=_global_warnings(kb, day, level), near_misses=near)
+
+
+def _global_warnings(kb: KB, day: dt.date, level: str | None) -> tuple[str, ...]:
+    notes = []
+    if day >= LAW_2025_EFFECTIVE:
+        notes.append("Từ 01/3/2026 Luật Bảo vệ bí mật nhà nước số 117/2025/QH15 thay thế Luật số 29/2018/QH14; "
+                     "kho dữ liệu chưa có điều khoản chuyển tiếp và thời hạn bảo vệ theo Luật mới.")
+    if level is None:
+        untexted = sorted(d.number for d in kb.decisions.values() if not d.has_text and d.in_force_on(day))
+        if untexted:
+            notes.append("Kết luận dựa trên các danh mục có trong kho; chưa có văn bản của: " + ", ".join(untexted) + ".")
+    return tuple(notes)

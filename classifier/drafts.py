@@ -1,0 +1,422 @@
+"""What a draft says about itself: its secrecy stamp, its date and the basis it states.
+
+Pure functions over the draft's text, no I/O. Matching runs on the folded text
+(lower case, no diacritics, đ→d) so that "khoan 1 Dieu 2 Quyet dinh so 531/QD-TTg"
+reads like the accented form; every offset still points into the draft as written,
+because folding keeps one character per character.
+
+Each pattern carries examples it must match and counterexamples it must not
+(statute-patterns' NamedPattern); they are checked when this module is imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from cancu.ingest.citation import provision_reference
+from cancu.ingest.dates import find_date, header_date
+from cancu.ingest.parse import normalize_number
+from cancu.ingest.text import fold, nfc
+
+STAMPS = ("MẬT", "TỐI MẬT", "TUYỆT MẬT")
+_STAMP_OF = {"mat": "MẬT", "toimat": "TỐI MẬT", "tuyetmat": "TUYỆT MẬT"}
+LEVEL_OF_STAMP = {"MẬT": "Mật", "TỐI MẬT": "Tối mật", "TUYỆT MẬT": "Tuyệt mật"}
+
+HEADER_LINES = 12  # non-empty lines that can hold the stamp (TT 24/2020/TT-BCA: below the number line)
+EVIDENCE_CHARS = 200  # the longest span of a draft ever copied into a report
+
+
+def fold_aligned(text: str) -> str:
+    """``fold(text)`` with exactly one character per character of ``text``."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return folded
+    return "".join((fold(ch) or ch)[0] for ch in text)
+
+
+@dataclass(frozen=True)
+class NamedPattern:
+    """A regex over folded text with the examples it must match and must not match."""
+
+    name: str
+    regex: re.Pattern[str]
+    matches: tuple[str, ...]
+    excludes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for example in self.matches:
+            if not self.regex.search(self.prepare(example)):
+                raise ValueError(f"pattern {self.name} does not match its example {example!r}")
+        for example in self.excludes:
+            if self.regex.search(self.prepare(example)):
+                raise ValueError(f"pattern {self.name} matches its counterexample {example!r}")
+
+    def prepare(self, text: str) -> str:
+        return fold_aligned(nfc(text))
+
+
+class _CompactPattern(NamedPattern):
+    """A pattern over a folded line with all blanks removed ("T Ố I  M Ậ T" → "toimat")."""
+
+    def prepare(self, text: str) -> str:
+        return re.sub(r"\s+", "", fold_aligned(nfc(text)))
+
+
+# --------------------------------------------------------------------------- stamp
+
+STAMP_LINE = _CompactPattern(
+    "stamp_line",
+    re.compile(
+        r"^[\W_]*(?:domat[:\-–—]+)?(?P<level>tuyetmat|toimat|mat)"
+        r"(?:[-–—,;/|]+(?:thuongkhan|khan|hoatoc(?:hengio)?))?[\W_]*$"
+    ),
+    matches=("MẬT", "TỐI MẬT", "Tuyệt mật", "T Ố I  M Ậ T", "« MẬT »", "[TỐI MẬT]", "Độ mật: Tối mật",
+             "ĐỘ MẬT: MẬT", "MẬT - KHẨN", "TOI MAT", "Do mat: Tuyet mat"),
+    excludes=("DỰ THẢO", "BÍ MẬT NHÀ NƯỚC", "Tài liệu mật", "Độ mật đề xuất: Tối mật — căn cứ khoản 1 Điều 1",
+              "Công tác bảo vệ bí mật nhà nước năm 2025", "KHẨN", "Độ mật: Mật, căn cứ Điều 1 Quyết định số 970/QĐ-TTg"),
+)
+
+_HEADER_END = re.compile(r"^\s*(?:kinh gui|can cu|hom nay|thuc hien|theo de nghi)\b")
+
+
+def header_lines(text: str) -> list[tuple[int, str]]:
+    """The first non-empty lines (index, line) before the body starts ("Kính gửi", "Căn cứ"…)."""
+    found: list[tuple[int, str]] = []
+    for index, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        if _HEADER_END.match(fold_aligned(line)) or len(found) >= HEADER_LINES:
+            break
+        found.append((index, line))
+    return found
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The secrecy stamp of a draft and the line (0-based) it is printed on."""
+
+    stamp: str  # "MẬT" | "TỐI MẬT" | "TUYỆT MẬT"
+    line: int
+
+
+def find_stamp(text: str) -> Stamp | None:
+    """The stamp line near the top of the draft; the words "mật" inside sentences never count."""
+    for index, line in header_lines(text):
+        match = STAMP_LINE.regex.match(STAMP_LINE.prepare(line))
+        if match:
+            return Stamp(_STAMP_OF[match.group("level")], index)
+    return None
+
+
+# --------------------------------------------------------------------------- date
+
+MINUTES_DATE = NamedPattern(
+    "minutes_date",
+    re.compile(r"\bhom nay\b[^\n.]{0,60}?\bngay\s+(?=\d)"),
+    matches=("Hôm nay, ngày 03/6/2024, tại khu vực làm đề thi", "Hôm nay, vào hồi 9 giờ, ngày 03 tháng 6 năm 2024"),
+    excludes=("Ngày 10/01/2024, Tòa án nhân dân tỉnh đã xét xử",),
+)
+
+
+def draft_date(text: str) -> dt.date | None:
+    """The draft's own date: the header's "…, ngày 12 tháng 3 năm 2026", else a minutes' "Hôm nay, ngày …".
+
+    Dates in the body (events, other documents) are never taken for the draft's date.
+    """
+    header = "\n".join(line for _, line in header_lines(text))
+    found = header_date(header)
+    if found:
+        return found
+    folded = fold_aligned(text[:4000])
+    match = MINUTES_DATE.regex.search(folded)
+    if match:
+        return find_date(text[match.end():match.end() + 40])
+    return None
+
+
+# --------------------------------------------------------------------------- basis
+
+_LIST_SEP = r"\s*(?:,|va|hoac|/)\s*"
+PROVISION = NamedPattern(
+    "provision",
+    re.compile(
+        r"\b(?:"
+        r"(?:dieu|d\.)\s*(?P<article>\d{1,3})(?![\d/])"
+        r"|(?:khoan|k\.)\s*(?P<clause>\d{1,3}(?:" + _LIST_SEP + r"\d{1,3}(?![\d/.]))*)(?![\d/])"
+        r"|(?:diem|d\.)\s*(?P<point>[a-z](?:" + _LIST_SEP + r"[a-z]\b)*)\b(?![.,]?\d)"
+        r"|(?:phan|muc)\s*[\"“”'(]?\s*(?:bi mat nha nuoc\s+)?do\s+(?P<level>tuyet mat|toi mat|mat)\b[\"“”')]?"
+        r")"
+    ),
+    matches=("điểm b khoản 1 Điều 2", "Khoản 2, Điều 1", "khoan 1 Dieu 2", "Đ. 1, K. 2", "điểm a, b khoản 1",
+             "khoản 2 phần “Bí mật nhà nước độ Mật”", "điểm đ khoản 2"),
+    excludes=("khoảng 42 km", "những điểm mới", "thời điểm ký", "Ngày 10/01/2024", "dieu chinh"),
+)
+
+DECISION = NamedPattern(
+    "catalog_decision",
+    re.compile(r"(?<![\w/])(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?q\s*\.?\s*d\s*[-–]\s*ttg\b"),
+    matches=("562/QĐ-TTg", "531/QD-TTg", "15/2003/QĐ-TTg", "970 / QĐ-TTg"),
+    excludes=("86/QĐ-TTr", "18/KH-UBND", "115/2020/NĐ-CP"),
+)
+
+# Words that name another kind of document: a provision followed by one of them
+# belongs to that document, not to a catalog decision.
+OTHER_DOCUMENT = NamedPattern(
+    "other_document",
+    re.compile(
+        r"\b(?P<kind>bo luat|luat|nghi dinh|thong tu|nghi quyet|chi thi|quy che|noi quy|hien phap|phap lenh"
+        r"|cong van|ke hoach|huong dan|quyet dinh so \.\.\.|\d+/[a-z]+-(?!ttg\b)[a-z]+)\b"
+    ),
+    matches=("Bộ luật Hình sự", "Luật Bảo vệ bí mật nhà nước", "Nghị định số 26/2020/NĐ-CP", "Quy chế bảo vệ",
+             "Quyết định số 86/QĐ-TTr"),
+    excludes=("Quyết định số 531/QĐ-TTg", "quy định tại khoản 7 Điều 2", "Thủ tướng Chính phủ"),
+)
+
+_BEFORE_GAP = NamedPattern(
+    "decision_then_provision",
+    re.compile(
+        r"^\s*(?:,?\s*ngay\s+(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
+        r"\s*(?:,?\s*cua\s+(?:thu tuong chinh phu|thu tuong|ttcp|ttg))?[\s,:\-–(]*(?:tai\s+|theo\s+)?$"
+    ),
+    matches=(", ", " ngày 19/5/2023, ", " ngày 19/5/2023 của Thủ tướng Chính phủ: ", " (", ", tại "),
+    excludes=(" và Luật Bảo vệ bí mật nhà nước, ", "; theo "),
+)
+
+_GROUP_GAP = re.compile(r"^[\s(]*(?:[,)]\s*)?(?:(?:cua|thuoc|tai|va|hoac)\s+)?[\s(]*$")
+_LINE_HEADING = re.compile(r"[ \t]*[.:]")
+_DATE_AFTER = re.compile(r"\s*,?\s*ngay\b")
+
+
+@dataclass(frozen=True)
+class StatedBasis:
+    """One catalog item a draft cites as the basis of its level, as the draft writes it."""
+
+    decision: str  # canonical number, "809/QĐ-TTg"
+    article: int | None
+    clause: int | None
+    point: str | None
+    level_list: str | None  # "Mật" for "khoản 2 phần Bí mật nhà nước độ Mật" (lists with no article number)
+    cited_date: dt.date | None  # the decision's date as the draft writes it
+    evidence: str  # the citation in the draft's own words (short)
+    start: int
+    end: int
+
+    @property
+    def reference(self) -> str:
+        """"điểm b khoản 1 Điều 2 Quyết định số 562/QĐ-TTg", echoing what the draft cites."""
+        provision = provision_reference(self.article, self.clause, self.point, self.level_list)
+        return f"{provision} Quyết định số {self.decision}".strip()
+
+    def to_dict(self) -> dict:
+        return {
+            "decision": self.decision,
+            "article": self.article,
+            "clause": self.clause,
+            "point": self.point,
+            "level_list": self.level_list,
+            "cited_date": self.cited_date.isoformat() if self.cited_date else None,
+            "reference": self.reference,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class DraftFacts:
+    """Everything read from one draft, without the draft's text."""
+
+    stamp: Stamp | None
+    date: dt.date | None
+    bases: tuple[StatedBasis, ...]
+    decisions_without_article: tuple[str, ...]  # "531/QĐ-TTg" cited with no Điều
+    other_references: tuple[str, ...]  # kinds of non-catalog documents cited for the level ("luật", "quy chế"…)
+
+
+@dataclass
+class _Token:
+    kind: str  # article | clause | point | level
+    values: list
+    start: int
+    end: int
+
+
+def _tokens(text: str, folded: str) -> list[_Token]:
+    tokens = []
+    for match in PROVISION.regex.finditer(folded):
+        kind = next(name for name in ("article", "clause", "point", "level") if match.group(name) is not None)
+        if kind == "article":
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if not text[line_start:match.start()].strip() and _LINE_HEADING.match(text, match.end()):
+                continue  # the draft's own "Điều 1." heading, not a citation
+            values = [int(match.group("article"))]
+        elif kind == "clause":
+            values = [int(v) for v in re.findall(r"\d+", match.group("clause"))]
+        elif kind == "point":
+            start = match.start("point")
+            values = _point_letters(text[start:match.end("point")], match.group("point"))
+        else:
+            values = [{"tuyet mat": "Tuyệt mật", "toi mat": "Tối mật", "mat": "Mật"}[match.group("level")]]
+        tokens.append(_Token(kind, values, match.start(), match.end()))
+    return tokens
+
+
+def _point_letters(written: str, folded: str) -> list[str]:
+    """Point letters as written ("a, đ" → ["a", "đ"]), skipping the list words "và", "hoặc"."""
+    letters = []
+    for match in re.finditer(r"\b[a-z]\b", folded):
+        letters.append(written[match.start()].lower())
+    return letters
+
+
+def _groups(text: str, folded: str, tokens: list[_Token]) -> list[list[_Token]]:
+    """Runs of provision words written together ("điểm b khoản 1 Điều 2", "Khoản 2, Điều 1")."""
+    groups: list[list[_Token]] = []
+    for token in tokens:
+        if groups and _GROUP_GAP.match(folded[groups[-1][-1].end:token.start]) and "\n" not in text[groups[-1][-1].end:token.start]:
+            groups[-1].append(token)
+        else:
+            groups.append([token])
+    return groups
+
+
+def _chains(group: list[_Token]) -> list[dict]:
+    """Split a run into provisions: "khoản 1 Điều 1 và khoản 2 Điều 2" is two."""
+    chains: list[dict] = []
+    current: dict = {}
+    previous = None
+    for token in group:
+        if token.kind in current and previous != token.kind:
+            chains.append(current)
+            current = {}
+        current.setdefault(token.kind, []).extend(token.values)
+        previous = token.kind
+    chains.append(current)
+    # "điểm a khoản 1 và khoản 2 Điều 1": a provision without Điều takes the next one's
+    for index, chain in enumerate(chains):
+        if "article" not in chain and "level" not in chain:
+            donor = next((c for c in chains[index + 1:] if "article" in c), None) or next(
+                (c for c in reversed(chains[:index]) if "article" in c), None)
+            if donor:
+                chain["article"] = donor["article"]
+    return chains
+
+
+def _has_break(gap: str) -> bool:
+    """A sentence or line ends inside ``gap`` (text as written)."""
+    if "\n" in gap or ";" in gap:
+        return True
+    return any(m.group(1)[0].isupper() for m in re.finditer(r"[.!?]\s+(\S)", gap))
+
+
+def _decision_after(text: str, folded: str, end: int) -> re.Match | None:
+    window = folded[end:end + 220]
+    match = DECISION.regex.search(window)
+    if not match:
+        return None
+    gap, written_gap = window[:match.start()], text[end:end + match.start()]
+    if _has_break(written_gap) or OTHER_DOCUMENT.regex.search(gap) or PROVISION.regex.search(gap):
+        return None
+    return DECISION.regex.match(folded, end + match.start())
+
+
+def _decision_before(text: str, folded: str, start: int) -> re.Match | None:
+    window_start = max(0, start - 120)
+    found = None
+    for match in DECISION.regex.finditer(folded, window_start, start):
+        found = match
+    if found and _BEFORE_GAP.regex.match(folded[found.end():start]) and "\n" not in text[found.end():start]:
+        return found
+    return None
+
+
+def _cited_date(text: str, folded: str, decision: re.Match) -> dt.date | None:
+    if _DATE_AFTER.match(folded, decision.end()):
+        return find_date(text[decision.end():decision.end() + 40])
+    return None
+
+
+def _number(match: re.Match) -> str:
+    return normalize_number(match.group(0).replace("qd", "QĐ").replace("ttg", "TTg")) or match.group(0)
+
+
+def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
+    """Every catalog item the draft states as a basis, and decisions it names without a Điều.
+
+    A basis is a "…/QĐ-TTg" number together with its Điều (or, for catalogs whose
+    level lists carry no article number, the list: "khoản 2 phần Bí mật nhà nước độ
+    Mật"). Provisions of a law, decree, regulation or other document are not bases.
+    """
+    text = nfc(text)
+    folded = fold_aligned(text)
+    bases: list[StatedBasis] = []
+    used: set[int] = set()
+    for group in _groups(text, folded, _tokens(text, folded)):
+        start, end = group[0].start, group[-1].end
+        decision = _decision_after(text, folded, end)
+        span_start, span_end = start, end
+        if decision:
+            span_end = decision.end()
+        else:
+            decision = _decision_before(text, folded, start)
+            if decision:
+                span_start = decision.start()
+        if not decision:
+            continue
+        used.add(decision.start())
+        number = _number(decision)
+        cited = _cited_date(text, folded, decision)
+        if cited and decision.end() >= span_end:
+            date_match = re.search(r"\d{4}", text[decision.end():decision.end() + 40])
+            span_end = decision.end() + date_match.end() if date_match else span_end
+        evidence = " ".join(text[span_start:span_end].split())[:EVIDENCE_CHARS]
+        for chain in _chains(group):
+            if "article" not in chain and "level" not in chain:
+                continue  # "khoản 2 Quyết định 531/QĐ-TTg": no Điều, not a basis
+            for article in chain.get("article", [None]):
+                for clause in chain.get("clause", [None]):
+                    for point in chain.get("point", [None]):
+                        level = chain.get("level", [None])[0] if article is None else None
+                        basis = StatedBasis(number, article, clause, point, level, cited, evidence, span_start, span_end)
+                        if basis not in bases:
+                            bases.append(basis)
+    named = []
+    for match in DECISION.regex.finditer(folded):
+        number = _number(match)
+        if match.start() not in used and number not in named and all(b.decision != number for b in bases):
+            named.append(number)
+    return bases, named
+
+
+_LEVEL_SENTENCE = re.compile(r"\bdo\s+(?:mat|toi mat|tuyet mat)\b|\bxac dinh do\b|\bdo mat\b")
+_KIND_NAMES = {"bo luat": "bộ luật", "luat": "luật", "nghi dinh": "nghị định", "thong tu": "thông tư",
+               "nghi quyet": "nghị quyết", "chi thi": "chỉ thị", "quy che": "quy chế", "noi quy": "nội quy",
+               "hien phap": "hiến pháp", "phap lenh": "pháp lệnh", "cong van": "công văn", "ke hoach": "kế hoạch",
+               "huong dan": "hướng dẫn"}
+
+
+def other_references(text: str) -> list[str]:
+    """Kinds of non-catalog documents cited in the sentences that state the draft's level."""
+    folded = fold_aligned(nfc(text))
+    kinds: list[str] = []
+    for sentence in re.split(r"(?<=[.;])\s+|\n", folded):
+        if not _LEVEL_SENTENCE.search(sentence):
+            continue
+        for match in OTHER_DOCUMENT.regex.finditer(sentence):
+            kind = _KIND_NAMES.get(match.group("kind"), "văn bản khác")
+            if kind not in kinds:
+                kinds.append(kind)
+    return kinds
+
+
+def read_draft(text: str) -> DraftFacts:
+    """Stamp, date, stated bases and other citations of a draft (its text is not kept)."""
+    text = nfc(text)
+    bases, named = find_bases(text)
+    return DraftFacts(
+        stamp=find_stamp(text),
+        date=draft_date(text),
+        bases=tuple(bases),
+        decisions_without_article=tuple(named),
+        other_references=tuple(other_references(text)),
+    )

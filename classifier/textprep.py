@@ -1,0 +1,89 @@
+"""Vietnamese text preparation: sentences with offsets, normalised, segmented and folded.
+
+Only underthesea functions that run offline are used here: ``text_normalize``
+(tone placement and look-alike letters) and ``word_tokenize`` (a CRF model that
+ships inside the package). Nothing here downloads a model.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+
+from cancu.ingest.text import fold, nfc
+
+# Defence in depth: underthesea depends on huggingface_hub; forbid it any network use.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+_SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+(?=[A-ZÀ-Ỹ0-9“\"(\-–])|\n+")
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A syllable of the draft as written, with its folded form and offsets."""
+
+    text: str
+    folded: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the draft: offsets in the draft, syllables, and segmented words."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    tokens: tuple[Token, ...]
+    words: tuple[str, ...]  # folded words from word segmentation, multi-syllable ones joined by " "
+
+
+@functools.lru_cache(maxsize=1)
+def _underthesea():
+    from underthesea import text_normalize, word_tokenize
+
+    return text_normalize, word_tokenize
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences (and lines) of ``text``."""
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if text[start:match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def segment(sentence: str) -> tuple[str, ...]:
+    """Folded words of a sentence; multi-syllable words keep their syllables joined by a space."""
+    text_normalize, word_tokenize = _underthesea()
+    words = []
+    for word in word_tokenize(text_normalize(sentence)):
+        folded = " ".join(_TOKEN.findall(fold(word)))
+        if folded:
+            words.append(folded)
+    return tuple(words)
+
+
+def prepare(text: str) -> list[Sentence]:
+    """The draft as sentences ready for matching. The text itself is kept only in memory."""
+    text = nfc(text)
+    sentences = []
+    for index, (start, end) in enumerate(split_sentences(text)):
+        chunk = text[start:end]
+        tokens = tuple(Token(m.group(), fold(m.group()), start + m.start(), start + m.end())
+                       for m in _TOKEN.finditer(chunk))
+        if not tokens:
+            continue
+        sentences.append(Sentence(len(sentences), start, end, chunk, tokens, segment(chunk)))
+    return sentences
