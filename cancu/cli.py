@@ -253,3 +253,70 @@ def classify(inputs, db_path, as_of, top, as_json):
             click.echo(format_classification(result, name if len(inputs) > 1 or name != "-" else None))
     if failures:
         sys.exit(1)
+
+
+# --------------------------------------------------------------------------- check (issue 4)
+
+
+class CheckCouldNotRun(CancuError):
+    """`cancu check` itself could not run (no drafts, knowledge base or report file): exit 2."""
+
+    exit_code = 2
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option
+@as_of_option
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "md"]), default="table",
+              show_default=True, help="Định dạng báo cáo.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi báo cáo ra tệp thay vì màn hình.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Số tiến trình kiểm tra song song.")
+@click.option("--recursive", "-r", is_flag=True, help="Kiểm tra cả các thư mục con.")
+@click.option("--silent", is_flag=True, help="Không hiện thanh tiến trình.")
+def check(paths, db_path, as_of, output_format, output, workers, recursive, silent):
+    """Kiểm tra dự thảo trước khi phát hành: dấu độ mật, căn cứ và danh mục.
+
+    PATHS là tệp .txt, .docx, .pdf, .html hoặc thư mục chứa chúng. Với mỗi dự thảo:
+    căn cứ nêu trong dự thảo có tồn tại, còn hiệu lực vào ngày của dự thảo, có khớp
+    dấu độ mật không, và công cụ đề xuất mục nào. Nội dung dự thảo không được lưu lại.
+    Mã thoát: 0 khi không dự thảo nào có phát hiện, 1 khi có, 2 khi lệnh không chạy được.
+
+    Ví dụ:
+
+        cancu check thu-muc-du-thao/ --recursive
+
+        cancu check bao-cao.docx --as-of 2024-06-03 --format json
+
+        cancu check thu-muc-du-thao/ --format md --output bao-cao-kiem-tra.md --workers 2
+    """
+    from cancu.classifier.check import check_files, collect_drafts
+    from cancu.reports import render, summary
+
+    drafts = collect_drafts(paths, recursive=recursive)
+    if not drafts:
+        raise CheckCouldNotRun("không tìm thấy dự thảo nào (.txt, .docx, .pdf, .html) trong các đường dẫn đã cho"
+                               + ("" if recursive else "; thêm --recursive để tìm trong thư mục con"))
+    try:
+        kb_path = open_kb(db_path)
+        results = check_files(drafts, kb_path, as_of=as_of, workers=workers)
+        show_bar = not silent and len(drafts) > 1 and sys.stderr.isatty()
+        if show_bar:
+            with click.progressbar(results, length=len(drafts), label="Đang kiểm tra", file=sys.stderr) as bar:
+                results = list(bar)
+        else:
+            results = list(results)
+    except IngestError as error:
+        raise CheckCouldNotRun(str(error)) from error
+    report = render(results, output_format)
+    if output:
+        try:
+            output.write_text(report, encoding="utf-8-sig" if output_format == "csv" else "utf-8")
+        except OSError as error:
+            raise CheckCouldNotRun(f"không ghi được báo cáo {output}: {error.strerror or error}") from error
+        click.echo(summary(results), err=True)
+    else:
+        click.echo(report, nl=False)
+    sys.exit(1 if any(r.findings for r in results) else 0)
