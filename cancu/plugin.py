@@ -155,6 +155,11 @@ def vn_date_or_none(iso: str | None) -> str | None:
         return iso
 
 
+def vn_score(value: float) -> str:
+    """A 0..1 score with two decimals and the Vietnamese decimal comma."""
+    return f"{value:.2f}".replace(".", ",")
+
+
 def vn_label(code: str | None) -> str | None:
     """The Vietnamese word for a status or completeness code stored in English."""
     return VN_LABELS.get(code, code) if code else code
@@ -303,7 +308,7 @@ def _as_of_from_form(value: str) -> tuple[dt.date | None, str | None]:
 async def classify_page(datasette, request) -> Response:
     """GET: the form. POST: the same form with the classifier's answer below it."""
     context = {"draft_text": "", "as_of_text": "", "error": None, "result": None,
-               "as_of_sources": AS_OF_SOURCES, "vn_date": vn_date_or_none}
+               "as_of_sources": AS_OF_SOURCES, "vn_date": vn_date_or_none, "score": vn_score}
     if request.method == "POST":
         form = await request.post_vars()
         draft_text = form.get("draft_text", "")

@@ -1,0 +1,444 @@
+"""Datasette: metadata, canned queries, the cancu plugin's SQL functions and the classify page.
+
+Every page runs against a knowledge base built by the real ingest from the
+shipped data, through Datasette's in-process client; results are checked, not
+only status codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from datasette.app import Datasette
+
+from cancu import plugin
+from cancu.classifier.model import Classification, Proposal
+from cancu.cli import cli
+from cancu.ingest.build import build_kb
+from cancu.serve import load_metadata, make_datasette, metadata_path
+
+DRAFTS = Path(__file__).parent / "data" / "drafts"
+EXAM_CITATION = "khoản 1 Điều 1 Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ"
+
+
+@pytest.fixture(scope="session")
+def datasette_kb(tmp_path_factory) -> Path:
+    """The real knowledge base, named cancu.db so that datasette-metadata.yml applies as written."""
+    db_path = tmp_path_factory.mktemp("datasette") / "cancu.db"
+    build_kb(db_path)
+    return db_path
+
+
+@pytest.fixture
+def ds(datasette_kb) -> Datasette:
+    metadata = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))
+    return Datasette([str(datasette_kb)], metadata=metadata)
+
+
+async def get_rows(ds: Datasette, path: str) -> list[dict]:
+    response = await ds.client.get(path + ("&" if "?" in path else "?") + "_shape=array")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# --- SQL functions on a bare connection ----------------------------------------------
+
+
+@pytest.fixture
+def conn() -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:")
+    plugin.prepare_connection(connection)
+    return connection
+
+
+@pytest.mark.parametrize(
+    "sql,params,expected",
+    [
+        ("select cancu_fold(?)", ["Đất đai"], "dat dai"),
+        ("select cancu_fold(?)", ["ĐỀ THI"], "de thi"),
+        ("select cancu_fold(?)", [None], None),
+        ("select cancu_date(?)", ["12/3/2026"], "2026-03-12"),
+        ("select cancu_date(?)", ["2026-03-12"], "2026-03-12"),
+        ("select cancu_date(?)", ["31/2/2026"], None),
+        ("select cancu_date(?)", [""], None),
+        ("select cancu_vn_date(?)", ["2023-05-19"], "19/5/2023"),
+        ("select cancu_vn_date(?)", ["2026-01-06"], "06/01/2026"),
+        ("select cancu_vn_label(?)", ["in_force"], "còn hiệu lực"),
+        ("select cancu_vn_label(?)", ["partial"], "một phần"),
+        ("select cancu_number_matches(?, ?)", ["531/QĐ-TTg", "531"], 1),
+        ("select cancu_number_matches(?, ?)", ["531/QĐ-TTg", "531/QD-TTg"], 1),
+        ("select cancu_number_matches(?, ?)", ["531/QĐ-TTg", "Quyết định số 531/QĐ-TTg"], 1),
+        ("select cancu_number_matches(?, ?)", ["531/QĐ-TTg", "53"], 0),
+        ("select cancu_number_matches(?, ?)", ["15/2003/QĐ-TTg", "15/2003"], 1),
+        ("select cancu_number_matches(?, ?)", ["531/QĐ-TTg", ""], 0),
+        ("select cancu_fts_all(?)", ["Đất  đai"], '{text_folded heading_folded} : ("dat" AND "dai")'),
+        ("select cancu_fts_any(?)", ["đề thi"], '{text_folded heading_folded} : ("de thi" OR "de" OR "thi")'),
+        ("select cancu_fts_any(?)", ['" OR NEAR(*'], '{text_folded heading_folded} : ("or near" OR "or" OR "near")'),
+        ("select cancu_fts_any(?)", ["  ?! "], '""'),
+    ],
+)
+def test_sql_functions(conn, sql, params, expected):
+    assert conn.execute(sql, params).fetchone()[0] == expected
+
+
+@pytest.fixture
+def fts_conn(conn) -> sqlite3.Connection:
+    """A two-row copy of the items table and its index, folded with the shared fold()."""
+    conn.execute("create table items (id integer primary key, text text, heading text, "
+                 "text_folded text, heading_folded text)")
+    for row_id, text, heading in [
+        (1, "Đề thi chính thức, đáp án đề thi của kỳ thi tốt nghiệp chưa công khai.", "Điều 1"),
+        (2, "Quy hoạch sử dụng đất quốc phòng.", "Về đất đai:"),
+    ]:
+        conn.execute("insert into items values (?, ?, ?, cancu_fold(?), cancu_fold(?))",
+                     [row_id, text, heading, text, heading])
+    conn.execute("create virtual table items_fts using fts5(text, heading, text_folded, heading_folded, "
+                 "content=items, tokenize='unicode61 remove_diacritics 2')")
+    conn.execute("insert into items_fts(items_fts) values ('rebuild')")
+    return conn
+
+
+SEARCH = """
+    select items.id, cancu_unfold_snippet(items.text, snippet(items_fts, 2, '【', '】', '…', 8))
+    from items_fts join items on items.id = items_fts.rowid
+    where items_fts match cancu_fts_any(?) order by bm25(items_fts, 0, 0, 1.0, 0.5)
+"""
+
+
+@pytest.mark.parametrize(
+    "typed,expected_id,expected_snippet",
+    [
+        ("de thi", 1, "【Đề thi】 chính thức, đáp án 【đề thi】…"),
+        ("ĐỀ THI", 1, "【Đề thi】 chính thức, đáp án 【đề thi】…"),
+        ("dat dai", 2, "Quy hoạch sử dụng 【đất】 quốc phòng."),
+        ('"đề thi" OR NEAR( AND', 1, "【Đề thi】 chính thức, đáp án 【đề thi】…"),
+    ],
+    ids=["folded", "upper-case-accents", "d-bar", "fts-syntax"],
+)
+def test_folded_search_with_snippet(fts_conn, typed, expected_id, expected_snippet):
+    rows = fts_conn.execute(SEARCH, [typed]).fetchall()
+    assert rows[0] == (expected_id, expected_snippet)
+
+
+def test_empty_search_matches_nothing(fts_conn):
+    assert fts_conn.execute(SEARCH, [""]).fetchall() == []
+
+
+def test_unfold_snippet_falls_back_when_text_is_not_found():
+    assert plugin.unfold_snippet("Đất đai", "【khac】") == "【khac】"
+    assert plugin.unfold_snippet(None, None) is None
+
+
+# --- metadata --------------------------------------------------------------------------
+
+
+def test_metadata_file_is_found_and_renamed_for_other_database_names():
+    assert metadata_path().name == "datasette-metadata.yml"
+    renamed = load_metadata("kho")
+    assert "cancu" not in renamed["databases"]
+    assert set(renamed["databases"]["kho"]["queries"]) == {
+        "dieu_khoan_ap_dung", "danh_muc_theo_ngay", "quyet_dinh_bi_thay_the", "tra_cuu_so_quyet_dinh"}
+
+
+@pytest.mark.asyncio
+async def test_make_datasette_serves_any_file_name_immutable(tmp_path, datasette_kb):
+    copy = tmp_path / "kho.db"
+    copy.write_bytes(datasette_kb.read_bytes())
+    ds = make_datasette(copy)
+    assert not ds.get_database("kho").is_mutable
+    rows = await get_rows(ds, "/kho/tra_cuu_so_quyet_dinh.json?so_quyet_dinh=531")
+    assert {row["Quyết định"] for row in rows} == {"531/QĐ-TTg"}
+
+
+# --- pages -----------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_home_page_has_title_licence_and_classify_link(ds):
+    response = await ds.client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert "Căn cứ — danh mục bí mật nhà nước" in html
+    assert "Điều 15 Luật Sở hữu trí tuệ" in html
+    assert '<a href="-/phan-loai"><strong>Phân loại dự thảo</strong></a>' in html
+    assert '<li><a href="/-/phan-loai">Phân loại dự thảo</a></li>' in html  # the menu
+
+
+@pytest.mark.asyncio
+async def test_database_page_lists_the_canned_queries(ds):
+    response = await ds.client.get("/cancu")
+    assert response.status_code == 200
+    for title in ("Điều khoản nào áp dụng?", "Danh mục có hiệu lực vào ngày…",
+                  "Các quyết định đã bị thay thế và quyết định thay thế", "Tra cứu theo số quyết định"):
+        assert title in response.text
+    assert "Kho danh mục bí mật nhà nước" in response.text
+
+
+@pytest.mark.asyncio
+async def test_decisions_table_facets_sort_and_sources(ds):
+    response = await ds.client.get("/cancu/decisions?number=531/QĐ-TTg")
+    html = response.text
+    assert response.status_code == 200
+    assert "Quyết định ban hành danh mục bí mật nhà nước" in html
+    assert 'data-column="status"' in html and 'data-column="text_completeness"' in html  # facets
+    assert '<ul class="cancu-sources"><li><a href="' in html  # JSON sources shown as links
+    assert "sorted by valid_from" in (await ds.client.get("/cancu/decisions")).text
+    data = (await ds.client.get("/cancu/decisions.json?_shape=objects&_size=max")).json()
+    dates = [row["valid_from"] for row in data["rows"] if row["valid_from"]]
+    assert dates == sorted(dates)
+
+
+@pytest.mark.asyncio
+async def test_items_table_search_without_diacritics(ds):
+    rows = await get_rows(ds, "/cancu/items.json?_search=dat+dai&_col=text&_col=heading")
+    assert rows and all("đất đai" in (row["text"] + " " + row["heading"]).lower() for row in rows)
+    rows = await get_rows(ds, "/cancu/items.json?_search=de+thi&_col=citation&catalog_item=1")
+    assert EXAM_CITATION in [row["citation"] for row in rows]
+
+
+@pytest.mark.asyncio
+async def test_items_table_in_document_order_with_level_facet_and_hidden_folded_columns(ds):
+    data = (await ds.client.get("/cancu/items.json?_shape=objects&decision=531/QĐ-TTg")).json()
+    assert [row["path"] for row in data["rows"]] == ["1.", "1.1.", "1.2.", "mat.", "mat.1.", "mat.2."]
+    html = (await ds.client.get("/cancu/items?decision=531/QĐ-TTg")).text
+    assert 'data-column="level"' in html
+    assert "/-/cancu.css" in html
+    css = (await ds.client.get("/-/cancu.css")).text
+    assert "td.col-text_folded" in css and "display: none" in css
+
+
+# --- canned queries --------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_which_clause_applies_typed_without_diacritics(ds):
+    rows = await get_rows(ds, "/cancu/dieu_khoan_ap_dung.json?tu_khoa=de+thi")
+    assert rows[0]["Căn cứ"] == EXAM_CITATION
+    assert rows[0]["Độ mật"] == "Tối mật"
+    assert rows[0]["Đoạn khớp"].startswith("【Đề thi】 chính thức, 【đề thi】 dự bị")
+    assert all("809/QĐ-TTg" not in row["Căn cứ"] for row in rows)  # replaced in 2023
+    scores = [row["Điểm"] for row in rows]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.asyncio
+async def test_which_clause_applies_html_highlights_and_accepts_accents(ds):
+    html = (await ds.client.get("/cancu/dieu_khoan_ap_dung?tu_khoa=%C4%91%E1%BB%81+thi")).text  # "đề thi"
+    assert "<mark>Đề thi</mark> chính thức" in html
+    assert EXAM_CITATION in html
+    assert "Phân loại dự thảo" in html  # points drafters to the POST form
+
+
+@pytest.mark.asyncio
+async def test_which_clause_applies_dat_dai(ds):
+    rows = await get_rows(ds, "/cancu/dieu_khoan_ap_dung.json?tu_khoa=dat+dai")
+    top = rows[0]
+    assert top["Căn cứ"].startswith("khoản 5 Điều 1 Quyết định số 562/QĐ-TTg")
+    assert "【đất】" in top["Đoạn khớp"]
+
+
+@pytest.mark.parametrize("typed", ['"de thi', "de thi) OR NEAR(", "de* -thi ^", "đề thi AND"])
+@pytest.mark.asyncio
+async def test_which_clause_applies_survives_fts_syntax(ds, typed):
+    rows = await get_rows(ds, "/cancu/dieu_khoan_ap_dung.json?" + _query({"tu_khoa": typed}))
+    assert rows[0]["Căn cứ"] == EXAM_CITATION
+
+
+@pytest.mark.asyncio
+async def test_which_clause_applies_empty_input_returns_nothing(ds):
+    assert await get_rows(ds, "/cancu/dieu_khoan_ap_dung.json?tu_khoa=") == []
+
+
+@pytest.mark.asyncio
+async def test_catalog_in_force_on_a_date(ds):
+    rows = await get_rows(ds, "/cancu/danh_muc_theo_ngay.json?ngay=20/6/2022&linh_vuc=giao+duc")
+    assert {row["Ngày xét"] for row in rows} == {"20/6/2022"}
+    assert rows and all("809/QĐ-TTg" in row["Căn cứ"] for row in rows)
+    rows = await get_rows(ds, "/cancu/danh_muc_theo_ngay.json?ngay=2024-12-12&linh_vuc=gi%C3%A1o+d%E1%BB%A5c")
+    citations = [row["Căn cứ"] for row in rows]
+    assert EXAM_CITATION in citations and all("531/QĐ-TTg" in c for c in citations)
+
+
+@pytest.mark.asyncio
+async def test_catalog_in_force_respects_replacement_day(ds):
+    before = await get_rows(ds, "/cancu/danh_muc_theo_ngay.json?ngay=18/5/2023&linh_vuc=giao+duc")
+    on_day = await get_rows(ds, "/cancu/danh_muc_theo_ngay.json?ngay=19/5/2023&linh_vuc=giao+duc")
+    assert all("809/QĐ-TTg" in row["Căn cứ"] for row in before)
+    assert all("531/QĐ-TTg" in row["Căn cứ"] for row in on_day)
+
+
+@pytest.mark.asyncio
+async def test_catalog_in_force_defaults_to_today(ds):
+    rows = await get_rows(ds, "/cancu/danh_muc_theo_ngay.json?ngay=&linh_vuc=")
+    assert len({row["Ngày xét"] for row in rows}) == 1
+    assert EXAM_CITATION in [row["Căn cứ"] for row in rows]
+
+
+@pytest.mark.asyncio
+async def test_replaced_decisions_and_their_replacements(ds):
+    rows = await get_rows(ds, "/cancu/quyet_dinh_bi_thay_the.json?linh_vuc=")
+    pairs = {(row["Quyết định bị thay thế"], row["Quyết định thay thế"]): row for row in rows}
+    assert pairs[("809/QĐ-TTg", "531/QĐ-TTg")]["Hết hiệu lực từ"] == "19/5/2023"
+    assert ("1295/QĐ-TTg", "440/QĐ-TTg") in pairs
+    filtered = await get_rows(ds, "/cancu/quyet_dinh_bi_thay_the.json?linh_vuc=y+te")
+    assert [(r["Quyết định bị thay thế"], r["Quyết định thay thế"]) for r in filtered] == [("1295/QĐ-TTg", "440/QĐ-TTg")]
+
+
+@pytest.mark.parametrize("typed", ["531", "531/QD-TTg", "531/QĐ-TTg", " 531/qđ-ttg "])
+@pytest.mark.asyncio
+async def test_lookup_by_decision_number(ds, typed):
+    rows = await get_rows(ds, "/cancu/tra_cuu_so_quyet_dinh.json?" + _query({"so_quyet_dinh": typed}))
+    assert {row["Quyết định"] for row in rows} == {"531/QĐ-TTg"}
+    assert rows[0]["Căn cứ"] == EXAM_CITATION
+    assert rows[0]["Tình trạng"] == "còn hiệu lực"
+    assert len(rows) == 4
+
+
+@pytest.mark.asyncio
+async def test_lookup_register_only_decision(ds):
+    rows = await get_rows(ds, "/cancu/tra_cuu_so_quyet_dinh.json?so_quyet_dinh=476")
+    assert len(rows) == 1
+    assert rows[0]["Văn bản trong kho"] == "không có văn bản" and rows[0]["Căn cứ"] is None
+
+
+@pytest.mark.asyncio
+async def test_lookup_unknown_number_finds_nothing(ds):
+    assert await get_rows(ds, "/cancu/tra_cuu_so_quyet_dinh.json?so_quyet_dinh=53") == []
+
+
+def _query(params: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(params)
+
+
+# --- the classify page -------------------------------------------------------------------
+
+
+async def _form_token(ds: Datasette) -> tuple[str, dict]:
+    response = await ds.client.get("/-/phan-loai")
+    assert response.status_code == 200
+    token = re.search(r'name="csrftoken" value="([^"]+)"', response.text).group(1)
+    return token, {"ds_csrftoken": response.cookies["ds_csrftoken"]}
+
+
+async def _classify(ds: Datasette, draft_text: str, as_of: str = ""):
+    token, cookies = await _form_token(ds)
+    return await ds.client.post("/-/phan-loai", data={"csrftoken": token, "draft_text": draft_text, "as_of": as_of},
+                                cookies=cookies)
+
+
+@pytest.mark.asyncio
+async def test_classify_page_form(ds):
+    response = await ds.client.get("/-/phan-loai")
+    html = response.text
+    assert '<form class="cancu-form" action="/-/phan-loai" method="post"' in html
+    assert '<textarea id="draft_text" name="draft_text"' in html
+    assert "không lưu" in html
+    assert "no-store" in response.headers["cache-control"]
+
+
+@pytest.mark.asyncio
+async def test_classify_page_proposes_the_exam_clause(ds):
+    draft_text = (DRAFTS / "d-008.txt").read_text(encoding="utf-8")
+    response = await _classify(ds, draft_text)
+    assert response.status_code == 200
+    html = response.text
+    assert f'<span class="cancu-citation">{EXAM_CITATION}</span>' in html
+    assert 'Độ mật đề xuất: <span class="cancu-level">Tối mật</span>' in html
+    assert "(hôm nay (dự thảo không ghi ngày))" in html  # d-008 has no date in its header
+    assert "Đoạn trong dự thảo" in html  # evidence spans
+    assert "no-store" in response.headers["cache-control"]
+    assert "set-cookie" not in response.headers or "Kết quả" not in response.headers["set-cookie"]
+
+
+@pytest.mark.asyncio
+async def test_classify_page_says_when_nothing_applies(ds):
+    draft_text = (DRAFTS / "thong-bao-nghi-tet.txt").read_text(encoding="utf-8")
+    response = await _classify(ds, draft_text)
+    assert response.status_code == 200
+    assert '<p class="cancu-level">Không thuộc danh mục bí mật nhà nước nào.</p>' in response.text
+    assert "cancu-citation" not in response.text
+
+
+@pytest.mark.asyncio
+async def test_classify_page_shows_warnings_and_near_misses(ds, monkeypatch):
+    """The page renders every part of a Classification (the classifier itself is tested elsewhere)."""
+    near = Proposal(item_id=201, decision="531/QĐ-TTg", article=None, clause=2, point=None, level="Mật", score=0.3,
+                    citation="khoản 2 phần “Bí mật nhà nước độ Mật” Quyết định số 531/QĐ-TTg ngày 19/5/2023 "
+                             "của Thủ tướng Chính phủ",
+                    text="Thông tin về địa điểm ra đề thi", warnings=("Điều kiện “chưa công khai” không thỏa.",))
+    answer = Classification(as_of=dt.date(2025, 5, 16), as_of_source="option", level=None, proposals=(),
+                            warnings=("Kết luận dựa trên các danh mục có trong kho.",), near_misses=(near,))
+    monkeypatch.setattr(plugin, "classify_draft", lambda draft_text, path, as_of: answer)
+    html = (await _classify(ds, "Địa điểm ra đề thi", as_of="16/5/2025")).text
+    assert "Ngày xét hiệu lực: <strong>16/5/2025</strong>" in html
+    assert "<li>Kết luận dựa trên các danh mục có trong kho.</li>" in html
+    assert "Các mục gần khớp nhưng không được đề xuất (1)" in html
+    assert near.citation + " — Mật · Điểm khớp: 0,30" in html
+    assert "<li>Điều kiện “chưa công khai” không thỏa.</li>" in html
+
+
+@pytest.mark.asyncio
+async def test_classify_page_date_option_changes_the_catalog(ds):
+    draft_text = (DRAFTS / "d-008.txt").read_text(encoding="utf-8")
+    html = (await _classify(ds, draft_text, as_of="20/6/2022")).text
+    assert "Ngày xét hiệu lực: <strong>20/6/2022</strong>\n     (ngày bạn nhập)" in html
+    assert EXAM_CITATION not in html  # 531 was not yet in force
+    html = (await _classify(ds, draft_text, as_of="2024-12-12")).text
+    assert "Ngày xét hiệu lực: <strong>12/12/2024</strong>" in html
+    assert f'<span class="cancu-citation">{EXAM_CITATION}</span>' in html
+
+
+@pytest.mark.parametrize(
+    "draft_text,as_of,message",
+    [
+        ("   ", "", "Hãy dán nội dung dự thảo"),
+        ("Đề thi chính thức", "32/13/2024", "không phải ngày hợp lệ"),
+        ("x" * (plugin.MAX_DRAFT_CHARS + 1), "", "Dự thảo dài quá 200.000 ký tự"),
+    ],
+)
+@pytest.mark.asyncio
+async def test_classify_page_rejects_bad_input(ds, draft_text, as_of, message):
+    response = await _classify(ds, draft_text, as_of)
+    assert response.status_code == 400
+    assert message in response.text
+
+
+@pytest.mark.asyncio
+async def test_classify_page_requires_csrf_token(ds):
+    token, cookies = await _form_token(ds)
+    missing = await ds.client.post("/-/phan-loai", data={"draft_text": "Đề thi chính thức"}, cookies=cookies)
+    forged = await ds.client.post("/-/phan-loai", data={"draft_text": "Đề thi chính thức", "csrftoken": token[::-1]},
+                                  cookies=cookies)
+    assert (missing.status_code, forged.status_code) == (403, 403)
+
+
+@pytest.mark.asyncio
+async def test_classify_page_does_not_log_or_keep_the_draft(ds, caplog, datasette_kb):
+    draft_text = (DRAFTS / "d-008.txt").read_text(encoding="utf-8")
+    before = datasette_kb.stat().st_mtime_ns
+    with caplog.at_level(logging.DEBUG):
+        response = await _classify(ds, draft_text)
+    assert response.status_code == 200
+    marker = "Tổ ra đề môn Hóa học đã hoàn thành nhiệm vụ"
+    assert all(marker not in record.getMessage() for record in caplog.records)
+    assert marker not in str(response.url) and marker not in response.headers.get("set-cookie", "")
+    assert datasette_kb.stat().st_mtime_ns == before
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def test_serve_help_is_vietnamese_with_example():
+    result = CliRunner().invoke(cli, ["serve", "--help"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Ví dụ:" in result.output and "cancu serve --port 8080 --db kho.db" in result.output
+    assert "[default: 127.0.0.1]" in result.output
