@@ -1,0 +1,130 @@
+"""Reading a draft: secrecy stamp, header date and every stated basis, in drafters' wordings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from cancu.classifier.drafts import NamedPattern, draft_date, find_bases, find_stamp, other_references, read_draft
+
+CHECK_DEV = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
+DEV_DRAFTS = [json.loads(line) for line in CHECK_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+HEADER = "ỦY BAN NHÂN DÂN TỈNH ...\nSỞ Y TẾ\n{stamp}\nSố:     /BC-SYT          ..., ngày 12 tháng 3 năm 2026\nBÁO CÁO\n"
+BODY = "Kính gửi: Ủy ban nhân dân tỉnh.\nNội dung báo cáo.\n"
+
+
+@pytest.mark.parametrize("line, stamp", [
+    ("MẬT", "MẬT"),
+    ("TỐI MẬT", "TỐI MẬT"),
+    ("TUYỆT MẬT", "TUYỆT MẬT"),
+    ("Tối mật", "TỐI MẬT"),
+    ("T Ố I   M Ậ T", "TỐI MẬT"),
+    ("« MẬT »", "MẬT"),
+    ("Độ mật: Tối mật", "TỐI MẬT"),
+    ("ĐỘ MẬT: TUYỆT MẬT", "TUYỆT MẬT"),
+    ("MẬT - KHẨN", "MẬT"),
+    ("TOI MAT", "TỐI MẬT"),
+])
+def test_stamp_lines(line, stamp):
+    found = find_stamp(HEADER.format(stamp=line) + BODY)
+    assert found is not None and found.stamp == stamp and found.line == 2
+
+
+@pytest.mark.parametrize("line", ["DỰ THẢO", "BÍ MẬT NHÀ NƯỚC", "Độ mật đề xuất: Tối mật theo khoản 1 Điều 1", "KHẨN", ""])
+def test_not_stamps(line):
+    assert find_stamp(HEADER.format(stamp=line) + BODY) is None
+
+
+def test_stamp_words_in_the_body_do_not_count():
+    text = HEADER.format(stamp="DỰ THẢO") + BODY + "MẬT\nĐộ mật: Mật, căn cứ Điều 1 Quyết định số 970/QĐ-TTg.\n"
+    assert find_stamp(text) is None
+
+
+def test_header_date_and_minutes_date():
+    assert draft_date(HEADER.format(stamp="MẬT") + BODY) == dt.date(2026, 3, 12)
+    minutes = "BAN RA ĐỀ THI\nTỐI MẬT\nBIÊN BẢN\nHôm nay, ngày 03/6/2024, tại khu vực làm đề thi, hai bên bàn giao.\n"
+    assert draft_date(minutes) == dt.date(2024, 6, 3)
+    undated = "BAN RA ĐỀ THI\nTỐI MẬT\nPHIẾU TRÌNH\nKính gửi: Trưởng ban.\nNgày 10/01/2024, Tòa án đã xét xử, ngày 05 tháng 3 năm 2024.\n"
+    assert draft_date(undated) is None
+
+
+def _refs(text: str) -> list[tuple]:
+    bases, _ = find_bases(text)
+    return [(b.decision, b.article, b.clause, b.point, b.level_list) for b in bases]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Căn cứ điểm b khoản 1 Điều 2 Quyết định số 562/QĐ-TTg ngày 10/3/2025 của Thủ tướng Chính phủ.",
+     [("562/QĐ-TTg", 2, 1, "b", None)]),
+    ("Độ mật: Mật, theo khoản 3 Điều 2 QĐ 970/QĐ-TTg.", [("970/QĐ-TTg", 2, 3, None, None)]),
+    ("Căn cứ xác định độ mật: Quyết định 531/QĐ-TTg, Điều 1, khoản 1.", [("531/QĐ-TTg", 1, 1, None, None)]),
+    ("Căn cứ xác định độ mật: Quyết định 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ, Điều 1, khoản 2.",
+     [("531/QĐ-TTg", 1, 2, None, None)]),
+    ("Căn cứ xác định độ mật: Khoản 2, Điều 1, QĐ số 809/QĐ-TTg ngày 10/6/2020 của TTCP.",
+     [("809/QĐ-TTg", 1, 2, None, None)]),
+    ("(Tài liệu được xác định độ Tối mật theo điểm b khoản 1 Điều 1 Quyết định số 1660/QĐ-TTg ngày 26/10/2020.)",
+     [("1660/QĐ-TTg", 1, 1, "b", None)]),
+    ("Báo cáo thuộc danh mục bí mật nhà nước độ Mật quy định tại khoản 7 Điều 2 Quyết định số 970/QĐ-TTg.",
+     [("970/QĐ-TTg", 2, 7, None, None)]),
+    ("Can cu khoan 1 Dieu 2 Quyet dinh so 531/QD-TTg.", [("531/QĐ-TTg", 2, 1, None, None)]),
+    ("Căn cứ K.2 Đ.1 QĐ 809/QĐ-TTg của TTCP.", [("809/QĐ-TTg", 1, 2, None, None)]),
+    ("Căn cứ điểm đ khoản 2 Điều 1 Quyết định số 774/QĐ-TTg.", [("774/QĐ-TTg", 1, 2, "đ", None)]),
+    ("Căn cứ điểm a, b khoản 1 Điều 1 và khoản 2 Điều 2 Quyết định số 774/QĐ-TTg.",
+     [("774/QĐ-TTg", 1, 1, "a", None), ("774/QĐ-TTg", 1, 1, "b", None), ("774/QĐ-TTg", 2, 2, None, None)]),
+    ("Căn cứ khoản 2 phần “Bí mật nhà nước độ Mật” Quyết định số 531/QĐ-TTg.", [("531/QĐ-TTg", None, 2, None, "Mật")]),
+    ("Căn cứ Điều 1 Danh mục bí mật nhà nước lĩnh vực tòa án ban hành kèm theo Quyết định số 970/QĐ-TTg.",
+     [("970/QĐ-TTg", 1, None, None, None)]),
+    ("Căn cứ khoản 2 Điều 1 QĐ 15/2003/QĐ-TTg.", [("15/2003/QĐ-TTg", 1, 2, None, None)]),
+])
+def test_basis_wordings(text, expected):
+    assert _refs(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Báo cáo được xác định độ Tối mật căn cứ Luật Bảo vệ bí mật nhà nước ngày 15/11/2018.",
+    "Căn cứ khoản 2 Điều 3 Nghị định số 26/2020/NĐ-CP ngày 28/02/2020 của Chính phủ, Quyết định 531/QĐ-TTg.",
+    "Căn cứ Điều 5 Quy chế bảo vệ bí mật nhà nước của Ủy ban nhân dân tỉnh.",
+    "Căn cứ Quyết định số 531/QĐ-TTg của Thủ tướng Chính phủ.",
+    "Bị cáo bị truy tố theo khoản 1 Điều 173 Bộ luật Hình sự; Quyết định số 970/QĐ-TTg quy định danh mục.",
+    "Căn cứ khoản 2 Điều 1 Quyết định số 86/QĐ-TTr ngày 19/9/2022 của Thanh tra tỉnh.",
+    "Điều 1. Thành lập Tổ soạn thảo theo Quyết định số 531/QĐ-TTg.",
+    "Căn cứ khoản 2 Quyết định 531/QĐ-TTg.",
+])
+def test_not_bases(text):
+    assert _refs(text) == []
+
+
+def test_decisions_named_without_article_and_other_references():
+    bases, named = find_bases("Căn cứ Quyết định số 531/QĐ-TTg của Thủ tướng Chính phủ.")
+    assert bases == [] and named == ["531/QĐ-TTg"]
+    sentence = "Báo cáo được xác định độ Tối mật căn cứ Luật Bảo vệ bí mật nhà nước và Quy chế bảo vệ bí mật nhà nước."
+    assert other_references(sentence) == ["luật", "quy chế"]
+
+
+def test_basis_keeps_cited_date_and_short_evidence():
+    text = "Tổ trưởng kính trình. Căn cứ điểm b khoản 1 Điều 2 Quyết định số 562/QĐ-TTg ngày 10/3/2025 của Thủ tướng Chính phủ."
+    [basis], _ = find_bases(text)
+    assert basis.cited_date == dt.date(2025, 3, 10)
+    assert basis.evidence == "điểm b khoản 1 Điều 2 Quyết định số 562/QĐ-TTg ngày 10/3/2025"
+    assert basis.reference == "điểm b khoản 1 Điều 2 Quyết định số 562/QĐ-TTg"
+
+
+def test_patterns_check_their_examples():
+    with pytest.raises(ValueError, match="does not match its example"):
+        NamedPattern("broken", re.compile(r"^dieu \d+$"), matches=("khoản 1",))
+    with pytest.raises(ValueError, match="matches its counterexample"):
+        NamedPattern("broken", re.compile(r"dieu"), matches=("Điều 1",), excludes=("điều chỉnh",))
+
+
+@pytest.mark.parametrize("draft", DEV_DRAFTS, ids=[d["id"] for d in DEV_DRAFTS])
+def test_dev_drafts_stamp_basis_and_date(draft):
+    facts = read_draft(draft["text"])
+    assert (facts.stamp.stamp if facts.stamp else None) == draft["expected"]["stamp"]
+    assert bool(facts.bases) == draft["expected"]["has_basis"]
+    if facts.date is not None:  # dc-007 has no date; dc-012 only "Hôm nay, ngày 03/6/2024"
+        assert facts.date == dt.date.fromisoformat(draft["date"])
