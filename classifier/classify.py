@@ -25,8 +25,10 @@ from .rules import Rules, load_rules
 from .textprep import Sentence, prepare
 
 # Calibrated on the development drafts (bench/eval.py); see README "Cách chấm điểm".
-ACCEPT_THRESHOLD = 0.40  # minimum combined score for an item to apply
-RELATIVE_THRESHOLD = 0.55  # further items must reach this share of the best score
+ACCEPT_THRESHOLD = 0.55  # minimum score for an item to apply
+RELATIVE_THRESHOLD = 0.85  # further items must reach this share of the best score
+MIN_STRONG_FEATURES = 2  # distinct specific words (not generic, not the field's name) the draft must share
+BM25_WEIGHT = 0.2  # the full-text rank breaks near-ties in the ranking
 CANDIDATES = 40  # items taken from the full-text index
 LAW_2025_EFFECTIVE = dt.date(2026, 3, 1)
 MAX_SPAN = 220
@@ -193,16 +195,23 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
     draft = draft_features(sentences, classifier.rules)
     defeated = {c.name for c in classifier.rules.conditions if c.defeaters.search(draft.folded)}
     candidates = bm25_ranking(classifier, sentences, day)
-    scores = sorted((score_item(classifier.profiles[item_id], draft, defeated) for item_id, _ in candidates),
-                    key=lambda s: -s.value)
-    best = next((s.value for s in scores if not s.failed), 0.0)
-    accepted = [s for s in scores if not s.failed and s.value >= ACCEPT_THRESHOLD
-                and s.value >= RELATIVE_THRESHOLD * best][:top]
+    top_bm25 = max((rank for _, rank in candidates), default=1.0) or 1.0
+    ranked = sorted(((score_item(classifier.profiles[item_id], draft, defeated), rank / top_bm25)
+                     for item_id, rank in candidates), key=lambda pair: -(pair[0].value + BM25_WEIGHT * pair[1]))
+    scores = [score for score, _ in ranked]
+    eligible = [s for s in scores if not s.failed and strong_matches(s, classifier.rules) >= MIN_STRONG_FEATURES]
+    best = max((s.value for s in eligible), default=0.0)
+    accepted = [s for s in eligible if s.value >= ACCEPT_THRESHOLD and s.value >= RELATIVE_THRESHOLD * best][:top]
     proposals = tuple(_proposal(s, draft, kb, day, s.value) for s in accepted)
     level = max((p.level for p in proposals), key=lambda lv: {"Tuyệt mật": 3, "Tối mật": 2, "Mật": 1}[lv], default=None)
     near = tuple(_proposal(s, draft, kb, day, s.value) for s in scores[:3] if s not in accepted and s.value >= 0.25)
     return Classification(as_of=day, as_of_source=source, level=level, proposals=proposals,
                           warnings=_global_warnings(kb, day, level), near_misses=near)
+
+
+def strong_matches(score: Score, rules: Rules) -> int:
+    """Distinct multi-syllable words shared with the draft that are neither generic nor the field's name."""
+    return sum(1 for f in score.matched if " " in f and f not in rules.weak_words and f not in score.profile.domain)
 
 
 def _global_warnings(kb: KB, day: dt.date, level: str | None) -> tuple[str, ...]:

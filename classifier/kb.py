@@ -91,8 +91,9 @@ class KB:
     """Decisions, items and protection terms of one knowledge-base file."""
 
     def __init__(self, path: Path, decisions: dict[str, DecisionRecord], items: tuple[ItemRecord, ...],
-                 terms: tuple[Term, ...], meta: dict[str, str]):
+                 terms: tuple[Term, ...], meta: dict[str, str], law_texts: tuple[str, ...] = ()):
         self.path = path
+        self.law_texts = law_texts  # provisions of the laws, decrees and circulars
         self.decisions = decisions
         self.items = items
         self.terms = terms
@@ -166,6 +167,7 @@ def load_kb(db_path: str | Path) -> KB:
         terms = tuple(Term(r["law"], r["level"], r["years"], _date(r["valid_from"]), _date(r["valid_until"]))
                       for r in _rows(connection, "select * from protection_terms"))
         meta = {row["key"]: row["value"] for row in _rows(connection, "select key, value from meta")}
+        law_texts = tuple(row["text"] for row in _rows(connection, "select text from law_articles") if row["text"])
     finally:
         connection.close()
-    return KB(db_path, decisions, items, terms, meta)
+    return KB(db_path, decisions, items, terms, meta, law_texts)

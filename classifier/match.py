@@ -21,7 +21,10 @@ from .kb import KB, ItemRecord
 from .rules import Condition, ItemRule, Rules
 from .textprep import Sentence, segment
 
-UNIGRAM_FACTOR = 0.5  # a lone syllable says less than a word or a syllable pair
+UNIGRAM_FACTOR = 0.3  # a lone syllable says less than a word or a syllable pair
+WEAK_FACTOR = 0.15  # words every administrative text uses (rules.yml weak_words)
+DOMAIN_FACTOR = 0.25  # words naming the decision's field or body ("thanh tra", "Tòa án nhân dân")
+DOMAIN_BONUS = 0.15  # the draft speaks of the decision's field: a prior, not evidence
 _WORD = re.compile(r"\w+")
 _AREA = re.compile(r"(\d+(?:[.,]\d+)?)\s*km\s*(?:2|²|vuong)\b")
 
@@ -38,19 +41,43 @@ def _strip_stop_phrases(syllables: list[str], rules: Rules) -> list[bool]:
     return masked
 
 
-def features(words: tuple[str, ...], rules: Rules) -> set[str]:
-    """Words, adjacent syllable pairs and syllables of segmented, folded text."""
+def _syllables(words: tuple[str, ...], rules: Rules) -> tuple[list[str], list[tuple[int, int]], list[bool]]:
     syllables: list[str] = []
-    word_spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
     for word in words:
         parts = word.split()
-        word_spans.append((len(syllables), len(syllables) + len(parts)))
+        spans.append((len(syllables), len(syllables) + len(parts)))
         syllables.extend(parts)
     masked = _strip_stop_phrases(syllables, rules)
     keep = [not masked[i] and syllables[i] not in rules.stopwords and not syllables[i].isdigit()
             and len(syllables[i]) > 1 for i in range(len(syllables))]
+    return syllables, spans, keep
+
+
+def item_features(words: tuple[str, ...], rules: Rules) -> set[str]:
+    """An item's words as segmented: compounds as one feature, single-syllable words alone.
+
+    Counting "thanh tra" and also "thanh" and "tra" would weigh one concept three times.
+    """
+    syllables, spans, keep = _syllables(words, rules)
     found: set[str] = set()
-    for start, end in word_spans:
+    for start, end in spans:
+        if end - start > 1 and all(keep[start:end]):
+            found.add(" ".join(syllables[start:end]))
+        elif end - start == 1 and keep[start]:
+            found.add(syllables[start])
+    return found
+
+
+def features(words: tuple[str, ...], rules: Rules) -> set[str]:
+    """A draft's words, adjacent syllable pairs and syllables.
+
+    Pairs let a draft meet an item's compound even where segmentation cut the
+    draft's sentence differently.
+    """
+    syllables, spans, keep = _syllables(words, rules)
+    found: set[str] = set()
+    for start, end in spans:
         if end - start > 1 and all(keep[start:end]):
             found.add(" ".join(syllables[start:end]))
     for i in range(len(syllables)):
@@ -77,6 +104,8 @@ class ItemProfile:
     conditions: tuple[Condition, ...]
     rules: tuple[ItemRule, ...]
     match_text: str  # folded text used for alignment
+    domain: frozenset[str]  # features of the decision's field and title
+    head: str  # first words of the item, where catalog items name the kind of document
 
 
 def _item_words(item: ItemRecord, kb: KB) -> tuple[str, ...]:
@@ -86,16 +115,44 @@ def _item_words(item: ItemRecord, kb: KB) -> tuple[str, ...]:
     return segment(" ".join([*context, item.text]))
 
 
+def _background(kb: KB) -> tuple[Counter, int]:
+    """Document frequency of syllables and syllable pairs in the law texts and non-catalog units.
+
+    Words the law on state secrets and the decisions' own closing articles use
+    everywhere ("cơ quan, tổ chức", "người đứng đầu") say little about which item applies.
+    """
+    texts = list(kb.law_texts) + [item.text for item in kb.items if not item.catalog_item and item.level is None]
+    frequency: Counter = Counter()
+    for text in texts:
+        syllables = _WORD.findall(fold(text))
+        frequency.update(set(syllables) | {f"{a} {b}" for a, b in zip(syllables, syllables[1:])})
+    return frequency, len(texts)
+
+
+def _specificity(feature: str, background: Counter, count: int) -> float:
+    """1 for words the background never uses, towards 0 for words it uses everywhere."""
+    parts = feature.split()
+    keys = [" ".join(parts[i:i + 2]) for i in range(max(1, len(parts) - 1))]
+    frequency = min(background[key] for key in keys)
+    return math.log((count + 1) / (frequency + 1)) / math.log(count + 1)
+
+
 def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
-    item_features = {item.id: features(_item_words(item, kb), rules) for item in kb.catalog_items}
-    document_frequency = Counter(f for feats in item_features.values() for f in feats)
-    count = len(item_features)
+    by_item = {item.id: item_features(_item_words(item, kb), rules) for item in kb.catalog_items}
+    document_frequency = Counter(f for feats in by_item.values() for f in feats)
+    background, background_count = _background(kb)
+    domains = {number: frozenset(item_features(segment(f"{d.field or ''}. {d.title or ''}"), rules))
+               for number, d in kb.decisions.items() if d.has_text}
+    count = len(by_item)
     profiles = []
     for item in kb.catalog_items:
+        domain = domains.get(item.decision, frozenset())
         weights = {}
-        for feature in item_features[item.id]:
+        for feature in by_item[item.id]:
             idf = math.log(1 + count / document_frequency[feature])
-            weights[feature] = idf * (UNIGRAM_FACTOR if " " not in feature else 1.0)
+            specific = 0.2 + 0.8 * _specificity(feature, background, background_count)
+            weak = WEAK_FACTOR if feature in rules.weak_words else DOMAIN_FACTOR if feature in domain else 1.0
+            weights[feature] = idf * specific * weak * (UNIGRAM_FACTOR if " " not in feature else 1.0)
         folded = fold(item.text)
         profiles.append(ItemProfile(
             item=item,
@@ -104,6 +161,8 @@ def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
             conditions=tuple(c for c in rules.conditions if c.item_pattern.search(folded)),
             rules=tuple(r for r in rules.item_rules if r.covers(item)),
             match_text=folded,
+            domain=domain,
+            head=" ".join(_WORD.findall(folded)[:10]),
         ))
     return tuple(profiles)
 
@@ -117,6 +176,7 @@ class DraftFeatures:
     all: frozenset[str]
     folded: str
     areas_km2: tuple[float, ...]
+    doc_type: str | None  # "ke hoach", "bao cao" … from the draft's title line
 
 
 def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
@@ -131,7 +191,23 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
     folded_text = "\n".join(fold(s.text) for s in sentences)
     areas = tuple(float(m[1].replace(".", "").replace(",", ".")) for m in _AREA.finditer(folded_text))
     return DraftFeatures(tuple(sentences), tuple(per_sentence), frozenset().union(*per_sentence) if per_sentence
-                         else frozenset(), folded_text, areas)
+                         else frozenset(), folded_text, areas, doc_type(sentences))
+
+
+DOC_TYPES = ("ke hoach", "bao cao", "to trinh", "phuong an", "de an", "bien ban", "quyet dinh", "chuong trinh",
+             "thong bao", "phieu trinh", "de cuong", "chi thi", "nghi quyet", "ket luan")
+
+
+def doc_type(sentences: list[Sentence]) -> str | None:
+    """The kind of document from its upper-case title line ("KẾ HOẠCH", "BÁO CÁO NHANH")."""
+    for sentence in sentences[:8]:
+        letters = [t.text for t in sentence.tokens]
+        if letters and all(t.isupper() for t in letters) and len(letters) <= 4:
+            title = " ".join(t.folded for t in sentence.tokens)
+            for kind in DOC_TYPES:
+                if title.startswith(kind):
+                    return kind
+    return None
 
 
 @dataclass(frozen=True)
@@ -145,28 +221,43 @@ class Score:
     failed: tuple[str, ...]  # messages of the rules and conditions the draft fails
 
 
+# Length normalisation: an item's matched weight is divided by (its total weight)
+# ** LENGTH_POWER, between raw sums (favouring long enumerations) and plain
+# coverage (favouring two-word items). SCALE maps the result to 0..1.
+LENGTH_POWER = 0.5
+SCALE = 1.6
+DOC_TYPE_BONUS = 1.0
+
+
+def _requires(phrase: str, draft: DraftFeatures) -> bool:
+    return phrase in draft.all or re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", draft.folded) is not None
+
+
 def score_item(profile: ItemProfile, draft: DraftFeatures, defeated: set[str]) -> Score:
-    """Weighted coverage of the item overall and in its best two-sentence window."""
+    """Matched weight overall and in the best two-sentence window, normalised for item length."""
     weights = profile.weights
     matched = frozenset(f for f in weights if f in draft.all)
-    coverage = sum(weights[f] for f in matched) / profile.total
+    mass = sum(weights[f] for f in matched)
     sentence_mass = [sum(weights.get(f, 0.0) for f in feats) for feats in draft.per_sentence]
     best_local, best_window = 0.0, ()
     for index in range(len(sentence_mass)):
         window = draft.per_sentence[index] | (draft.per_sentence[index + 1] if index + 1 < len(sentence_mass) else frozenset())
-        local = sum(weights.get(f, 0.0) for f in window) / profile.total
+        local = sum(weights.get(f, 0.0) for f in window)
         if local > best_local:
             best_local, best_window = local, (index, index + 1) if index + 1 < len(sentence_mass) else (index,)
     ranked = sorted((i for i in best_window if sentence_mass[i] > 0), key=lambda i: -sentence_mass[i])
+    bonus = DOC_TYPE_BONUS if draft.doc_type and draft.doc_type in profile.head else 0.0
+    raw = (0.5 * mass + 0.5 * best_local + bonus) / profile.total ** LENGTH_POWER
+    if any(f in draft.all for f in profile.domain):
+        raw *= 1 + DOMAIN_BONUS
+    value = raw / (raw + SCALE)
     failed = tuple(c.message for c in profile.conditions if c.name in defeated)
     for rule in profile.rules:
-        if rule.requires_any and not any(re.search(r"(?<!\w)" + re.escape(p) + r"(?!\w)", draft.folded)
-                                         for p in rule.requires_any):
+        if rule.requires_any and not any(_requires(p, draft) for p in rule.requires_any):
             failed += (rule.message,)
         if rule.area_km2_above is not None and draft.areas_km2 and max(draft.areas_km2) <= rule.area_km2_above:
             failed += (rule.message,)
-    value = 0.5 * coverage + 0.5 * best_local
-    return Score(profile, value, coverage, best_local, tuple(ranked), matched, failed)
+    return Score(profile, value, mass / profile.total, best_local / profile.total, tuple(ranked), matched, failed)
 
 
 def align(item_text: str, draft_span: str) -> tuple[int, int, float]:

@@ -65,6 +65,7 @@ class Rules:
     synonyms: tuple[tuple[str, tuple[re.Pattern, ...]], ...]  # canonical folded phrase, variant patterns
     stopwords: frozenset[str]
     stop_phrases: tuple[str, ...]  # folded, longest first
+    weak_words: frozenset[str]  # folded words every administrative draft uses
     conditions: tuple[Condition, ...]
     item_rules: tuple[ItemRule, ...]
 
@@ -122,6 +123,7 @@ def load_rules(kb: KB | None = None, path: Path | None = None) -> Rules:
     stopwords = frozenset(fold(spec.get("stopwords") or "").split())
     stop_phrases = tuple(sorted({" ".join(re.findall(r"\w+", fold(p))) for p in spec.get("stop_phrases") or []},
                                 key=len, reverse=True))
+    weak_words = frozenset(" ".join(re.findall(r"\w+", fold(w))) for w in spec.get("weak_words") or [])
     conditions = []
     for entry in spec.get("conditions") or []:
         condition = Condition(entry["name"], entry["message"],
@@ -138,4 +140,4 @@ def load_rules(kb: KB | None = None, path: Path | None = None) -> Rules:
             if kb is not None and not any(rule.covers(item) for item in kb.catalog_items):
                 raise RulesError(path, f"tham chiếu {ref!r} không có trong kho dữ liệu")
             item_rules.append(rule)
-    return Rules(synonyms, stopwords, stop_phrases, tuple(conditions), tuple(item_rules))
+    return Rules(synonyms, stopwords, stop_phrases, weak_words, tuple(conditions), tuple(item_rules))
