@@ -1,0 +1,134 @@
+"""End to end in Debian's headless Chromium: `cancu serve`, paste a draft, read the proposed basis.
+
+Skipped only when /usr/bin/chromium is missing (.ci/run installs it). Playwright
+drives the system browser; `playwright install` is never needed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cancu.ingest.build import build_kb
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+DRAFT = Path(__file__).parent / "data" / "drafts" / "d-008.txt"
+EXAM_CITATION = "khoản 1 Điều 1 Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium của Debian (/usr/bin/chromium) chưa được cài"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"cancu serve exited with {server.returncode}: {server.stderr.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """`cancu serve` on a free localhost port, over a knowledge base built by the real ingest."""
+    db_path = tmp_path_factory.mktemp("browser") / "cancu.db"
+    build_kb(db_path)
+    port = free_port()
+    command = [sys.executable, "-c", "from cancu.cli import cli; cli()",
+               "serve", "--db", str(db_path), "--host", "127.0.0.1", "--port", str(port)]
+    environment = {**os.environ, "CANCU_DB": str(db_path)}
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base_url + "/-/phan-loai", server)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def test_classify_page_in_chromium(served, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    draft_text = DRAFT.read_text(encoding="utf-8")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS, locale="vi-VN", viewport={"width": 1200, "height": 900},
+        )
+        try:
+            page = context.new_page()
+            page.goto(served + "/")
+            page.click("details.nav-menu summary")
+            page.click("text=Phân loại dự thảo")
+            page.wait_for_url(served + "/-/phan-loai")
+            page.fill("#draft_text", draft_text)
+            page.fill("#as_of", "12/12/2024")
+            page.click("input[type=submit]")
+            page.wait_for_selector("#ket-qua")
+            citations = page.locator(".cancu-citation").all_inner_texts()
+            level = page.locator(".cancu-answer .cancu-level").inner_text()
+            assert page.url == served + "/-/phan-loai"  # the draft never goes into the URL
+            page.screenshot(path=str(tmp_path / "phan-loai.png"), full_page=True)
+        finally:
+            context.close()
+    assert EXAM_CITATION in citations
+    assert level == "Tối mật"
+    assert (tmp_path / "phan-loai.png").stat().st_size > 10_000
+
+
+def test_search_without_diacritics_in_chromium(served, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1200, "height": 900},
+        )
+        try:
+            page = context.new_page()
+            page.goto(served + "/cancu/dieu_khoan_ap_dung")
+            page.fill("input[name=tu_khoa]", "de thi")
+            page.click("input[type=submit]")
+            page.wait_for_selector("table.rows-and-columns mark")
+            first_row = page.locator("table.rows-and-columns tbody tr").first.inner_text()
+            marks = page.locator("table.rows-and-columns tbody tr").first.locator("mark").all_inner_texts()
+            page.screenshot(path=str(tmp_path / "tim-kiem.png"), full_page=True)
+            page.goto(served + "/cancu/items?_search=dat+dai")
+            found = page.locator("td.col-text").all_inner_texts()
+            folded_column_visible = page.locator("td.col-text_folded").first.is_visible()
+        finally:
+            context.close()
+    assert EXAM_CITATION in first_row
+    assert marks[0] == "Đề thi"
+    assert any("đất" in text for text in found)
+    assert not folded_column_visible  # the search-only copy is hidden by /-/cancu.css
