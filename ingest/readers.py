@@ -113,11 +113,12 @@ def _refuse_legacy_encoding(text: str, path: str | Path) -> None:
 def _docx_text(path: Path) -> str:
     """Paragraphs and table cells of a .docx in document order."""
     import docx  # python-docx; imported here so plain-text work does not pay for it
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.oxml.ns import qn
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as error:  # not a zip: PackageNotFoundError
         raise SourceUnreadable(path, f"không phải tệp .docx hợp lệ ({error.__class__.__name__})") from None
     lines: list[str] = []
     for block in document.element.body.iterchildren():

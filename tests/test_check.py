@@ -1,0 +1,386 @@
+"""`cancu check`: verdicts on the labelled drafts, findings, readers in a batch, reports, exit codes, privacy.
+
+Everything runs against a knowledge base built by the real ingest from the
+shipped data; .docx and .pdf drafts are built here with python-docx and pypdf.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+from cancu.classifier import load_kb
+from cancu.classifier.check import check_files, check_text, collect_drafts
+from cancu.cli import cli
+from cancu.ingest.build import build_kb
+from cancu.reports import render
+
+CHECK_DEV = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
+DEV = {d["id"]: d for d in (json.loads(line) for line in CHECK_DEV.read_text(encoding="utf-8").splitlines() if line.strip())}
+VERDICTS = ("stamp", "has_basis", "basis_exists", "basis_in_force", "stamp_matches_basis")
+
+
+@pytest.fixture(scope="module")
+def kb_path(tmp_path_factory) -> Path:
+    db_path = tmp_path_factory.mktemp("check-kb") / "cancu.db"
+    build_kb(db_path)
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def kb(kb_path):
+    return load_kb(kb_path)
+
+
+def codes(result) -> list[str]:
+    return [f.code for f in result.findings]
+
+
+# --------------------------------------------------------------------------- files of every kind
+
+
+def make_docx(path: Path, text: str) -> Path:
+    """A .docx laid out like an agency document: header table (agency | motto), then paragraphs."""
+    lines = text.splitlines()
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.text = lines[0]
+    for line in lines[1:3]:
+        left.add_paragraph(line)
+    right.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    right.add_paragraph("Độc lập - Tự do - Hạnh phúc")
+    for line in lines[3:]:
+        document.add_paragraph(line)
+    document.save(path)
+    return path
+
+
+def make_text_pdf(path: Path, lines: list[str]) -> Path:
+    """A PDF with a Unicode text layer (Type0 font, Identity-H, ToUnicode map), built with pypdf."""
+    chars = sorted({ch for line in lines for ch in line})
+    code = {ch: index + 1 for index, ch in enumerate(chars)}
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    cmap = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+            "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def", "1 begincodespacerange", "<0000> <FFFF>",
+            "endcodespacerange"]
+    pairs = list(code.items())
+    for start in range(0, len(pairs), 100):
+        chunk = pairs[start:start + 100]
+        cmap += [f"{len(chunk)} beginbfchar", *(f"<{c:04X}> <{ord(ch):04X}>" for ch, c in chunk), "endbfchar"]
+    cmap += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    to_unicode = DecodedStreamObject()
+    to_unicode.set_data("\n".join(cmap).encode("ascii"))
+    descendant = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/CIDFontType2"),
+        NameObject("/BaseFont"): NameObject("/DejaVuSans"), NameObject("/DW"): NumberObject(500),
+        NameObject("/CIDSystemInfo"): DictionaryObject({
+            NameObject("/Registry"): TextStringObject("Adobe"), NameObject("/Ordering"): TextStringObject("Identity"),
+            NameObject("/Supplement"): NumberObject(0)}),
+    })
+    font = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type0"),
+        NameObject("/BaseFont"): NameObject("/DejaVuSans"), NameObject("/Encoding"): NameObject("/Identity-H"),
+        NameObject("/DescendantFonts"): ArrayObject([writer._add_object(descendant)]),
+        NameObject("/ToUnicode"): writer._add_object(to_unicode),
+    })
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    operators = ["BT", "/F1 9 Tf", "11 TL", "40 800 Td"]
+    operators += ["<" + "".join(f"{code[ch]:04X}" for ch in line) + "> Tj T*" for line in lines]
+    content = DecodedStreamObject()
+    content.set_data("\n".join(operators + ["ET"]).encode("ascii"))
+    page[NameObject("/Contents")] = writer._add_object(content)
+    with open(path, "wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese editors write it: base letters precomposed, tone marks combining."""
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        decomposed = unicodedata.normalize("NFD", ch)
+        shape = "".join(m for m in decomposed[1:] if m in "\u0302\u0306\u031b")
+        tones = "".join(m for m in decomposed[1:] if m not in shape)
+        out += unicodedata.normalize("NFC", decomposed[0] + shape).encode("cp1258") + tones.encode("cp1258")
+    return bytes(out)
+
+
+@pytest.fixture
+def mixed_batch(tmp_path) -> Path:
+    """Drafts as .docx, .pdf, Windows-1258 and UTF-16 text, plus a binary, a broken .docx and an empty file."""
+    folder = tmp_path / "du-thao"
+    folder.mkdir()
+    make_docx(folder / "dc-003.docx", DEV["dc-003"]["text"])
+    make_text_pdf(folder / "dc-011.pdf", DEV["dc-011"]["text"].splitlines())
+    (folder / "dc-005-cp1258.txt").write_bytes(to_cp1258(DEV["dc-005"]["text"]))
+    (folder / "dc-012-utf16.txt").write_text(DEV["dc-012"]["text"], encoding="utf-16")
+    (folder / "dc-010.txt").write_text(DEV["dc-010"]["text"], encoding="utf-8")
+    (folder / "anh-chup.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "hong.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (folder / "rong.txt").write_bytes(b"")
+    (folder / "~$dc-003.docx").write_bytes(b"\x00lock")  # Word's lock file: skipped in folders
+    return folder
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+@pytest.mark.parametrize("draft_id", sorted(DEV))
+def test_every_verdict_on_the_development_drafts(kb, draft_id):
+    draft = DEV[draft_id]
+    result = check_text(draft["text"], kb, file=draft_id, as_of=dt.date.fromisoformat(draft["date"]))
+    verdicts = result.to_dict()
+    assert {k: verdicts[k] for k in VERDICTS} == draft["expected"]
+
+
+EXPECTED_BASIS_FINDINGS = {
+    "dc-001": [], "dc-003": [], "dc-007": [], "dc-010": [],
+    "dc-002": ["unknown_basis"], "dc-004": ["unknown_basis"],
+    "dc-005": ["stamp_mismatch"], "dc-009": ["stamp_mismatch"],
+    "dc-006": ["missing_basis"], "dc-008": ["missing_basis"],
+    "dc-011": ["basis_not_in_force"], "dc-012": ["basis_not_in_force"],
+}
+
+
+@pytest.mark.parametrize("draft_id", sorted(DEV))
+def test_findings_on_the_development_drafts(kb, draft_id):
+    """Basis and stamp findings are exact; not_in_catalog/unstamped_secret depend on the classifier."""
+    draft = DEV[draft_id]
+    result = check_text(draft["text"], kb, as_of=dt.date.fromisoformat(draft["date"]))
+    found = [c for c in codes(result) if c not in ("not_in_catalog", "unstamped_secret")]
+    assert found == EXPECTED_BASIS_FINDINGS[draft_id]
+    if draft["expected"]["stamp"] is None:
+        assert "not_in_catalog" not in codes(result)
+    if draft["expected"]["stamp"] is not None:
+        assert "unstamped_secret" not in codes(result)
+
+
+def test_replaced_basis_names_the_decision_in_force_with_its_kb_citation(kb):
+    result = check_text(DEV["dc-012"]["text"], kb, as_of=dt.date(2024, 6, 3))
+    [finding] = [f for f in result.findings if f.code == "basis_not_in_force"]
+    assert "đã được thay thế bởi Quyết định số 531/QĐ-TTg từ 19/5/2023" in finding.message
+    assert "Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ" in finding.message
+    assert result.bases[0].successor == "531/QĐ-TTg"
+    result = check_text(DEV["dc-011"]["text"], kb, as_of=dt.date(2025, 8, 12))
+    assert result.bases[0].successor_citation == "Quyết định số 562/QĐ-TTg ngày 10/3/2025 của Thủ tướng Chính phủ"
+
+
+def test_basis_cited_before_its_decision_took_effect(kb):
+    text = "BỘ GIÁO DỤC VÀ ĐÀO TẠO\nTỐI MẬT\nPHIẾU TRÌNH\nKính gửi: Trưởng ban.\n" \
+           "Độ mật: Tối mật, căn cứ khoản 1 Điều 1 Quyết định số 531/QĐ-TTg.\n"
+    result = check_text(text, kb, as_of=dt.date(2022, 6, 20))
+    assert (result.basis_exists, result.basis_in_force, result.stamp_matches_basis) == (True, False, True)
+    [finding] = [f for f in result.findings if f.code == "basis_not_in_force"]
+    assert "chưa có hiệu lực vào ngày 20/6/2022" in finding.message
+    assert "Quyết định số 809/QĐ-TTg ngày 10/6/2020 của Thủ tướng Chính phủ" in finding.message
+
+
+HEAD = "ỦY BAN NHÂN DÂN TỈNH ...\n{stamp}\nSố:  /BC-UBND     ..., ngày 10 tháng 01 năm 2026\nBÁO CÁO\nKính gửi: Chủ tịch.\n"
+
+
+@pytest.mark.parametrize("citation, completeness", [
+    ("điểm a khoản 9 Điều 1 Quyết định số 1660/QĐ-TTg", "chỉ có một phần văn bản"),
+    ("khoản 1 Điều 1 Quyết định số 969/QĐ-TTg", "không có văn bản"),
+    ("khoản 3 Điều 1 Quyết định số 2238/QĐ-TTg", "chỉ có bản tóm tắt"),
+])
+def test_items_missing_from_an_incomplete_text_are_unverifiable(kb, citation, completeness):
+    result = check_text(HEAD.format(stamp="MẬT") + f"Căn cứ {citation}.\n", kb)
+    assert result.has_basis and result.basis_exists is None and result.stamp_matches_basis is None
+    [finding] = [f for f in result.findings if f.code == "basis_unverifiable"]
+    assert completeness in finding.message
+    assert "unknown_basis" not in codes(result)
+
+
+def test_register_only_decision_is_unverifiable_but_its_replacement_is_known(kb):
+    result = check_text(HEAD.format(stamp="MẬT") + "Căn cứ khoản 1 Điều 1 Quyết định số 969/QĐ-TTg.\n", kb)
+    assert result.date == dt.date(2026, 1, 10) and result.date_source == "header"
+    assert result.basis_in_force is False
+    assert result.bases[0].successor == "2440/QĐ-TTg"
+
+
+def test_unknown_decision_number_is_unverifiable(kb):
+    result = check_text(HEAD.format(stamp="MẬT") + "Căn cứ khoản 1 Điều 1 Quyết định số 9999/QĐ-TTg.\n", kb)
+    assert result.basis_exists is None and result.basis_in_force is None
+    assert "không có trong sổ đăng ký" in result.findings[0].message
+
+
+def test_article_that_is_not_a_catalog_item_is_unknown_basis(kb):
+    result = check_text(HEAD.format(stamp="MẬT") + "Căn cứ Điều 3 Quyết định số 970/QĐ-TTg.\n", kb)
+    assert result.basis_exists is False and "unknown_basis" in codes(result)
+
+
+def test_wrong_decision_date_is_reported(kb):
+    text = HEAD.format(stamp="MẬT") + "Căn cứ điểm a khoản 1 Điều 1 Quyết định số 774/QĐ-TTg ngày 05/7/2020.\n"
+    result = check_text(text, kb)
+    assert result.basis_exists is True
+    [finding] = [f for f in result.findings if f.code == "basis_date_mismatch"]
+    assert "Quyết định số 774/QĐ-TTg ngày 05/6/2020 của Thủ tướng Chính phủ" in finding.message
+
+
+def test_unstamped_draft_citing_an_item(kb):
+    text = HEAD.format(stamp="") + "Căn cứ điểm a khoản 1 Điều 1 Quyết định số 774/QĐ-TTg.\n"
+    result = check_text(text, kb)
+    assert (result.stamp, result.basis_exists, result.stamp_matches_basis) == (None, True, False)
+    assert "unstamped_secret" in codes(result) and "stamp_mismatch" not in codes(result)
+
+
+def test_date_precedence(kb):
+    undated = "BAN RA ĐỀ THI\nTỐI MẬT\nPHIẾU TRÌNH\nKính gửi: Trưởng ban.\nNội dung.\n"
+    assert check_text(undated, kb, today=dt.date(2030, 1, 2)).date_source == "today"
+    dated = HEAD.format(stamp="MẬT") + "Nội dung.\n"
+    assert check_text(dated, kb).date == dt.date(2026, 1, 10)
+    overridden = check_text(dated, kb, as_of=dt.date(2024, 1, 1))
+    assert (overridden.date, overridden.date_source) == (dt.date(2024, 1, 1), "option")
+
+
+# --------------------------------------------------------------------------- batch, CLI and reports
+
+
+def run(args: list[str]):
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+def test_batch_of_every_kind_of_file(kb_path, mixed_batch):
+    outcome = run(["check", str(mixed_batch), "--db", str(kb_path), "--format", "json"])
+    assert outcome.exit_code == 1
+    report = {Path(r["file"]).name: r for r in json.loads(outcome.stdout)}
+    assert sorted(report) == ["anh-chup.txt", "dc-003.docx", "dc-005-cp1258.txt", "dc-010.txt", "dc-011.pdf",
+                              "dc-012-utf16.txt", "hong.docx", "rong.txt"]
+    for name, draft_id in [("dc-003.docx", "dc-003"), ("dc-011.pdf", "dc-011"), ("dc-005-cp1258.txt", "dc-005"),
+                           ("dc-012-utf16.txt", "dc-012"), ("dc-010.txt", "dc-010")]:
+        assert {k: report[name][k] for k in VERDICTS} == DEV[draft_id]["expected"], name
+        assert report[name]["date"] == DEV[draft_id]["date"] and report[name]["date_source"] == "header"
+    assert report["dc-003.docx"]["findings"] == []
+    assert [f["code"] for f in report["dc-011.pdf"]["findings"]] == ["basis_not_in_force"]
+    for name, reason in [("anh-chup.txt", "tệp nhị phân"), ("hong.docx", "không phải tệp .docx hợp lệ"),
+                         ("rong.txt", "tệp rỗng")]:
+        assert report[name]["error"].startswith(reason)
+        assert [f["code"] for f in report[name]["findings"]] == ["unreadable"]
+        assert report[name]["stamp"] is None and report[name]["has_basis"] is False
+
+
+def test_clean_batch_exits_zero(kb_path, tmp_path):
+    (tmp_path / "dc-001.txt").write_text(DEV["dc-001"]["text"], encoding="utf-8")
+    make_docx(tmp_path / "dc-003.docx", DEV["dc-003"]["text"])
+    outcome = run(["check", str(tmp_path / "dc-001.txt"), str(tmp_path / "dc-003.docx"), "--db", str(kb_path)])
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stdout.endswith("Đã kiểm tra 2 dự thảo: 0 có phát hiện, 2 không có phát hiện.\n")
+    assert "✓" in outcome.stdout and "Đang kiểm tra" not in outcome.stderr  # no progress bar off a terminal
+
+
+def test_reports_in_every_format(kb_path, mixed_batch, tmp_path):
+    out = tmp_path / "bao-cao.csv"
+    outcome = run(["check", str(mixed_batch), "--db", str(kb_path), "--format", "csv", "--output", str(out)])
+    assert outcome.exit_code == 1 and "Đã kiểm tra 8 dự thảo" in outcome.stderr and outcome.stdout == ""
+    rows = {Path(r["file"]).name: r for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))}
+    assert rows["dc-011.pdf"]["basis_in_force"] == "false" and rows["dc-011.pdf"]["findings"] == "basis_not_in_force"
+    assert rows["dc-010.txt"]["basis_exists"] == "" and rows["rong.txt"]["findings"] == "unreadable"
+    markdown = run(["check", str(mixed_batch), "--db", str(kb_path), "--format", "md"]).stdout
+    assert markdown.startswith("# Kết quả kiểm tra dự thảo\n")
+    assert "| Tệp | Ngày | Dấu | Căn cứ | Tồn tại | Còn hiệu lực | Khớp dấu | Công cụ đề xuất | Phát hiện |" in markdown
+    assert f"## {mixed_batch / 'dc-011.pdf'}" in markdown and "(`basis_not_in_force`)" in markdown
+    table = run(["check", str(mixed_batch), "--db", str(kb_path)]).stdout
+    assert f"✗ {mixed_batch / 'rong.txt'}\n    [unreadable] Không đọc được tệp: tệp rỗng." in table
+
+
+def test_command_errors_exit_two(kb_path, tmp_path):
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    outcome = run(["check", str(empty), "--db", str(kb_path)])
+    assert outcome.exit_code == 2
+    assert outcome.stderr.startswith("Lỗi: không tìm thấy dự thảo nào")
+    (tmp_path / "a.txt").write_text(DEV["dc-001"]["text"], encoding="utf-8")
+    outcome = run(["check", str(tmp_path / "a.txt"), "--db", str(kb_path), "--output", str(tmp_path / "khong" / "r.md")])
+    assert outcome.exit_code == 2 and "không ghi được báo cáo" in outcome.stderr
+    assert run(["check", str(tmp_path / "khong-co.txt"), "--db", str(kb_path)]).exit_code == 2
+
+
+def test_recursive_and_folders(tmp_path):
+    (tmp_path / "con").mkdir()
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "con" / "b.docx").write_bytes(b"x")
+    (tmp_path / "con" / "ghi-chu.xlsx").write_bytes(b"x")
+    assert [p.name for p in collect_drafts([tmp_path])] == ["a.txt"]
+    assert [p.name for p in collect_drafts([tmp_path], recursive=True)] == ["a.txt", "b.docx"]
+
+
+def test_workers_give_the_same_results_in_the_same_order(kb_path, mixed_batch):
+    paths = collect_drafts([mixed_batch])
+    one = [r.to_dict() for r in check_files(paths, kb_path, today=dt.date(2026, 1, 5))]
+    two = [r.to_dict() for r in check_files(paths, kb_path, workers=2, today=dt.date(2026, 1, 5))]
+    assert one == two and len(one) == 8
+
+
+# --------------------------------------------------------------------------- privacy
+
+CANARY = "QX7-KIEMTRA-93812"
+
+
+def _recent_files(root: Path, since: float, skip: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not Path(dirpath, d).is_relative_to(skip) and d != ".git"]
+        for name in filenames:
+            path = Path(dirpath, name)
+            try:
+                if path.is_file() and path.stat().st_mtime >= since and path.stat().st_size < 50_000_000:
+                    found.append(path)
+            except OSError:
+                continue
+    return found
+
+
+def test_no_draft_text_is_stored_anywhere(kb_path, tmp_path):
+    """After a batch (2 workers), neither the KB, the working directory nor the temp dirs hold draft text."""
+    drafts = tmp_path / "in"
+    drafts.mkdir()
+    secret = DEV["dc-011"]["text"].replace("số liệu chưa công bố.", f"số liệu chưa công bố. Mã hồ sơ nội bộ {CANARY}.")
+    (drafts / "canary.txt").write_text(secret, encoding="utf-8")
+    make_docx(drafts / "canary.docx", secret)
+    for draft_id, draft in DEV.items():
+        (drafts / f"{draft_id}.txt").write_text(draft["text"], encoding="utf-8")
+    long_lines = [line for d in DEV.values() for line in d["text"].splitlines() if len(line) > 230]
+    assert len(long_lines) >= 10
+    kb_before = kb_path.read_bytes()
+    since = time.time() - 1
+    report = tmp_path / "out" / "report.json"
+    report.parent.mkdir()
+    outcome = run(["check", str(drafts), "--db", str(kb_path), "--workers", "2", "--format", "json", "--output", str(report)])
+    assert outcome.exit_code == 1
+    assert kb_path.read_bytes() == kb_before  # the KB is opened read-only
+    candidates = [report, kb_path]
+    for root in {Path.cwd(), Path(tempfile.gettempdir()), Path.home() / ".cache", Path.home() / ".local" / "share" / "cancu"}:
+        if root.exists():
+            candidates += _recent_files(root, since, skip=drafts)
+    assert report in candidates
+    for path in set(candidates):
+        try:
+            content = path.read_bytes()
+        except OSError:
+            continue
+        assert CANARY.encode() not in content, path
+        for line in long_lines:
+            assert line.encode("utf-8") not in content, (path, line[:40])
+    assert CANARY not in outcome.output
