@@ -7,12 +7,14 @@ drives the system browser; `playwright install` is never needed.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -39,11 +41,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30.0) -> None:
+def wait_until_up(url: str, server: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"cancu serve exited with {server.returncode}: {server.stderr.read()}")
+            raise RuntimeError(f"cancu serve exited with {server.returncode}: {log.read_text(encoding='utf-8')}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -53,20 +55,29 @@ def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30.0) -> 
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+@dataclass
+class Server:
+    base_url: str
+    log: Path  # everything the server wrote to stdout and stderr
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """`cancu serve` on a free localhost port, over a knowledge base built by the real ingest."""
-    db_path = tmp_path_factory.mktemp("browser") / "cancu.db"
+    folder = tmp_path_factory.mktemp("browser")
+    db_path = folder / "cancu.db"
     build_kb(db_path)
     port = free_port()
     command = [sys.executable, "-c", "from cancu.cli import cli; cli()",
                "serve", "--db", str(db_path), "--host", "127.0.0.1", "--port", str(port)]
-    environment = {**os.environ, "CANCU_DB": str(db_path)}
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+    log = folder / "serve.log"
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "CANCU_DB": str(db_path)})
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base_url + "/-/phan-loai", server)
-        yield base_url
+        wait_until_up(base_url + "/-/phan-loai", server, log)
+        yield Server(base_url, log)
     finally:
         server.terminate()
         try:
@@ -87,23 +98,27 @@ def test_classify_page_in_chromium(served, tmp_path):
         )
         try:
             page = context.new_page()
-            page.goto(served + "/")
+            page.goto(served.base_url + "/")
             page.click("details.nav-menu summary")
             page.click("text=Phân loại dự thảo")
-            page.wait_for_url(served + "/-/phan-loai")
+            page.wait_for_url(served.base_url + "/-/phan-loai")
             page.fill("#draft_text", draft_text)
             page.fill("#as_of", "12/12/2024")
             page.click("input[type=submit]")
             page.wait_for_selector("#ket-qua")
             citations = page.locator(".cancu-citation").all_inner_texts()
             level = page.locator(".cancu-answer .cancu-level").inner_text()
-            assert page.url == served + "/-/phan-loai"  # the draft never goes into the URL
+            assert page.url == served.base_url + "/-/phan-loai"  # the draft never goes into the URL
             page.screenshot(path=str(tmp_path / "phan-loai.png"), full_page=True)
         finally:
             context.close()
+            # The profile may hold form data (the draft); keep only the screenshot.
+            shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
     assert EXAM_CITATION in citations
     assert level == "Tối mật"
     assert (tmp_path / "phan-loai.png").stat().st_size > 10_000
+    server_output = served.log.read_text(encoding="utf-8")
+    assert "Tổ ra đề môn Hóa học" not in server_output and "/-/phan-loai" not in server_output  # no access log
 
 
 def test_search_without_diacritics_in_chromium(served, tmp_path):
@@ -116,18 +131,20 @@ def test_search_without_diacritics_in_chromium(served, tmp_path):
         )
         try:
             page = context.new_page()
-            page.goto(served + "/cancu/dieu_khoan_ap_dung")
+            page.goto(served.base_url + "/cancu/dieu_khoan_ap_dung")
             page.fill("input[name=tu_khoa]", "de thi")
             page.click("input[type=submit]")
             page.wait_for_selector("table.rows-and-columns mark")
             first_row = page.locator("table.rows-and-columns tbody tr").first.inner_text()
             marks = page.locator("table.rows-and-columns tbody tr").first.locator("mark").all_inner_texts()
             page.screenshot(path=str(tmp_path / "tim-kiem.png"), full_page=True)
-            page.goto(served + "/cancu/items?_search=dat+dai")
+            page.goto(served.base_url + "/cancu/items?_search=dat+dai")
             found = page.locator("td.col-text").all_inner_texts()
             folded_column_visible = page.locator("td.col-text_folded").first.is_visible()
         finally:
             context.close()
+            # The profile may hold form data (the draft); keep only the screenshot.
+            shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
     assert EXAM_CITATION in first_row
     assert marks[0] == "Đề thi"
     assert any("đất" in text for text in found)
