@@ -17,7 +17,7 @@ import yaml
 from .dates import find_date, header_date, parse_iso
 from .errors import ParseError
 from .model import Decision, LawProvision, LawText, Level, Repeal, Source, Unit, UnitKind
-from .text import clean_line
+from .text import clean_line, nfc
 
 ARTICLE_RE = re.compile(r"^Điều\s+(\d+)\s*[.:]?\s*(.*)$", re.IGNORECASE)
 LEVEL_RE = re.compile(
@@ -40,7 +40,7 @@ def normalize_number(text: str) -> str | None:
 
     "531/QD-TTg", "531/qđ-ttg", "15/2003/QĐ-TTg" → "531/QĐ-TTg", "15/2003/QĐ-TTg".
     """
-    match = DECISION_NUMBER_RE.search(text)
+    match = DECISION_NUMBER_RE.search(nfc(text))
     if not match:
         return None
     number, year = match.groups()

@@ -1,0 +1,33 @@
+"""Shared fixtures: a knowledge base built by the real ingest from the shipped data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cancu.classifier import load_kb
+from cancu.ingest.build import build_kb
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def kb_path(tmp_path_factory) -> Path:
+    """The whole shipped knowledge base, built once per test session."""
+    db_path = tmp_path_factory.mktemp("kb") / "cancu.db"
+    build_kb(db_path)
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def kb(kb_path):
+    return load_kb(kb_path)
+
+
+@pytest.fixture(scope="session")
+def dev_drafts() -> dict[str, dict]:
+    """The labelled development drafts, by id (copy in tests/data/eval)."""
+    lines = (DATA / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    return {draft["id"]: draft for draft in map(json.loads, filter(None, lines))}

@@ -1,0 +1,295 @@
+"""Ingest: the parser on each layout the corpus uses, the loader, validity over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from cancu.classifier import load_kb
+from cancu.cli import cli
+from cancu.ingest.build import BuildFailed, build_kb, shipped_data_dir
+from cancu.ingest.errors import ParseError, SourceUnreadable
+from cancu.ingest.parse import normalize_number, parse_decision
+from cancu.ingest.readers import read_document
+
+DATA = shipped_data_dir()
+FRONT = '---\nnumber: "{number}"\ndate: "{date}"\ntitle: "t"\nstatus: "in_force"\ntext_completeness: "full"\n---\n'
+
+
+def parse(body: str, number: str = "774/QĐ-TTg", date: str = "2020-06-05"):
+    return parse_decision(FRONT.format(number=number, date=date) + body, "excerpt.txt")
+
+
+def items(decision):
+    return [(u.article, u.clause, u.point, u.level.value, u.kind.value) for u in decision.units if u.is_catalog_item]
+
+
+# --- layout variants, each from a real decision's text --------------------------------------------
+
+
+def test_level_on_article_line_with_clauses_and_points():
+    decision = parse("Điều 1. Bí mật nhà nước độ Mật\n1. Trong hoạt động thanh tra gồm:\n"
+                     "a) Kế hoạch tiến hành thanh tra đột xuất trước khi công bố với đối tượng thanh tra theo quy định của Luật Thanh tra;\n"
+                     "b) Báo cáo kết quả thanh tra của thành viên Đoàn thanh tra, của Đoàn thanh tra;\n"
+                     "Điều 2. Hiệu lực thi hành\nQuyết định này có hiệu lực kể từ ngày 01 tháng 7 năm 2020.\n")
+    assert items(decision) == [(1, 1, "a", "Mật", "point"), (1, 1, "b", "Mật", "point")]
+    clause = next(u for u in decision.units if u.kind.value == "clause")
+    assert clause.is_heading and clause.path == "1.1."
+    assert decision.stated_effective == dt.date(2020, 7, 1)
+    assert decision.units[-1].level is None  # the effect article is not a catalog item
+
+
+def test_level_heading_on_its_own_line_without_article_number():
+    decision = parse("Điều 1. Bí mật nhà nước độ Tối mật gồm:\n1. Đề thi chính thức … chưa công khai.\n"
+                     "Bí mật nhà nước độ Mật gồm:\n1. Văn bản có nội dung phản ánh …\n2. Thông tin về địa điểm ra đề thi …\n",
+                     number="531/QĐ-TTg", date="2023-05-19")
+    assert items(decision) == [(1, 1, None, "Tối mật", "clause"), (None, 1, None, "Mật", "clause"),
+                               (None, 2, None, "Mật", "clause")]
+
+
+def test_group_heading_clause_with_points_up_to_đ_and_a_paragraph_under_a_clause():
+    decision = parse("Điều 1. Bí mật nhà nước độ Tối mật gồm:\n5. Về đất đai:\n"
+                     "Nghị quyết, quyết định quy hoạch, kế hoạch sử dụng đất … chưa công khai.\n"
+                     "6. Về biển và hải đảo:\na) Văn bản xin chủ trương …;\nd) Tọa độ, trữ lượng …;\n"
+                     "đ) Bản đồ Quy hoạch không gian biển quốc gia …\n", number="562/QĐ-TTg", date="2025-03-10")
+    assert items(decision) == [(1, 5, None, "Tối mật", "paragraph"), (1, 6, "a", "Tối mật", "point"),
+                               (1, 6, "d", "Tối mật", "point"), (1, 6, "đ", "Tối mật", "point")]
+    paragraph = next(u for u in decision.units if u.kind.value == "paragraph")
+    assert paragraph.heading == ("Điều 1. Bí mật nhà nước độ Tối mật gồm:", "5. Về đất đai:")
+
+
+def test_item_without_clause_number_and_level_heading_without_gom():
+    decision = parse("Điều 1. Bí mật nhà nước độ Tối mật gồm:\nKế hoạch xét xử … vụ án dư luận xã hội đặc biệt quan tâm.\n"
+                     "Bí mật nhà nước độ Tuyệt mật gồm văn bản về quá trình chuẩn bị, đề án, phương án … chưa công khai.\n",
+                     number="970/QĐ-TTg", date="2020-07-07")
+    assert items(decision) == [(1, None, None, "Tối mật", "paragraph"), (None, None, None, "Tuyệt mật", "paragraph")]
+    inline = decision.units[-1]
+    assert inline.text.startswith("văn bản về quá trình chuẩn bị")
+
+
+def test_inline_item_after_heading_and_bullets_under_a_lead_in():
+    decision = parse("Bí mật nhà nước độ Tối mật gồm: Hồ sơ bệnh án … Ban Bí thư Trung ương Đảng.\n"
+                     "Bí mật nhà nước độ Tối mật bao gồm nội dung báo cáo kiểm toán … đối với:\n"
+                     "- Cuộc kiểm toán theo yêu cầu của Quốc hội …\n- Cuộc kiểm toán vụ việc có dấu hiệu tham nhũng chưa công khai.\n",
+                     number="440/QĐ-TTg", date="2024-05-22")
+    kinds = [(u.kind.value, u.level.value if u.level else None, u.is_catalog_item) for u in decision.units]
+    assert kinds == [("level", "Tối mật", False), ("paragraph", "Tối mật", True), ("level", "Tối mật", False),
+                     ("bullet", "Tối mật", True), ("bullet", "Tối mật", True)]
+    assert decision.units[1].text == "Hồ sơ bệnh án … Ban Bí thư Trung ương Đảng."
+
+
+def test_lead_in_paragraph_before_clauses_is_a_heading_not_an_item():
+    decision = parse("Bí mật nhà nước độ Tối mật gồm:\nThông tin về nhiệm vụ … trừ các nội dung thuộc bí mật nhà nước độ tuyệt mật.\n"
+                     "1. Chương trình, thuyết minh …\n2. Báo cáo thẩm định …\n", number="137/QĐ-TTg", date="2026-01-19")
+    assert items(decision) == [(None, 1, None, "Tối mật", "clause"), (None, 2, None, "Tối mật", "clause")]
+    assert decision.units[2].heading[-1].startswith("Thông tin về nhiệm vụ")
+
+
+def test_closing_provisions_without_article_are_not_items():
+    decision = parse("Bí mật nhà nước độ Mật gồm: Văn bản chỉ đạo, hướng dẫn …\n"
+                     "Quyết định này có hiệu lực thi hành kể từ ngày ký ban hành và thay thế Quyết định số 1192/QĐ-TTg ngày 05/8/2020.\n"
+                     "Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch chủ trì, … kiểm tra việc thi hành Quyết định này.\n",
+                     number="1285/QĐ-TTg", date="2022-10-25")
+    assert items(decision) == [(None, None, None, "Mật", "paragraph")]
+    assert decision.stated_replaces == ("1192/QĐ-TTg",)
+    assert decision.stated_effective == dt.date(2022, 10, 25)
+
+
+def test_numbers_are_kept_as_printed():
+    assert normalize_number("Quyết định số 07/2018/QĐ-TTg") == "07/2018/QĐ-TTg"
+    assert normalize_number("QĐ 531/QD-TTg") == "531/QĐ-TTg"
+    assert normalize_number("Số: 531/QÐ-TTg") == "531/QĐ-TTg"  # Latin eth, as old fonts print it
+
+
+# --- the whole corpus ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "decisions").glob("*.txt")), ids=lambda p: p.name)
+def test_every_corpus_file_parses(path):
+    decision = parse_decision(path.read_text(encoding="utf-8"), path)
+    assert any(u.is_catalog_item for u in decision.units)
+
+
+def count_items(kb_path: Path, number: str) -> Counter:
+    with sqlite3.connect(kb_path) as connection:
+        rows = connection.execute("select level, kind, clause from items where decision = ? and catalog_item",
+                                  (number,)).fetchall()
+    return Counter((level, kind) for level, kind, _ in rows)
+
+
+def test_item_counts_of_the_complete_decisions(kb_path):
+    assert count_items(kb_path, "970/QĐ-TTg") == {("Tối mật", "paragraph"): 1, ("Mật", "clause"): 5}
+    assert count_items(kb_path, "774/QĐ-TTg") == {("Mật", "point"): 10}
+    assert count_items(kb_path, "19/QĐ-TTg") == {("Tối mật", "clause"): 2, ("Mật", "clause"): 6}
+    assert count_items(kb_path, "562/QĐ-TTg") == {("Tối mật", "point"): 14, ("Tối mật", "paragraph"): 1,
+                                                  ("Mật", "point"): 15}
+    with sqlite3.connect(kb_path) as connection:
+        groups = connection.execute(
+            "select level, count(*) from items where decision = '562/QĐ-TTg' and kind = 'clause' and level is not null group by level"
+        ).fetchall()
+        mat_groups = connection.execute(
+            "select count(*) from items where decision = '774/QĐ-TTg' and kind = 'clause' and level = 'Mật'").fetchone()
+    assert dict(groups) == {"Tối mật": 6, "Mật": 5}
+    assert mat_groups == (3,)
+
+
+def test_citations_and_null_numbers(kb):
+    point = kb.find_units("562/QĐ-TTg", 1, 4, "a")[0]
+    assert point.citation == "điểm a khoản 4 Điều 1 Quyết định số 562/QĐ-TTg ngày 10/3/2025 của Thủ tướng Chính phủ"
+    mat = [u for u in kb.find_units("531/QĐ-TTg", None, 2, None) if u.level == "Mật"][0]
+    assert mat.citation.startswith("khoản 2 phần “Bí mật nhà nước độ Mật” Quyết định số 531/QĐ-TTg ngày 19/5/2023")
+    assert kb.decision("19/QĐ-TTg").replaces == ("1285/QĐ-TTg",)
+
+
+def test_replacement_chains_resolve(kb):
+    def culture_on(day: str) -> list[str]:
+        on = dt.date.fromisoformat(day)
+        return sorted(d.number for d in kb.decisions.values()
+                      if d.has_text and d.in_force_on(on) and d.number in ("1192/QĐ-TTg", "1285/QĐ-TTg", "19/QĐ-TTg"))
+
+    assert culture_on("2021-06-01") == ["1192/QĐ-TTg"]
+    assert culture_on("2023-01-01") == ["1285/QĐ-TTg"]
+    assert culture_on("2026-06-01") == ["19/QĐ-TTg"]
+    assert kb.successor_on("1660/QĐ-TTg", dt.date(2025, 8, 12)).number == "562/QĐ-TTg"
+
+
+def test_items_in_force_view_and_partial_repeal(kb_path):
+    with sqlite3.connect(kb_path) as connection:
+        in_force = {row[0] for row in connection.execute(
+            "select decision from item_validity where valid_from <= '2024-01-01' "
+            "and (valid_until is null or valid_until > '2024-01-01')")}
+        repeal = connection.execute("select decision, article, group_concat(clause), repealed_by, effective "
+                                    "from repeals group by decision").fetchall()
+    assert "1660/QĐ-TTg" in in_force and "562/QĐ-TTg" not in in_force and "809/QĐ-TTg" not in in_force
+    assert repeal == [("2238/QĐ-TTg", 1, "7,8,9,10,11,12", "19/QĐ-TTg", "2026-01-06")]
+
+
+def test_protection_terms_come_from_the_law_text(kb):
+    assert kb.protection_years("Tuyệt mật", dt.date(2024, 1, 1)) == 30
+    assert kb.protection_years("Mật", dt.date(2024, 1, 1)) == 10
+    assert kb.protection_years("Mật", dt.date(2026, 6, 1)) is None  # Law 117/2025/QH15: not in the corpus
+
+
+def test_full_text_search_finds_text_typed_without_diacritics(kb_path):
+    with sqlite3.connect(kb_path) as connection:
+        rows = connection.execute(
+            "select items.decision, items.clause from items_fts join items on items.id = items_fts.rowid "
+            "where items_fts match '{text_folded heading_folded} : \"dat dai\"' and items.catalog_item").fetchall()
+    assert ("562/QĐ-TTg", 5) in rows
+
+
+def test_rebuild_gives_the_same_database(tmp_path):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    build_kb(first)
+    build_kb(second)
+    dump = lambda path: "\n".join(sqlite3.connect(path).iterdump())  # noqa: E731
+    assert dump(first) == dump(second)
+
+
+# --- other formats ------------------------------------------------------------------------------
+
+
+HEADER = ["THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+          "Số: 774/QĐ-TTg", "Hà Nội, ngày 05 tháng 6 năm 2020", "QUYẾT ĐỊNH",
+          "Ban hành Danh mục bí mật nhà nước thuộc lĩnh vực thanh tra, giải quyết khiếu nại, tố cáo và phòng, chống tham nhũng",
+          "THỦ TƯỚNG CHÍNH PHỦ", "Căn cứ Luật Bảo vệ bí mật nhà nước ngày 15 tháng 11 năm 2018;", "QUYẾT ĐỊNH:"]
+
+
+def body_lines(number_file: str) -> list[str]:
+    text = (DATA / "decisions" / number_file).read_text(encoding="utf-8")
+    return text.split("\n---\n", 1)[1].strip().splitlines()
+
+
+def unit_keys(decision):
+    return [(u.path, u.kind, u.article, u.clause, u.point, u.level, u.text) for u in decision.units]
+
+
+def test_docx_and_html_give_the_same_items_as_the_txt(tmp_path):
+    reference = parse_decision((DATA / "decisions" / "774-qd-ttg-2020.txt").read_text(encoding="utf-8"), "774.txt")
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)  # the usual two-column header of a decision
+    table.cell(0, 0).text, table.cell(0, 1).text = HEADER[0], HEADER[1]
+    for line in HEADER[2:] + body_lines("774-qd-ttg-2020.txt"):
+        document.add_paragraph(line)
+    docx_path = tmp_path / "774.docx"
+    document.save(docx_path)
+    from_docx = parse_decision(read_document(docx_path), docx_path)
+
+    summary = ("<div class='tomtat'><p>Tóm tắt: Bí mật nhà nước độ Mật gồm: kế hoạch thanh tra đột xuất.</p>"
+               "<p>1. Điểm mới của văn bản</p></div>")
+    html = ("<html><head><title>774</title><script>var x = 'Điều 1.';</script></head><body>" + summary
+            + "".join(f"<p>{line}</p>" for line in HEADER + body_lines("774-qd-ttg-2020.txt")) + "</body></html>")
+    html_path = tmp_path / "774.html"
+    html_path.write_text(html, encoding="utf-8")
+    from_html = parse_decision(read_document(html_path), html_path)
+
+    for decision in (from_docx, from_html):
+        assert decision.number == "774/QĐ-TTg" and decision.date == dt.date(2020, 6, 5)
+        assert decision.title.startswith("Ban hành Danh mục bí mật nhà nước thuộc lĩnh vực thanh tra")
+        assert decision.effective == dt.date(2020, 7, 1)
+        assert unit_keys(decision) == unit_keys(reference)
+
+
+# --- broken files -------------------------------------------------------------------------------
+
+
+BROKEN = {
+    "truncated.txt": ('---\nnumber: "9/QĐ-TTg"\ndate: "2020-01-01"\ntitle: "x"\n'.encode(), "không có dòng '---' đóng lại"),
+    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "tệp nhị phân"),
+    "latin1.txt": ('---\nnumber: "9/QĐ-TTg"\n---\nĐiều 1. Bí mật nhà nước độ Mật gồm:\n'.encode("utf-8")
+                   + "1. Kê\u0301 hoa\u0323ch\n".encode("cp1258"), "không phải mã UTF-8"),
+    "no-article.txt": ('---\nnumber: "9/QĐ-TTg"\ndate: "2020-01-01"\n---\nMột đoạn văn không có điều khoản nào.\n'.encode(),
+                       "cần dòng 'Điều N.'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_file_gets_a_clear_message_and_the_database_is_kept(tmp_path, name):
+    content, message = BROKEN[name]
+    db_path = tmp_path / "kb.db"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["ingest", "--db", str(db_path)], catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    broken = tmp_path / name
+    broken.write_bytes(content)
+    result = runner.invoke(cli, ["ingest", str(broken), "--db", str(db_path)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert f"Lỗi: {broken}" in result.stderr and message in result.stderr
+    assert "giữ nguyên" in result.stderr
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    assert not list(tmp_path.glob(".kb.db.*.tmp"))
+
+
+def test_keep_going_ingests_the_rest_and_lists_what_was_skipped(tmp_path):
+    broken = tmp_path / "binary.txt"
+    broken.write_bytes(BROKEN["binary.txt"][0])
+    db_path = tmp_path / "kb.db"
+    result = CliRunner().invoke(cli, ["ingest", str(broken), "--db", str(db_path), "--keep-going"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Bỏ qua:" in result.stderr and "binary.txt" in result.stderr and "1 tệp bị bỏ qua." in result.stdout
+    assert load_kb(db_path).decision("562/QĐ-TTg") is not None
+
+
+def test_errors_name_the_file_and_line():
+    with pytest.raises(ParseError) as raised:
+        parse_decision('---\nnumber: "9/QĐ-TTg"\n---\nLời mở đầu\nĐiều 1. Bí mật nhà nước độ Mật gồm:\n', "x.txt")
+    assert str(raised.value).startswith("x.txt, dòng 4: cần dòng 'Điều N.'")
+    with pytest.raises(BuildFailed):
+        build_kb(Path("/nonexistent/kb.db"), [Path(__file__).parent / "data" / "eval" / "README.md"],
+                 include_shipped=False)
+
+
+def test_read_document_refuses_empty_and_reports_pdf_without_text(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(SourceUnreadable, match="tệp rỗng"):
+        read_document(empty)
