@@ -76,12 +76,12 @@ def fts_any(text: str | None) -> str:
     whole expression ("đề thi") above items that share its words apart. Every
     term is quoted: whatever the user types, the query is valid FTS5.
     """
-    words = list(dict.fromkeys(fts_words(text)))
+    sequence = fts_words(text)
+    words = list(dict.fromkeys(sequence))[:MAX_FTS_TERMS // 2]
     if not words:
         return NO_MATCH
-    sequence = fts_words(text)
-    pairs = [f"{a} {b}" for a, b in zip(sequence, sequence[1:])]
-    terms = list(dict.fromkeys([*pairs, *words]))[:MAX_FTS_TERMS]
+    pairs = list(dict.fromkeys(f"{a} {b}" for a, b in zip(sequence, sequence[1:])))[:MAX_FTS_TERMS // 2]
+    terms = [*pairs, *words]
     return f"{FOLDED_FTS_COLUMNS} : (" + " OR ".join(f'"{term}"' for term in terms) + ")"
 
 
@@ -229,8 +229,8 @@ def _sources_html(value: str) -> Markup | None:
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
-    """Highlight snippet() markers; show a decision's JSON sources as links. Otherwise decline."""
-    if isinstance(value, str) and MARK_OPEN in value and MARK_CLOSE in value:
+    """Highlight snippet() markers in query results; show JSON sources as links. Otherwise decline."""
+    if table is None and isinstance(value, str) and MARK_OPEN in value and MARK_CLOSE in value:
         return _marked_html(value)
     if column == "sources" and table in ("decisions", "laws") and isinstance(value, str) and value.startswith("["):
         return _sources_html(value)

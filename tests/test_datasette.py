@@ -22,6 +22,7 @@ from cancu import plugin
 from cancu.classifier.model import Classification, Proposal
 from cancu.cli import cli
 from cancu.ingest.build import build_kb
+from cancu.ingest.text import fold
 from cancu.serve import load_metadata, make_datasette, metadata_path
 
 DRAFTS = Path(__file__).parent / "data" / "drafts"
@@ -212,6 +213,8 @@ async def test_items_table_in_document_order_with_level_facet_and_hidden_folded_
     assert "/-/cancu.css" in html
     css = (await ds.client.get("/-/cancu.css")).text
     assert "td.col-text_folded" in css and "display: none" in css
+    in_force = (await ds.client.get("/cancu/items_in_force_today.json?_shape=objects&_size=1")).json()
+    assert in_force["rows"]
 
 
 # --- canned queries --------------------------------------------------------------------
@@ -264,6 +267,14 @@ async def test_catalog_in_force_on_a_date(ds):
     rows = await get_rows(ds, "/cancu/danh_muc_theo_ngay.json?ngay=2024-12-12&linh_vuc=gi%C3%A1o+d%E1%BB%A5c")
     citations = [row["Căn cứ"] for row in rows]
     assert EXAM_CITATION in citations and all("531/QĐ-TTg" in c for c in citations)
+
+
+@pytest.mark.asyncio
+async def test_catalog_in_force_filtered_by_every_word(ds):
+    rows = await get_rows(ds, "/cancu/danh_muc_theo_ngay.json?ngay=2024-12-12&linh_vuc=&tu_khoa=DE+THI")
+    assert EXAM_CITATION in [row["Căn cứ"] for row in rows]
+    assert all({"de", "thi"} <= set(re.findall(r"\w+", fold(row["Nội dung"]))) for row in rows)
+    assert await get_rows(ds, "/cancu/danh_muc_theo_ngay.json?ngay=2024-12-12&tu_khoa=de+thi+zzzz") == []
 
 
 @pytest.mark.asyncio
