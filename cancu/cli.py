@@ -204,7 +204,8 @@ def _read_input(source: str) -> tuple[str, str]:
     from cancu.ingest.readers import read_document
 
     if source == "-":
-        return "-", click.get_text_stream("stdin").read()
+        with click.open_file("-", encoding="utf-8") as stream:
+            return "-", stream.read()
     return source, read_document(Path(source), guess_encoding=True)
 
 

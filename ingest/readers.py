@@ -76,9 +76,14 @@ def decode_bytes(data: bytes, path: str | Path, *, guess_encoding: bool) -> str:
 
 
 def _looks_like_bomless_utf16(data: bytes) -> bool:
-    sample = data[:400]
-    zeros = sample.count(0)
-    return len(sample) >= 4 and zeros >= len(sample) // 3 and b"\x00\x00" not in sample[:len(sample) // 2 * 2:2]
+    """UTF-16 text without a BOM: NUL bytes on one parity only, and it decodes to printable text."""
+    sample = data[:4000]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if min(even, odd) > 0.05 * max(even, odd) or max(even, odd) < len(sample) // 8:
+        return False
+    text = sample[: len(sample) // 2 * 2].decode("utf-16-le" if odd > even else "utf-16-be", errors="replace")
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return printable >= 0.95 * len(text)
 
 
 def _decode(data: bytes, encoding: str, path: str | Path) -> str:
