@@ -1,0 +1,111 @@
+"""Accuracy of `cancu check` on the labelled drafts, and its throughput on a generated batch.
+
+Usage: python bench/check.py [--dev PATH] [--db PATH] [--count N] [--verbose]
+
+Accuracy: the five verdicts of ../shared/eval/check-dev.jsonl (stamp, has_basis,
+basis_exists, basis_in_force, stamp_matches_basis) per field and all five
+together; each draft is checked as of its labelled date, since some headers carry
+no date. Throughput: N drafts (default 1,000; half .txt, half .docx) generated in
+a temporary folder from the development drafts, checked through the same batch
+function the CLI uses, with 1 and 2 worker processes, and once end to end with
+`cancu check --workers 2`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import docx
+
+from cancu.classifier import load_kb
+from cancu.classifier.check import check_files, check_text, collect_drafts
+from cancu.ingest.build import build_kb
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+VERDICTS = ("stamp", "has_basis", "basis_exists", "basis_in_force", "stamp_matches_basis")
+
+
+def accuracy(drafts: list[dict], kb, verbose: bool) -> dict[str, float]:
+    right = dict.fromkeys(VERDICTS + ("all_five",), 0)
+    for draft in drafts:
+        result = check_text(draft["text"], kb, file=draft["id"], as_of=dt.date.fromisoformat(draft["date"])).to_dict()
+        wrong = [k for k in VERDICTS if result[k] != draft["expected"][k]]
+        for key in VERDICTS:
+            right[key] += key not in wrong
+        right["all_five"] += not wrong
+        if verbose:
+            shown = ", ".join(f"{k}: got {result[k]} want {draft['expected'][k]}" for k in wrong) or "ok"
+            print(f"  {draft['id']}: {shown}; findings {[f['code'] for f in result['findings']]}")
+    return {key: count / len(drafts) for key, count in right.items()}
+
+
+def generate(folder: Path, texts: list[str], count: int) -> None:
+    """``count`` drafts, alternately .txt and .docx, each with its own document number."""
+    for index in range(count):
+        text = texts[index % len(texts)].replace("Số:     /", f"Số: {index + 1:04d}/", 1)
+        if index % 2:
+            document = docx.Document()
+            for line in text.splitlines():
+                document.add_paragraph(line)
+            document.save(folder / f"du-thao-{index:04d}.docx")
+        else:
+            (folder / f"du-thao-{index:04d}.txt").write_text(text, encoding="utf-8")
+
+
+def throughput(paths: list[Path], db: Path, workers: int) -> float:
+    started = time.perf_counter()
+    results = list(check_files(paths, db, workers=workers))
+    elapsed = time.perf_counter() - started
+    assert len(results) == len(paths) and not any(r.error for r in results)
+    return len(paths) / elapsed
+
+
+def cli_throughput(folder: Path, db: Path, count: int, workers: int) -> float:
+    cancu = Path(sys.executable).with_name("cancu")
+    started = time.perf_counter()
+    subprocess.run([str(cancu), "check", str(folder), "--db", str(db), "--workers", str(workers), "--format", "json",
+                    "--output", os.devnull], check=False, capture_output=True)
+    return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=EVAL / "check-dev.jsonl")
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    drafts = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory() as temporary:
+        db = args.db or Path(temporary) / "kb.db"
+        if not args.db:
+            build_kb(db)
+        scores = accuracy(drafts, load_kb(db), args.verbose)
+        print(f"check-dev: {len(drafts)} drafts")
+        for key, value in scores.items():
+            print(f"  {key:<22}{value:>7.3f}")
+        texts = [d["text"] for d in drafts]
+        classifier_dev = EVAL / "dev.jsonl"
+        if classifier_dev.exists():
+            texts += [json.loads(line)["text"] for line in classifier_dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+        folder = Path(temporary) / "batch"
+        folder.mkdir()
+        generate(folder, texts, args.count)
+        paths = collect_drafts([folder])
+        print(f"throughput on {len(paths)} generated drafts (half .txt, half .docx, {os.cpu_count()} cores):")
+        for workers in (1, 2):
+            print(f"  check_files, workers={workers}: {throughput(paths, db, workers):7.1f} drafts/s")
+        print(f"  `cancu check --workers 2` end to end: {cli_throughput(folder, db, len(paths), 2):7.1f} drafts/s")
+
+
+if __name__ == "__main__":
+    main()
