@@ -27,11 +27,12 @@ VIEWS = {
                items.valid_from, items.valid_until
         from items where items.catalog_item = 1
     """,
+    # "Today" in Vietnam (UTC+7), not at UTC midnight.
     "items_in_force_today": """
         select items.* from items
         where items.catalog_item = 1
-          and items.valid_from <= date('now')
-          and (items.valid_until is null or items.valid_until > date('now'))
+          and items.valid_from <= date('now', '+7 hours')
+          and (items.valid_until is null or items.valid_until > date('now', '+7 hours'))
     """,
     "replacements": """
         select old.number as replaced, old.date as replaced_date, old.field as field,
