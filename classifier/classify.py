@@ -29,6 +29,7 @@ ACCEPT_THRESHOLD = 0.55  # minimum score for an item to apply
 RELATIVE_THRESHOLD = 0.85  # further items must reach this share of the best score
 MIN_STRONG_FEATURES = 2  # distinct specific words (not generic, not the field's name) the draft must share
 BM25_WEIGHT = 0.2  # the full-text rank breaks near-ties in the ranking
+NOVELTY = 0.5  # share of a further item's evidence that must be its own
 CANDIDATES = 40  # items taken from the full-text index
 LAW_2025_EFFECTIVE = dt.date(2026, 3, 1)
 MAX_SPAN = 220
@@ -201,12 +202,31 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
     scores = [score for score, _ in ranked]
     eligible = [s for s in scores if not s.failed and strong_matches(s, classifier.rules) >= MIN_STRONG_FEATURES]
     best = max((s.value for s in eligible), default=0.0)
-    accepted = [s for s in eligible if s.value >= ACCEPT_THRESHOLD and s.value >= RELATIVE_THRESHOLD * best][:top]
+    accepted = _distinct([s for s in eligible if s.value >= ACCEPT_THRESHOLD and s.value >= RELATIVE_THRESHOLD * best])[:top]
     proposals = tuple(_proposal(s, draft, kb, day, s.value) for s in accepted)
     level = max((p.level for p in proposals), key=lambda lv: {"Tuyệt mật": 3, "Tối mật": 2, "Mật": 1}[lv], default=None)
     near = tuple(_proposal(s, draft, kb, day, s.value) for s in scores[:3] if s not in accepted and s.value >= 0.25)
     return Classification(as_of=day, as_of_source=source, level=level, proposals=proposals,
                           warnings=_global_warnings(kb, day, level), near_misses=near)
+
+
+def _distinct(scores: list[Score]) -> list[Score]:
+    """Keep a further item only if the draft gives it evidence of its own.
+
+    A draft that matches one item also shares words with that item's neighbours;
+    a multi-item draft talks about several things. An item is kept when at least
+    NOVELTY of its matched weight comes from words the items kept before it do not explain.
+    """
+    kept: list[Score] = []
+    explained: set[str] = set()
+    for score in scores:
+        weights = score.profile.weights
+        mass = sum(weights[f] for f in score.matched) or 1.0
+        novel = sum(weights[f] for f in score.matched if f not in explained)
+        if not kept or novel / mass >= NOVELTY:
+            kept.append(score)
+            explained |= score.matched
+    return kept
 
 
 def strong_matches(score: Score, rules: Rules) -> int:
