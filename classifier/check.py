@@ -105,7 +105,7 @@ class CheckResult:
 
     file: str
     date: dt.date | None
-    date_source: str | None  # "option" | "header" | "today"
+    date_source: str | None  # "option" | "header" | "header_month" (day left blank: 1st of month) | "today"
     stamp: str | None
     bases: tuple[BasisCheck, ...] = ()
     level: str | None = None
@@ -176,12 +176,14 @@ class CheckResult:
 def _unit(kb: KB, basis: StatedBasis) -> ItemRecord | None:
     """The provision a basis cites, preferring the numbered unit over bullets under it."""
     if basis.level_list:
+        # "khoản 2 phần Bí mật nhà nước độ Mật": the clause of the list of that level, numbered or not
         record = kb.decision(basis.decision)
-        units = [item for item in kb.items if record and item.decision == record.number and item.article is None
+        units = [item for item in kb.items if record and item.decision == record.number
                  and item.level == basis.level_list and (item.clause, item.point) == (basis.clause, basis.point)]
     else:
         units = kb.find_units(basis.decision, basis.article, basis.clause, basis.point)
-    units.sort(key=lambda item: (UNIT_KINDS.index(item.kind) if item.kind in UNIT_KINDS else 9, item.position))
+    units.sort(key=lambda item: (item.article is not None,
+                                 UNIT_KINDS.index(item.kind) if item.kind in UNIT_KINDS else 9, item.position))
     return units[0] if units else None
 
 
@@ -340,6 +342,8 @@ def check_text(draft_text: str, kb: KB, *, file: str = "", as_of: dt.date | None
         day, source = as_of, "option"
     elif facts.date:
         day, source = facts.date, "header"
+    elif facts.month:
+        day, source = facts.month, "header_month"
     else:
         day, source = today or dt.date.today(), "today"
     stamp = facts.stamp.stamp if facts.stamp else None

@@ -120,6 +120,27 @@ MINUTES_DATE = NamedPattern(
 )
 
 
+BLANK_DAY = NamedPattern(
+    "header_without_day",
+    re.compile(r",\s*ngay[\s._…]*thang\s+(\d{1,2})\s+nam\s+(\d{4})"),
+    matches=("Hà Nội, ngày     tháng 3 năm 2026", "..., ngày ... tháng 12 năm 2025", "Huế, ngày …… tháng 02 năm 2024"),
+    excludes=("Hà Nội, ngày 12 tháng 3 năm 2026",),
+)
+
+
+def header_month(text: str) -> dt.date | None:
+    """The first day of the month of a header whose day is left blank: "…, ngày    tháng 3 năm 2026".
+
+    Drafts often leave the day empty until signing; the month still places the
+    draft against replacements better than today's date does.
+    """
+    header = fold_aligned("\n".join(line for _, line in header_lines(text)))
+    match = BLANK_DAY.regex.search(header)
+    if match and 1 <= int(match.group(1)) <= 12:
+        return dt.date(int(match.group(2)), int(match.group(1)), 1)
+    return None
+
+
 def draft_date(text: str) -> dt.date | None:
     """The draft's own date: the header's "…, ngày 12 tháng 3 năm 2026", else a minutes' "Hôm nay, ngày …".
 
@@ -146,7 +167,7 @@ PROVISION = NamedPattern(
         r"(?:dieu|d\.)\s*(?P<article>\d{1,3})(?![\d/])"
         r"|(?:khoan|k\.)\s*(?P<clause>\d{1,3}(?:" + _LIST_SEP + r"\d{1,3}(?![\d/.]))*)(?![\d/])"
         r"|(?:diem|d\.)\s*(?P<point>[a-z](?:" + _LIST_SEP + r"[a-z]\b)*)\b(?![.,]?\d)"
-        r"|(?:phan|muc)\s*[\"“”'(]?\s*(?:bi mat nha nuoc\s+)?do\s+(?P<level>tuyet mat|toi mat|mat)\b[\"“”')]?"
+        r"|(?:phan|danh muc|muc)\s*[\"“”'(]?\s*(?:bi mat nha nuoc\s+)?do\s+(?P<level>tuyet mat|toi mat|mat)\b[\"“”')]?"
         r")"
     ),
     matches=("điểm b khoản 1 Điều 2", "Khoản 2, Điều 1", "khoan 1 Dieu 2", "Đ. 1, K. 2", "điểm a, b khoản 1",
@@ -156,8 +177,8 @@ PROVISION = NamedPattern(
 
 DECISION = NamedPattern(
     "catalog_decision",
-    re.compile(r"(?<![\w/])(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?q\s*\.?\s*d\s*[-–]\s*ttg\b"),
-    matches=("562/QĐ-TTg", "531/QD-TTg", "15/2003/QĐ-TTg", "970 / QĐ-TTg"),
+    re.compile(r"(?<![\d/])(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?q\s*\.?\s*d\s*[-–]\s*ttg\b"),
+    matches=("562/QĐ-TTg", "531/QD-TTg", "15/2003/QĐ-TTg", "970 / QĐ-TTg", "QĐ970/QĐ-TTg"),
     excludes=("86/QĐ-TTr", "18/KH-UBND", "115/2020/NĐ-CP"),
 )
 
@@ -167,10 +188,11 @@ OTHER_DOCUMENT = NamedPattern(
     "other_document",
     re.compile(
         r"\b(?P<kind>bo luat|luat|nghi dinh|thong tu|nghi quyet|chi thi|quy che|noi quy|hien phap|phap lenh"
-        r"|cong van|ke hoach|huong dan|quyet dinh so \.\.\.|\d+/[a-z]+-(?!ttg\b)[a-z]+)\b"
+        r"|cong van|ke hoach|huong dan)\b"
+        r"|(?<![\w/])(?:\d+|\.{2,}|…)\s*/\s*(?:\d{4}\s*/\s*)?(?!q\s*d\s*-\s*ttg\b)[a-z]+(?:-[a-z]+)+\b"
     ),
     matches=("Bộ luật Hình sự", "Luật Bảo vệ bí mật nhà nước", "Nghị định số 26/2020/NĐ-CP", "Quy chế bảo vệ",
-             "Quyết định số 86/QĐ-TTr"),
+             "Quyết định số 86/QĐ-TTr", "Quyết định số .../QĐ-BKHCN", "Kế hoạch số 18/KH-UBND"),
     excludes=("Quyết định số 531/QĐ-TTg", "quy định tại khoản 7 Điều 2", "Thủ tướng Chính phủ"),
 )
 
@@ -184,7 +206,17 @@ _BEFORE_GAP = NamedPattern(
     excludes=(" và Luật Bảo vệ bí mật nhà nước, ", "; theo "),
 )
 
-_GROUP_GAP = re.compile(r"^[\s(]*(?:[,)]\s*)?(?:(?:cua|thuoc|tai|va|hoac)\s+)?[\s(]*$")
+# "Quyết định số 531/QĐ-TTg … ban hành Danh mục bí mật nhà nước thuộc lĩnh vực …, khoản 1 Điều 1"
+_TITLED_GAP = NamedPattern(
+    "decision_title_then_provision",
+    re.compile(r"^[^;\n]{0,80}?\s(?:ban hanh|ve|quy dinh)\s[^;\n]{0,160}[,:(]\s*(?:tai\s+|theo\s+|cu the(?: la)?\s+)?$"),
+    matches=(" ngày 19/5/2023 của Thủ tướng Chính phủ ban hành Danh mục bí mật nhà nước thuộc lĩnh vực giáo dục (",
+             " về Danh mục bí mật nhà nước lĩnh vực tòa án, cụ thể "),
+    excludes=(" của Thủ tướng Chính phủ; ", " ban hành danh mục"),
+)
+_ELSEWHERE = re.compile(r"\s*,?\s*(?:(?:cua|tai)\s+)?(?:" + OTHER_DOCUMENT.regex.pattern + ")")
+
+_GROUP_GAP = re.compile(r"^[\s(),]*(?:(?:cua|thuoc|tai|va|hoac)\s+)?[\s(]*$")
 _LINE_HEADING = re.compile(r"[ \t]*[.:]")
 _DATE_AFTER = re.compile(r"\s*,?\s*ngay\b")
 
@@ -231,6 +263,7 @@ class DraftFacts:
     bases: tuple[StatedBasis, ...]
     decisions_without_article: tuple[str, ...]  # "531/QĐ-TTg" cited with no Điều
     other_references: tuple[str, ...]  # kinds of non-catalog documents cited for the level ("luật", "quy chế"…)
+    month: dt.date | None = None  # first day of the header's month when its day is blank
 
 
 @dataclass
@@ -315,19 +348,30 @@ def _decision_after(text: str, folded: str, end: int) -> re.Match | None:
     if not match:
         return None
     gap, written_gap = window[:match.start()], text[end:end + match.start()]
-    if _has_break(written_gap) or OTHER_DOCUMENT.regex.search(gap) or PROVISION.regex.search(gap):
+    if _has_break(written_gap) or OTHER_DOCUMENT.regex.search(gap) or _numbered(gap):
         return None
     return DECISION.regex.match(folded, end + match.start())
 
 
 def _decision_before(text: str, folded: str, start: int) -> re.Match | None:
-    window_start = max(0, start - 120)
+    window_start = max(0, start - 300)
     found = None
     for match in DECISION.regex.finditer(folded, window_start, start):
         found = match
-    if found and _BEFORE_GAP.regex.match(folded[found.end():start]) and "\n" not in text[found.end():start]:
+    if not found or "\n" in text[found.end():start]:
+        return None
+    gap = folded[found.end():start]
+    if _BEFORE_GAP.regex.match(gap):
+        return found
+    if (_TITLED_GAP.regex.match(gap) and not _has_break(text[found.end():start])
+            and not OTHER_DOCUMENT.regex.search(gap) and not _numbered(gap)):
         return found
     return None
+
+
+def _numbered(gap: str) -> bool:
+    """``gap`` holds a Điều, khoản or điểm of its own (a level heading alone does not count)."""
+    return any(match.group("level") is None for match in PROVISION.regex.finditer(gap))
 
 
 def _cited_date(text: str, folded: str, decision: re.Match) -> dt.date | None:
@@ -353,6 +397,8 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
     used: set[int] = set()
     for group in _groups(text, folded, _tokens(text, folded)):
         start, end = group[0].start, group[-1].end
+        if _ELSEWHERE.match(folded, end):
+            continue  # "Điều 5 Quy chế …", "khoản 1 Điều 173 Bộ luật Hình sự": another document's provision
         decision = _decision_after(text, folded, end)
         span_start, span_end = start, end
         if decision:
@@ -371,8 +417,8 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
             span_end = decision.end() + date_match.end() if date_match else span_end
         evidence = " ".join(text[span_start:span_end].split())[:EVIDENCE_CHARS]
         for chain in _chains(group):
-            if "article" not in chain and "level" not in chain:
-                continue  # "khoản 2 Quyết định 531/QĐ-TTg": no Điều, not a basis
+            if "article" not in chain and not ("level" in chain and "clause" in chain):
+                continue  # "khoản 2 Quyết định 531/QĐ-TTg": no Điều (nor level list), not a basis
             for article in chain.get("article", [None]):
                 for clause in chain.get("clause", [None]):
                     for point in chain.get("point", [None]):
@@ -419,4 +465,5 @@ def read_draft(text: str) -> DraftFacts:
         bases=tuple(bases),
         decisions_without_article=tuple(named),
         other_references=tuple(other_references(text)),
+        month=header_month(text),
     )

@@ -22,10 +22,8 @@ from click.testing import CliRunner
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
-from cancu.classifier import load_kb
 from cancu.classifier.check import check_files, check_text, collect_drafts
 from cancu.cli import cli
-from cancu.ingest.build import build_kb
 from cancu.reports import render
 
 CHECK_DEV = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
@@ -33,16 +31,7 @@ DEV = {d["id"]: d for d in (json.loads(line) for line in CHECK_DEV.read_text(enc
 VERDICTS = ("stamp", "has_basis", "basis_exists", "basis_in_force", "stamp_matches_basis")
 
 
-@pytest.fixture(scope="module")
-def kb_path(tmp_path_factory) -> Path:
-    db_path = tmp_path_factory.mktemp("check-kb") / "cancu.db"
-    build_kb(db_path)
-    return db_path
-
-
-@pytest.fixture(scope="module")
-def kb(kb_path):
-    return load_kb(kb_path)
+# kb_path and kb: the session fixtures of conftest.py (the real ingest over the shipped data)
 
 
 def codes(result) -> list[str]:
@@ -218,6 +207,23 @@ def test_register_only_decision_is_unverifiable_but_its_replacement_is_known(kb)
     assert result.date == dt.date(2026, 1, 10) and result.date_source == "header"
     assert result.basis_in_force is False
     assert result.bases[0].successor == "2440/QĐ-TTg"
+
+
+@pytest.mark.parametrize("citation, kb_citation, in_force", [
+    ("khoản 1 phần Bí mật nhà nước độ Mật Quyết định số 440/QĐ-TTg",
+     "khoản 1 phần “Bí mật nhà nước độ Mật” Quyết định số 440/QĐ-TTg ngày 22/5/2024 của Thủ tướng Chính phủ", True),
+    ("khoản 2 danh mục độ Mật Quyết định số 531/QĐ-TTg",
+     "khoản 2 phần “Bí mật nhà nước độ Mật” Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ", True),
+    ("khoản 2 danh mục độ Mật Quyết định số 809/QĐ-TTg",
+     "khoản 2 Điều 2 Quyết định số 809/QĐ-TTg ngày 10/6/2020 của Thủ tướng Chính phủ", False),
+])
+def test_items_cited_by_their_level_list(kb, citation, kb_citation, in_force):
+    head = HEAD.format(stamp="MẬT").replace("ngày 10 tháng 01 năm 2026", "ngày     tháng 9 năm 2024")
+    result = check_text(head + f"Căn cứ {citation}.\n", kb)
+    assert (result.date, result.date_source) == (dt.date(2024, 9, 1), "header_month")
+    [check] = result.bases
+    assert (check.exists, check.level, check.citation, check.in_force) == (True, "Mật", kb_citation, in_force)
+    assert result.stamp_matches_basis is True
 
 
 def test_unknown_decision_number_is_unverifiable(kb):

@@ -53,6 +53,11 @@ def test_header_date_and_minutes_date():
     assert draft_date(undated) is None
 
 
+def test_header_with_blank_day_gives_its_month():
+    facts = read_draft(HEADER.format(stamp="MẬT").replace("ngày 12 tháng 3", "ngày     tháng 3") + BODY)
+    assert (facts.date, facts.month) == (None, dt.date(2026, 3, 1))
+
+
 def _refs(text: str) -> list[tuple]:
     bases, _ = find_bases(text)
     return [(b.decision, b.article, b.clause, b.point, b.level_list) for b in bases]
@@ -80,6 +85,13 @@ def _refs(text: str) -> list[tuple]:
     ("Căn cứ Điều 1 Danh mục bí mật nhà nước lĩnh vực tòa án ban hành kèm theo Quyết định số 970/QĐ-TTg.",
      [("970/QĐ-TTg", 1, None, None, None)]),
     ("Căn cứ khoản 2 Điều 1 QĐ 15/2003/QĐ-TTg.", [("15/2003/QĐ-TTg", 1, 2, None, None)]),
+    ("Căn cứ khoản 1 Điều 1 Danh mục bí mật nhà nước độ Tối mật ban hành kèm theo Quyết định số 531/QĐ-TTg.",
+     [("531/QĐ-TTg", 1, 1, None, None)]),
+    ("Căn cứ Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ ban hành Danh mục bí mật nhà nước "
+     "thuộc lĩnh vực giáo dục và đào tạo (khoản 1 Điều 1).", [("531/QĐ-TTg", 1, 1, None, None)]),
+    ("Căn cứ Điều 2 khoản 3 QĐ970/QĐ-TTg.", [("970/QĐ-TTg", 2, 3, None, None)]),
+    ("Căn cứ khoản 1 danh mục độ Mật, Quyết định số 440/QĐ-TTg.", [("440/QĐ-TTg", None, 1, None, "Mật")]),
+    ("Căn cứ Điểm b), Khoản 1, Điều 2, Quyết định số 562/QĐ-TTg.", [("562/QĐ-TTg", 2, 1, "b", None)]),
 ])
 def test_basis_wordings(text, expected):
     assert _refs(text) == expected
@@ -94,6 +106,9 @@ def test_basis_wordings(text, expected):
     "Căn cứ khoản 2 Điều 1 Quyết định số 86/QĐ-TTr ngày 19/9/2022 của Thanh tra tỉnh.",
     "Điều 1. Thành lập Tổ soạn thảo theo Quyết định số 531/QĐ-TTg.",
     "Căn cứ khoản 2 Quyết định 531/QĐ-TTg.",
+    "Căn cứ Quyết định số 531/QĐ-TTg, Điều 1 của Quy chế bảo vệ bí mật nhà nước.",
+    "Căn cứ Quyết định số 531/QĐ-TTg của Thủ tướng Chính phủ; Điều 1 Quyết định số .../QĐ-BKHCN.",
+    "Căn cứ danh mục bí mật nhà nước độ Mật, Quyết định số 440/QĐ-TTg.",
 ])
 def test_not_bases(text):
     assert _refs(text) == []
