@@ -78,6 +78,7 @@ STAMP_LINE = _CompactPattern(
               "Công tác bảo vệ bí mật nhà nước năm 2025", "KHẨN", "Độ mật: Mật, căn cứ Điều 1 Quyết định số 970/QĐ-TTg"),
 )
 
+_COLUMNS = re.compile(r"\t+|\s{3,}")
 _HEADER_END = re.compile(r"^\s*(?:kinh gui|can cu|hom nay|thuc hien|theo de nghi)\b")
 
 
@@ -104,9 +105,11 @@ class Stamp:
 def find_stamp(text: str) -> Stamp | None:
     """The stamp line near the top of the draft; the words "mật" inside sentences never count."""
     for index, line in header_lines(text):
-        match = STAMP_LINE.regex.match(STAMP_LINE.prepare(line))
-        if match:
-            return Stamp(_STAMP_OF[match.group("level")], index)
+        # a plain-text header may put the stamp in a column: "Số: 12/BC-TTr        MẬT"
+        for segment in [line, *_COLUMNS.split(line)]:
+            match = STAMP_LINE.regex.match(STAMP_LINE.prepare(segment))
+            if match:
+                return Stamp(_STAMP_OF[match.group("level")], index)
     return None
 
 
@@ -118,6 +121,15 @@ MINUTES_DATE = NamedPattern(
     matches=("Hôm nay, ngày 03/6/2024, tại khu vực làm đề thi", "Hôm nay, vào hồi 9 giờ, ngày 03 tháng 6 năm 2024"),
     excludes=("Ngày 10/01/2024, Tòa án nhân dân tỉnh đã xét xử",),
 )
+# Minutes (biên bản) also open with "Thời gian: 08 giờ 00 ngày 08/4/2026"; only read in a biên bản,
+# since a plan's "Thời gian: từ ngày … đến ngày …" is a period, not the document's date.
+MEETING_DATE = NamedPattern(
+    "meeting_date",
+    re.compile(r"^\s*thoi gian\s*:[^\n.]{0,40}?\bngay\s+(?=\d)", re.MULTILINE),
+    matches=("Thời gian: 08 giờ 00 ngày 08/4/2026, tại Hội trường Sở.",),
+    excludes=("Thời gian thực hiện 48 tháng", "Thời gian: 08 giờ 00. Địa điểm: Phòng họp số 1"),
+)
+_MINUTES_TITLE = re.compile(r"^\s*bien ban\b", re.MULTILINE)
 
 
 BLANK_DAY = NamedPattern(
@@ -142,7 +154,8 @@ def header_month(text: str) -> dt.date | None:
 
 
 def draft_date(text: str) -> dt.date | None:
-    """The draft's own date: the header's "…, ngày 12 tháng 3 năm 2026", else a minutes' "Hôm nay, ngày …".
+    """The draft's own date: the header's "…, ngày 12 tháng 3 năm 2026", else a minutes' "Hôm nay, ngày …"
+    (or, in a biên bản, "Thời gian: … ngày …").
 
     Dates in the body (events, other documents) are never taken for the draft's date.
     """
@@ -152,6 +165,8 @@ def draft_date(text: str) -> dt.date | None:
         return found
     folded = fold_aligned(text[:4000])
     match = MINUTES_DATE.regex.search(folded)
+    if not match and _MINUTES_TITLE.search(fold_aligned(header)):
+        match = MEETING_DATE.regex.search(folded)
     if match:
         return find_date(text[match.end():match.end() + 40])
     return None

@@ -40,6 +40,12 @@ def test_not_stamps(line):
     assert find_stamp(HEADER.format(stamp=line) + BODY) is None
 
 
+def test_stamp_in_a_header_column():
+    text = "THANH TRA TỈNH ...\nSố:  /BC-TTr          TỐI MẬT\n..., ngày 12 tháng 3 năm 2026\nBÁO CÁO\n" + BODY
+    assert find_stamp(text).stamp == "TỐI MẬT"
+    assert find_stamp(text.replace("TỐI MẬT", "BÍ MẬT NHÀ NƯỚC")) is None
+
+
 def test_stamp_words_in_the_body_do_not_count():
     text = HEADER.format(stamp="DỰ THẢO") + BODY + "MẬT\nĐộ mật: Mật, căn cứ Điều 1 Quyết định số 970/QĐ-TTg.\n"
     assert find_stamp(text) is None
@@ -49,6 +55,9 @@ def test_header_date_and_minutes_date():
     assert draft_date(HEADER.format(stamp="MẬT") + BODY) == dt.date(2026, 3, 12)
     minutes = "BAN RA ĐỀ THI\nTỐI MẬT\nBIÊN BẢN\nHôm nay, ngày 03/6/2024, tại khu vực làm đề thi, hai bên bàn giao.\n"
     assert draft_date(minutes) == dt.date(2024, 6, 3)
+    meeting = "SỞ GIÁO DỤC VÀ ĐÀO TẠO\nBIÊN BẢN\nHội nghị tập huấn\nThời gian: 08 giờ 00 ngày 08/4/2026, tại Hội trường Sở.\n"
+    assert draft_date(meeting) == dt.date(2026, 4, 8)
+    assert draft_date(meeting.replace("BIÊN BẢN", "KẾ HOẠCH")) is None
     undated = "BAN RA ĐỀ THI\nTỐI MẬT\nPHIẾU TRÌNH\nKính gửi: Trưởng ban.\nNgày 10/01/2024, Tòa án đã xét xử, ngày 05 tháng 3 năm 2024.\n"
     assert draft_date(undated) is None
 
