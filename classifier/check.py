@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -204,8 +204,12 @@ def _in_force_instead(kb: KB, record: DecisionRecord, on: dt.date) -> DecisionRe
     return None
 
 
-def verify_basis(basis: StatedBasis, kb: KB, on: dt.date, stamp: str | None) -> BasisCheck:
-    """Check one stated basis: existence, validity on ``on``, and the cited date."""
+def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
+    """Check one stated basis: existence, validity on ``on``, and the cited date.
+
+    Only a decision whose full text is in the KB can show that an item does not
+    exist; otherwise a missing item is ``basis_unverifiable`` and ``exists`` is None.
+    """
     record = kb.decision(basis.decision)
     if record is None:
         message = (f"Dự thảo viện dẫn {basis.reference}, nhưng quyết định này không có trong sổ đăng ký danh mục "
@@ -226,7 +230,7 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date, stamp: str | None) -> 
         exists = False
         findings.append(Finding("unknown_basis", (
             f"{basis.reference} không tồn tại: {_decision_citation(record)} không có "
-            f"{basis.reference.split(' Quyết định')[0]}. Sửa lại căn cứ cho đúng mục của danh mục.")))
+            f"{basis.provision}. Sửa lại căn cứ cho đúng mục của danh mục.")))
     else:
         exists = None
         what = {"partial": "chỉ có một phần văn bản", "summary": "chỉ có bản tóm tắt"}.get(
@@ -236,7 +240,12 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date, stamp: str | None) -> 
             f"{_decision_citation(record)}, nên chưa khẳng định được mục này có hay không. "
             "Đối chiếu với bản chính của quyết định.")))
     in_force = successor = successor_citation = None
-    if exists is not False:
+    if exists and not unit.in_force_on(on) and record.in_force_on(on):
+        in_force = False  # the decision stands but this provision was repealed (e.g. by 19/QĐ-TTg)
+        findings.append(Finding("basis_not_in_force", (
+            f"{basis.reference} đã hết hiệu lực từ {vn_date(unit.valid_until.isoformat())} (bị bãi bỏ), dù "
+            f"{_decision_citation(record)} vẫn còn hiệu lực. Xác định lại căn cứ theo danh mục đang có hiệu lực.")))
+    elif exists is not False:
         in_force = record.in_force_on(on)
         if not in_force:
             instead = _in_force_instead(kb, record, on)
@@ -277,14 +286,15 @@ def _proposal_hint(proposals: tuple[Proposal, ...]) -> str:
     return f" Gợi ý của công cụ: {best.citation} (độ {best.level})."
 
 
-def _with_successor_hint(finding: Finding, check: BasisCheck, proposals: tuple[Proposal, ...]) -> Finding:
-    """Point a replaced basis to the item of the decision in force that the classifier found."""
-    if finding.code != "basis_not_in_force" or not check.successor:
-        return finding
-    match = next((p for p in proposals if p.decision == check.successor), None)
-    if match is None:
-        return finding
-    return Finding(finding.code, f"{finding.message} Mục tương ứng công cụ tìm thấy: {match.citation} (độ {match.level}).")
+def _with_hint(finding: Finding, check: BasisCheck, proposals: tuple[Proposal, ...]) -> Finding:
+    """Point a replaced basis to the classifier's item of the decision in force, a wrong one to its best item."""
+    if finding.code == "basis_not_in_force" and check.successor:
+        match = next((p for p in proposals if p.decision == check.successor), None)
+        if match:
+            return Finding(finding.code, f"{finding.message} Mục tương ứng công cụ tìm thấy: {match.citation} (độ {match.level}).")
+    if finding.code == "unknown_basis" and proposals:
+        return Finding(finding.code, finding.message + _proposal_hint(proposals))
+    return finding
 
 
 def draft_findings(facts: DraftFacts, checks: tuple[BasisCheck, ...], classification: Classification | None) -> list[Finding]:
@@ -302,7 +312,7 @@ def draft_findings(facts: DraftFacts, checks: tuple[BasisCheck, ...], classifica
                         "Điều, khoản, điểm.")
         findings.append(Finding("missing_basis", message + " Bổ sung căn cứ cụ thể." + _proposal_hint(proposals)))
     for check in checks:
-        findings.extend(_with_successor_hint(f, check, proposals) for f in check.findings)
+        findings.extend(_with_hint(f, check, proposals) for f in check.findings)
     result_level = max((c.level for c in checks if c.exists and c.level), key=RANK.__getitem__, default=None)
     if stamp and result_level and stamp != STAMP_OF_LEVEL[result_level]:
         cited = next(c for c in checks if c.exists and c.level == result_level)
@@ -347,7 +357,7 @@ def check_text(draft_text: str, kb: KB, *, file: str = "", as_of: dt.date | None
     else:
         day, source = today or dt.date.today(), "today"
     stamp = facts.stamp.stamp if facts.stamp else None
-    checks = tuple(verify_basis(basis, kb, day, stamp) for basis in facts.bases)
+    checks = tuple(verify_basis(basis, kb, day) for basis in facts.bases)
     classification = classify(draft_text, kb, as_of=day)
     findings = draft_findings(facts, checks, classification)
     return CheckResult(file, day, source, stamp, checks, classification.level,

@@ -251,10 +251,14 @@ class StatedBasis:
     end: int
 
     @property
+    def provision(self) -> str:
+        """"điểm b khoản 1 Điều 2", or "khoản 2 phần “Bí mật nhà nước độ Mật”"."""
+        return provision_reference(self.article, self.clause, self.point, self.level_list)
+
+    @property
     def reference(self) -> str:
         """"điểm b khoản 1 Điều 2 Quyết định số 562/QĐ-TTg", echoing what the draft cites."""
-        provision = provision_reference(self.article, self.clause, self.point, self.level_list)
-        return f"{provision} Quyết định số {self.decision}".strip()
+        return f"{self.provision} Quyết định số {self.decision}".strip()
 
     def to_dict(self) -> dict:
         return {

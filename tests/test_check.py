@@ -24,7 +24,6 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, Na
 
 from cancu.classifier.check import check_files, check_text, collect_drafts
 from cancu.cli import cli
-from cancu.reports import render
 
 CHECK_DEV = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
 DEV = {d["id"]: d for d in (json.loads(line) for line in CHECK_DEV.read_text(encoding="utf-8").splitlines() if line.strip())}
@@ -224,6 +223,23 @@ def test_items_cited_by_their_level_list(kb, citation, kb_citation, in_force):
     [check] = result.bases
     assert (check.exists, check.level, check.citation, check.in_force) == (True, "Mật", kb_citation, in_force)
     assert result.stamp_matches_basis is True
+
+
+def test_repealed_provision_of_a_decision_in_force(kb):
+    """An item whose own validity ended (a clause repealed by a later decision) is not in force."""
+    from dataclasses import replace
+
+    from cancu.classifier.kb import KB
+
+    items = tuple(replace(i, valid_until=dt.date(2025, 1, 1))
+                  if (i.decision, i.article, i.clause, i.point) == ("774/QĐ-TTg", 1, 1, "a") else i for i in kb.items)
+    repealed = KB(kb.path, kb.decisions, items, kb.terms, kb.meta)
+    text = HEAD.format(stamp="MẬT") + "Căn cứ điểm a khoản 1 Điều 1 Quyết định số 774/QĐ-TTg.\n"
+    result = check_text(text, repealed)
+    assert (result.basis_exists, result.basis_in_force) == (True, False)
+    [finding] = [f for f in result.findings if f.code == "basis_not_in_force"]
+    assert "đã hết hiệu lực từ 01/01/2025 (bị bãi bỏ)" in finding.message
+    assert check_text(text, repealed, as_of=dt.date(2024, 12, 31)).basis_in_force is True
 
 
 def test_unknown_decision_number_is_unverifiable(kb):
