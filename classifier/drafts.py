@@ -325,7 +325,7 @@ def _groups(text: str, folded: str, tokens: list[_Token]) -> list[list[_Token]]:
     """Runs of provision words written together ("điểm b khoản 1 Điều 2", "Khoản 2, Điều 1")."""
     groups: list[list[_Token]] = []
     for token in tokens:
-        if groups and _GROUP_GAP.match(folded[groups[-1][-1].end:token.start]) and "\n" not in text[groups[-1][-1].end:token.start]:
+        if groups and _GROUP_GAP.match(folded[groups[-1][-1].end:token.start]) and not _has_break(text[groups[-1][-1].end:token.start]):
             groups[-1].append(token)
         else:
             groups.append([token])
@@ -355,9 +355,10 @@ def _chains(group: list[_Token]) -> list[dict]:
 
 
 def _has_break(gap: str) -> bool:
-    """A sentence or line ends inside ``gap`` (text as written)."""
-    if "\n" in gap or ";" in gap:
+    """A sentence, paragraph or list item ends inside ``gap`` (text as written)."""
+    if ";" in gap or re.search(r"[.:!?]\s*\n|\n\s*\n", gap):
         return True
+    # a line break without punctuation is a wrapped line (PDF text, narrow .txt), not a new sentence
     return any(m.group(1)[0].isupper() for m in re.finditer(r"[.!?]\s+(\S)", gap))
 
 
@@ -377,7 +378,7 @@ def _decision_before(text: str, folded: str, start: int) -> re.Match | None:
     found = None
     for match in DECISION.regex.finditer(folded, window_start, start):
         found = match
-    if not found or "\n" in text[found.end():start]:
+    if not found or _has_break(text[found.end():start]):
         return None
     gap = folded[found.end():start]
     if _BEFORE_GAP.regex.match(gap):

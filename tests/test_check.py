@@ -12,6 +12,7 @@ import io
 import json
 import os
 import tempfile
+import textwrap
 import time
 import unicodedata
 from pathlib import Path
@@ -121,7 +122,9 @@ def mixed_batch(tmp_path) -> Path:
     folder = tmp_path / "du-thao"
     folder.mkdir()
     make_docx(folder / "dc-003.docx", DEV["dc-003"]["text"])
-    make_text_pdf(folder / "dc-011.pdf", DEV["dc-011"]["text"].splitlines())
+    # lines wrapped at 45 characters, as a word processor lays out a page: citations span two lines
+    wrapped = [part for line in DEV["dc-011"]["text"].splitlines() for part in textwrap.wrap(line, 45) or [""]]
+    make_text_pdf(folder / "dc-011.pdf", wrapped)
     (folder / "dc-005-cp1258.txt").write_bytes(to_cp1258(DEV["dc-005"]["text"]))
     (folder / "dc-012-utf16.txt").write_text(DEV["dc-012"]["text"], encoding="utf-16")
     (folder / "dc-010.txt").write_text(DEV["dc-010"]["text"], encoding="utf-8")
