@@ -115,18 +115,40 @@ def _refuse_legacy_encoding(text: str, path: str | Path) -> None:
 # --------------------------------------------------------------------------- docx
 
 
-def _docx_text(path: Path) -> str:
-    """Paragraphs and table cells of a .docx in document order."""
-    import docx  # python-docx; imported here so plain-text work does not pay for it
-    from docx.opc.exceptions import PackageNotFoundError
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+def _docx_body(path: Path):
+    """The w:body element of a .docx's main part.
+
+    Reads the main part straight from the zip with lxml (about 0.2 ms) instead of
+    opening the whole package with python-docx (about 9 ms): a batch of drafts
+    spends most of its reading time here.
+    """
+    from lxml import etree
     from docx.oxml.ns import qn
 
     try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as error:  # not a zip: PackageNotFoundError
+        with zipfile.ZipFile(path) as package:
+            relationships = etree.fromstring(package.read("_rels/.rels"))
+            target = next((r.get("Target") for r in relationships if r.get("Type") == _OFFICE_DOCUMENT), None)
+            if not target:
+                raise KeyError("officeDocument")
+            root = etree.fromstring(package.read(target.lstrip("/")))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, etree.XMLSyntaxError) as error:
         raise SourceUnreadable(path, f"không phải tệp .docx hợp lệ ({error.__class__.__name__})") from None
+    body = root.find(qn("w:body"))
+    if body is None:
+        raise SourceUnreadable(path, "không phải tệp .docx hợp lệ (không có phần thân văn bản)")
+    return body
+
+
+def _docx_text(path: Path) -> str:
+    """Paragraphs and table cells of a .docx in document order."""
+    from docx.oxml.ns import qn  # python-docx; imported here so plain-text work does not pay for it
+
     lines: list[str] = []
-    for block in document.element.body.iterchildren():
+    for block in _docx_body(path).iterchildren():
         if block.tag == qn("w:p"):
             lines.append(_docx_paragraph_text(block))
         elif block.tag == qn("w:tbl"):
