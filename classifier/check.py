@@ -381,11 +381,17 @@ def check_file(path: str | Path, kb: KB, *, as_of: dt.date | None = None, today:
 # --------------------------------------------------------------------------- batches
 
 
+# Document formats found in folders of drafts that cannot be read yet: listed so that the
+# report says so (``unreadable``) instead of silently leaving them out.
+UNSUPPORTED_DOCUMENTS = {".doc", ".rtf", ".odt"}
+
+
 def collect_drafts(paths: Iterable[str | Path], recursive: bool = False) -> list[Path]:
-    """Files named on the command line, and the supported files of named folders, in order.
+    """Files named on the command line, and the documents of named folders, in order.
 
     Word's lock files ("~$du-thao.docx") and hidden files in folders are skipped; a file
-    named explicitly is always checked, so an unsupported one is reported, not ignored.
+    named explicitly is always checked, and so are .doc/.rtf/.odt files in folders, so an
+    unsupported draft is reported, not ignored.
     """
     found: list[Path] = []
     for path in map(Path, paths):
@@ -393,7 +399,7 @@ def collect_drafts(paths: Iterable[str | Path], recursive: bool = False) -> list
             children = path.rglob("*") if recursive else path.iterdir()
             found.extend(sorted(
                 child for child in children
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES | UNSUPPORTED_DOCUMENTS
                 and not child.name.startswith(("~$", ".")) and not any(p.startswith(".") for p in child.relative_to(path).parts[:-1])
             ))
         else:

@@ -348,8 +348,19 @@ def test_recursive_and_folders(tmp_path):
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     (tmp_path / "con" / "b.docx").write_bytes(b"x")
     (tmp_path / "con" / "ghi-chu.xlsx").write_bytes(b"x")
-    assert [p.name for p in collect_drafts([tmp_path])] == ["a.txt"]
-    assert [p.name for p in collect_drafts([tmp_path], recursive=True)] == ["a.txt", "b.docx"]
+    (tmp_path / "cu.doc").write_bytes(b"\xd0\xcf\x11\xe0 legacy Word")
+    assert [p.name for p in collect_drafts([tmp_path])] == ["a.txt", "cu.doc"]
+    assert [p.name for p in collect_drafts([tmp_path], recursive=True)] == ["a.txt", "b.docx", "cu.doc"]
+
+
+def test_legacy_word_file_is_reported_not_skipped(kb):
+    from cancu.classifier.check import check_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        legacy = Path(folder) / "cu.doc"
+        legacy.write_bytes(b"\xd0\xcf\x11\xe0 legacy Word")
+        result = check_file(legacy, kb)
+    assert codes(result) == ["unreadable"] and "định dạng '.doc' chưa được hỗ trợ" in result.error
 
 
 def test_workers_give_the_same_results_in_the_same_order(kb_path, mixed_batch):
