@@ -69,12 +69,12 @@ class _CompactPattern(NamedPattern):
 STAMP_LINE = _CompactPattern(
     "stamp_line",
     re.compile(
-        r"^[\W_]*(?:domat[:\-–—]+)?(?P<level>tuyetmat|toimat|mat)"
+        r"^[\W_]*(?:domat[:\-–—]*)?(?P<level>tuyetmat|toimat|mat)"
         r"(?:[-–—,;/|]+(?:thuongkhan|khan|hoatoc(?:hengio)?))?[\W_]*$"
     ),
     matches=("MẬT", "TỐI MẬT", "Tuyệt mật", "T Ố I  M Ậ T", "« MẬT »", "[TỐI MẬT]", "Độ mật: Tối mật",
-             "ĐỘ MẬT: MẬT", "MẬT - KHẨN", "TOI MAT", "Do mat: Tuyet mat"),
-    excludes=("DỰ THẢO", "BÍ MẬT NHÀ NƯỚC", "Tài liệu mật", "Độ mật đề xuất: Tối mật — căn cứ khoản 1 Điều 1",
+             "ĐỘ MẬT: MẬT", "MẬT - KHẨN", "TOI MAT", "Do mat: Tuyet mat", "Độ mật Tối mật"),
+    excludes=("DỰ THẢO", "BÍ MẬT NHÀ NƯỚC", "Độ mật", "Độ mật:", "Tài liệu mật", "Độ mật đề xuất: Tối mật — căn cứ khoản 1 Điều 1",
               "Công tác bảo vệ bí mật nhà nước năm 2025", "KHẨN", "Độ mật: Mật, căn cứ Điều 1 Quyết định số 970/QĐ-TTg"),
 )
 
