@@ -226,6 +226,13 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
         findings.append(Finding("unknown_basis", (
             f"{basis.reference} không phải là mục của danh mục bí mật nhà nước (không quy định độ mật). "
             "Nêu đúng điểm, khoản, Điều liệt kê nội dung bí mật nhà nước.")))
+    elif (repeal := kb.repeal_of(record.number, basis.article, basis.clause)) and basis.point is None:
+        exists = True  # the repealing decision names it, although the KB's text of this decision lacks it
+        if repeal.effective and on >= repeal.effective:
+            findings.append(Finding("basis_not_in_force", (
+                f"{basis.reference} đã bị bãi bỏ từ {vn_date(repeal.effective.isoformat())} theo "
+                f"{_decision_citation(kb.decisions[repeal.repealed_by])}. Xác định lại căn cứ theo danh mục đang có hiệu lực.")))
+            return BasisCheck(basis, True, False, None, None, True, findings=tuple(findings))
     elif record.is_complete:
         exists = False
         findings.append(Finding("unknown_basis", (
@@ -240,7 +247,7 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
             f"{_decision_citation(record)}, nên chưa khẳng định được mục này có hay không. "
             "Đối chiếu với bản chính của quyết định.")))
     in_force = successor = successor_citation = None
-    if exists and not unit.in_force_on(on) and record.in_force_on(on):
+    if exists and unit is not None and not unit.in_force_on(on) and record.in_force_on(on):
         in_force = False  # the decision stands but this provision was repealed (e.g. by 19/QĐ-TTg)
         findings.append(Finding("basis_not_in_force", (
             f"{basis.reference} đã hết hiệu lực từ {vn_date(unit.valid_until.isoformat())} (bị bãi bỏ), dù "

@@ -79,6 +79,17 @@ class ItemRecord:
 
 
 @dataclass(frozen=True)
+class RepealRecord:
+    """A provision repealed by a later decision ("Bãi bỏ các khoản 7, … Điều 1 Quyết định số …")."""
+
+    decision: str
+    article: int | None
+    clause: int | None
+    repealed_by: str
+    effective: dt.date | None
+
+
+@dataclass(frozen=True)
 class Term:
     law: str
     level: str
@@ -91,8 +102,10 @@ class KB:
     """Decisions, items and protection terms of one knowledge-base file."""
 
     def __init__(self, path: Path, decisions: dict[str, DecisionRecord], items: tuple[ItemRecord, ...],
-                 terms: tuple[Term, ...], meta: dict[str, str], law_texts: tuple[str, ...] = ()):
+                 terms: tuple[Term, ...], meta: dict[str, str], law_texts: tuple[str, ...] = (),
+                 repeals: tuple[RepealRecord, ...] = ()):
         self.path = path
+        self.repeals = repeals
         self.law_texts = law_texts  # provisions of the laws, decrees and circulars
         self.decisions = decisions
         self.items = items
@@ -125,6 +138,18 @@ class KB:
             if record and record.in_force_on(on):
                 return record
         return None
+
+    def repeal_of(self, number: str, article: int | None, clause: int | None) -> RepealRecord | None:
+        """The repeal of this provision stated by a later decision, if any.
+
+        A repealing decision names provisions that a partial text in the KB may
+        not hold (2238/QĐ-TTg is only a summary): its statement is what the KB knows of them.
+        """
+        record = self.decision(number)
+        if record is None:
+            return None
+        return next((r for r in self.repeals if r.decision == record.number and r.article == article
+                     and r.clause == clause), None)
 
     def protection_years(self, level: str, on: dt.date) -> int | None:
         """Years of protection for a level under the law in force on ``on`` (None if unknown)."""
@@ -168,6 +193,8 @@ def load_kb(db_path: str | Path) -> KB:
                       for r in _rows(connection, "select * from protection_terms"))
         meta = {row["key"]: row["value"] for row in _rows(connection, "select key, value from meta")}
         law_texts = tuple(row["text"] for row in _rows(connection, "select text from law_articles") if row["text"])
+        repeals = tuple(RepealRecord(r["decision"], r["article"], r["clause"], r["repealed_by"], _date(r["effective"]))
+                        for r in _rows(connection, "select * from repeals"))
     finally:
         connection.close()
-    return KB(db_path, decisions, items, terms, meta, law_texts)
+    return KB(db_path, decisions, items, terms, meta, law_texts, repeals)

@@ -427,3 +427,16 @@ def test_no_draft_text_is_stored_anywhere(kb_path, tmp_path):
             for line in long_lines:
                 assert line.encode("utf-8") not in content, (path, line[:40])
     assert CANARY not in outcome.output
+
+
+def test_a_repealed_clause_missing_from_a_summary_text_is_known_through_its_repeal(kb):
+    """19/QĐ-TTg repealed khoản 7–12 Điều 1 of 2238/QĐ-TTg, whose text the KB has only as a summary."""
+    draft = ("SỞ VĂN HÓA VÀ THÔNG TIN\nMẬT\nSố: /BC-SVHTT        ..., ngày {day}\nBÁO CÁO\nNội dung báo cáo.\n"
+             "Căn cứ khoản 8 Điều 1 Quyết định số 2238/QĐ-TTg ngày 29/12/2020 của Thủ tướng Chính phủ.\n")
+    after = check_text(draft.format(day="02 tháng 4 năm 2026"), kb).to_dict()
+    assert (after["has_basis"], after["basis_exists"], after["basis_in_force"]) == (True, True, False)
+    assert after["stamp_matches_basis"] is None  # the KB does not know the repealed clause's level
+    repealed = [f for f in after["findings"] if f["code"] == "basis_not_in_force"]
+    assert repealed and "bãi bỏ từ 06/01/2026" in repealed[0]["message"] and "19/QĐ-TTg" in repealed[0]["message"]
+    before = check_text(draft.format(day="02 tháng 4 năm 2025"), kb).to_dict()
+    assert (before["basis_exists"], before["basis_in_force"]) == (True, True)
