@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Iterator
 
 from cancu.ingest.citation import decision_reference
 from cancu.ingest.errors import SourceUnreadable
+from cancu.ingest.model import Level
 from cancu.ingest.readers import SUPPORTED_SUFFIXES, read_document
 from cancu.ingest.text import vn_date
 
@@ -41,7 +42,6 @@ from .drafts import LEVEL_OF_STAMP, DraftFacts, StatedBasis, read_draft
 from .kb import KB, DecisionRecord, ItemRecord, load_kb
 from .model import Classification, Proposal
 
-RANK = {"Mật": 1, "Tối mật": 2, "Tuyệt mật": 3}
 STAMP_OF_LEVEL = {level: stamp for stamp, level in LEVEL_OF_STAMP.items()}
 UNIT_KINDS = ("point", "clause", "article", "level")  # printed provisions, before bullets/paragraphs
 
@@ -56,6 +56,12 @@ FINDING_TITLES = {
     "unstamped_secret": "Chưa đóng dấu độ mật",
     "not_in_catalog": "Không thuộc danh mục",
 }
+
+
+
+def _rank(level: str) -> int:
+    """Order of levels: the highest one stamps the document (khoản 2 Điều 10 Luật 29/2018/QH14)."""
+    return Level(level).rank
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,7 @@ class CheckResult:
     def basis_level(self) -> str | None:
         """The highest level among the existing cited items."""
         levels = [b.level for b in self.bases if b.exists and b.level]
-        return max(levels, key=RANK.__getitem__) if levels else None
+        return max(levels, key=_rank) if levels else None
 
     @property
     def stamp_matches_basis(self) -> bool | None:
@@ -320,7 +326,7 @@ def draft_findings(facts: DraftFacts, checks: tuple[BasisCheck, ...], classifica
         findings.append(Finding("missing_basis", message + " Bổ sung căn cứ cụ thể." + _proposal_hint(proposals)))
     for check in checks:
         findings.extend(_with_hint(f, check, proposals) for f in check.findings)
-    result_level = max((c.level for c in checks if c.exists and c.level), key=RANK.__getitem__, default=None)
+    result_level = max((c.level for c in checks if c.exists and c.level), key=_rank, default=None)
     if stamp and result_level and stamp != STAMP_OF_LEVEL[result_level]:
         cited = next(c for c in checks if c.exists and c.level == result_level)
         findings.append(Finding("stamp_mismatch", (

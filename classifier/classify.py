@@ -13,9 +13,11 @@ import datetime as dt
 import re
 import sqlite3
 import threading
+import weakref
 from dataclasses import dataclass
 
 from cancu.ingest.dates import header_date
+from cancu.ingest.model import Level
 from cancu.ingest.text import nfc, vn_date
 
 from .kb import KB, ItemRecord
@@ -60,14 +62,15 @@ class Classifier:
         return connection
 
 
-_CACHE: dict[int, Classifier] = {}
+# Keyed by the snapshot itself (not id()), so a collected KB never lends its profiles to a new one.
+_CACHE: "weakref.WeakKeyDictionary[KB, Classifier]" = weakref.WeakKeyDictionary()
 
 
 def classifier_for(kb: KB) -> Classifier:
     """The Classifier of a KB snapshot, built on first use."""
-    if id(kb) not in _CACHE:
-        _CACHE[id(kb)] = Classifier.from_kb(kb)
-    return _CACHE[id(kb)]
+    if kb not in _CACHE:
+        _CACHE[kb] = Classifier.from_kb(kb)
+    return _CACHE[kb]
 
 
 def _fts_terms(sentences: list[Sentence], rules: Rules, limit: int = 400) -> list[str]:
@@ -133,7 +136,7 @@ def _densest_window(hits) -> tuple[int, int]:
     return best[0], best[1]
 
 
-def _warnings(item: ItemRecord, kb: KB, as_of: dt.date) -> tuple[str, ...]:
+def _warnings(item: ItemRecord, kb: KB) -> tuple[str, ...]:
     """What the knowledge base is unsure of about this item."""
     decision = kb.decisions[item.decision]
     notes = []
@@ -164,7 +167,7 @@ def _proposal(score: Score, draft: DraftFeatures, kb: KB, as_of: dt.date, value:
     return Proposal(
         item_id=item.id, decision=item.decision, article=item.article, clause=item.clause, point=item.point,
         level=item.level, score=value, citation=item.citation, text=item.text,
-        evidence=_evidence(score, draft), warnings=_warnings(item, kb, as_of) + score.failed,
+        evidence=_evidence(score, draft), warnings=_warnings(item, kb) + score.failed,
         protection_years=kb.protection_years(item.level, as_of),
         decision_date=decision.date.isoformat() if decision.date else None,
         valid_from=item.valid_from.isoformat() if item.valid_from else None,
@@ -204,7 +207,7 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
     best = max((s.value for s in eligible), default=0.0)
     accepted = _distinct([s for s in eligible if s.value >= ACCEPT_THRESHOLD and s.value >= RELATIVE_THRESHOLD * best])[:top]
     proposals = tuple(_proposal(s, draft, kb, day, s.value) for s in accepted)
-    level = max((p.level for p in proposals), key=lambda lv: {"Tuyệt mật": 3, "Tối mật": 2, "Mật": 1}[lv], default=None)
+    level = max((p.level for p in proposals), key=lambda lv: Level(lv).rank, default=None)
     near = tuple(_proposal(s, draft, kb, day, s.value) for s in scores[:3] if s not in accepted and s.value >= 0.25)
     return Classification(as_of=day, as_of_source=source, level=level, proposals=proposals,
                           warnings=_global_warnings(kb, day, level), near_misses=near)

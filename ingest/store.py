@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 import sqlite_utils
 
 from .citation import citation
-from .model import Decision, LawText, Level
+from .model import Decision, LawText
 from .text import fold
 
 SCHEMA_VERSION = "1"
@@ -179,6 +179,3 @@ def write_kb(
     db.execute("vacuum")
     db.close()
 
-
-def level_values() -> list[str]:
-    return [level.value for level in Level]
