@@ -78,12 +78,14 @@ def _fts_terms(sentences: list[Sentence], rules: Rules, limit: int = 400) -> lis
     terms: dict[str, None] = {}
     for sentence in sentences:
         syllables = [t.folded for t in sentence.tokens]
-        for word in sentence.words:
-            if " " in word and not all(s in rules.stopwords for s in word.split()):
+        marked = [t.text.lower() for t in sentence.tokens]
+        for word, lower in zip(sentence.words, sentence.marked):
+            if " " in word and not all(s in rules.stopwords for s in lower.split()):
                 terms[word] = None
-        for first, second in zip(syllables, syllables[1:]):
-            if first not in rules.stopwords and second not in rules.stopwords and not (first + second).isdigit():
-                terms[f"{first} {second}"] = None
+        for i in range(len(syllables) - 1):
+            if (marked[i] not in rules.stopwords and marked[i + 1] not in rules.stopwords
+                    and not (syllables[i] + syllables[i + 1]).isdigit()):
+                terms[f"{syllables[i]} {syllables[i + 1]}"] = None
     return [t for t in terms if re.fullmatch(r"[a-z0-9 ]+", t)][:limit]
 
 

@@ -19,7 +19,7 @@ from cancu.ingest.text import fold
 
 from .kb import KB, ItemRecord
 from .rules import Condition, ItemRule, Rules
-from .textprep import Sentence, segment
+from .textprep import Sentence, segment_marked
 
 UNIGRAM_FACTOR = 0.3  # a lone syllable says less than a word or a syllable pair
 WEAK_FACTOR = 0.15  # words every administrative text uses (rules.yml weak_words)
@@ -41,25 +41,34 @@ def _strip_stop_phrases(syllables: list[str], rules: Rules) -> list[bool]:
     return masked
 
 
-def _syllables(words: tuple[str, ...], rules: Rules) -> tuple[list[str], list[tuple[int, int]], list[bool]]:
+def _syllables(words: tuple[str, ...], rules: Rules, marked: tuple[str, ...] | None = None
+               ) -> tuple[list[str], list[tuple[int, int]], list[bool]]:
+    """Folded syllables, each word's span, and which syllables carry meaning.
+
+    Stopwords are looked up in the marked form (with diacritics) where it is
+    given: folded, "để" would also silence "đề thi" and "tại" "tài liệu".
+    """
     syllables: list[str] = []
     spans: list[tuple[int, int]] = []
     for word in words:
         parts = word.split()
         spans.append((len(syllables), len(syllables) + len(parts)))
         syllables.extend(parts)
+    lookup = [part for word in marked for part in word.split()] if marked else syllables
+    if len(lookup) != len(syllables):
+        lookup = syllables
     masked = _strip_stop_phrases(syllables, rules)
-    keep = [not masked[i] and syllables[i] not in rules.stopwords and not syllables[i].isdigit()
+    keep = [not masked[i] and lookup[i] not in rules.stopwords and not syllables[i].isdigit()
             and len(syllables[i]) > 1 for i in range(len(syllables))]
     return syllables, spans, keep
 
 
-def item_features(words: tuple[str, ...], rules: Rules) -> set[str]:
+def item_features(words: tuple[str, ...], rules: Rules, marked: tuple[str, ...] | None = None) -> set[str]:
     """An item's words as segmented: compounds as one feature, single-syllable words alone.
 
     Counting "thanh tra" and also "thanh" and "tra" would weigh one concept three times.
     """
-    syllables, spans, keep = _syllables(words, rules)
+    syllables, spans, keep = _syllables(words, rules, marked)
     found: set[str] = set()
     for start, end in spans:
         if end - start > 1 and all(keep[start:end]):
@@ -69,13 +78,13 @@ def item_features(words: tuple[str, ...], rules: Rules) -> set[str]:
     return found
 
 
-def features(words: tuple[str, ...], rules: Rules) -> set[str]:
+def features(words: tuple[str, ...], rules: Rules, marked: tuple[str, ...] | None = None) -> set[str]:
     """A draft's words, adjacent syllable pairs and syllables.
 
     Pairs let a draft meet an item's compound even where segmentation cut the
     draft's sentence differently.
     """
-    syllables, spans, keep = _syllables(words, rules)
+    syllables, spans, keep = _syllables(words, rules, marked)
     found: set[str] = set()
     for start, end in spans:
         if end - start > 1 and all(keep[start:end]):
@@ -89,9 +98,10 @@ def features(words: tuple[str, ...], rules: Rules) -> set[str]:
 
 
 def phrase_features(phrase: str, rules: Rules) -> set[str]:
-    """Features of a folded phrase given without segmentation (synonym expansions)."""
-    syllables = _WORD.findall(phrase)
-    return features(tuple(syllables), rules) | ({" ".join(syllables)} if len(syllables) > 1 else set())
+    """Features of a lower-case phrase given without segmentation (synonym expansions)."""
+    marked = tuple(_WORD.findall(phrase))
+    syllables = tuple(fold(s) for s in marked)
+    return features(syllables, rules, marked) | ({" ".join(syllables)} if len(syllables) > 1 else set())
 
 
 @dataclass(frozen=True)
@@ -108,11 +118,11 @@ class ItemProfile:
     head: str  # first words of the item, where catalog items name the kind of document
 
 
-def _item_words(item: ItemRecord, kb: KB) -> tuple[str, ...]:
+def _item_words(item: ItemRecord, kb: KB) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Item text plus the group headings and lead-ins above it (not the level heading)."""
     context = [part for part in item.heading.split(" › ") if part and not re.match(
         r"^(Điều \d+\. )?(Danh mục )?Bí mật nhà nước độ", part, re.IGNORECASE)]
-    return segment(" ".join([*context, item.text]))
+    return segment_marked(" ".join([*context, item.text]))
 
 
 def _background(kb: KB) -> tuple[Counter, int]:
@@ -138,11 +148,17 @@ def _specificity(feature: str, background: Counter, count: int) -> float:
 
 
 def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
-    by_item = {item.id: item_features(_item_words(item, kb), rules) for item in kb.catalog_items}
+    by_item = {}
+    for item in kb.catalog_items:
+        words, marked = _item_words(item, kb)
+        by_item[item.id] = item_features(words, rules, marked)
     document_frequency = Counter(f for feats in by_item.values() for f in feats)
     background, background_count = _background(kb)
-    domains = {number: frozenset(item_features(segment(f"{d.field or ''}. {d.title or ''}"), rules))
-               for number, d in kb.decisions.items() if d.has_text}
+    domains = {}
+    for number, decision in kb.decisions.items():
+        if decision.has_text:
+            words, marked = segment_marked(f"{decision.field or ''}. {decision.title or ''}")
+            domains[number] = frozenset(item_features(words, rules, marked))
     count = len(by_item)
     profiles = []
     for item in kb.catalog_items:
@@ -182,7 +198,7 @@ class DraftFeatures:
 def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
     per_sentence = []
     for sentence in sentences:
-        found = features(sentence.words, rules)
+        found = features(sentence.words, rules, sentence.marked)
         folded = " ".join(t.folded for t in sentence.tokens)
         for canonical, variants in rules.synonyms:
             if any(v.search(sentence.text) or v.search(folded) for v in variants):

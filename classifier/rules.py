@@ -16,7 +16,7 @@ import yaml
 
 from cancu.ingest.build import shipped_data_dir
 from cancu.ingest.parse import normalize_number
-from cancu.ingest.text import fold
+from cancu.ingest.text import fold, nfc
 
 from .kb import KB, ItemRecord
 
@@ -62,8 +62,8 @@ class ItemRule:
 
 @dataclass(frozen=True)
 class Rules:
-    synonyms: tuple[tuple[str, tuple[re.Pattern, ...]], ...]  # canonical folded phrase, variant patterns
-    stopwords: frozenset[str]
+    synonyms: tuple[tuple[str, tuple[re.Pattern, ...]], ...]  # canonical phrase (lower case, with diacritics), variant patterns
+    stopwords: frozenset[str]  # lower case with diacritics: folded, "để" would be "đề"
     stop_phrases: tuple[str, ...]  # folded, longest first
     weak_words: frozenset[str]  # folded words every administrative draft uses
     conditions: tuple[Condition, ...]
@@ -118,9 +118,9 @@ def load_rules(kb: KB | None = None, path: Path | None = None) -> Rules:
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise RulesError(path, str(error)) from None
-    synonyms = tuple((fold(canonical), tuple(_variant_pattern(v) for v in variants))
+    synonyms = tuple((nfc(canonical).lower(), tuple(_variant_pattern(v) for v in variants))
                      for canonical, variants in (spec.get("synonyms") or {}).items())
-    stopwords = frozenset(fold(spec.get("stopwords") or "").split())
+    stopwords = frozenset(nfc(spec.get("stopwords") or "").lower().split())
     stop_phrases = tuple(sorted({" ".join(re.findall(r"\w+", fold(p))) for p in spec.get("stop_phrases") or []},
                                 key=len, reverse=True))
     weak_words = frozenset(" ".join(re.findall(r"\w+", fold(w))) for w in spec.get("weak_words") or [])

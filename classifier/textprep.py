@@ -42,6 +42,7 @@ class Sentence:
     text: str
     tokens: tuple[Token, ...]
     words: tuple[str, ...]  # folded words from word segmentation, multi-syllable ones joined by " "
+    marked: tuple[str, ...]  # the same words lower-cased with their diacritics ("để" is not "đề")
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,13 +67,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def segment(sentence: str) -> tuple[str, ...]:
     """Folded words of a sentence; multi-syllable words keep their syllables joined by a space."""
+    return segment_marked(sentence)[0]
+
+
+def segment_marked(sentence: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words of a sentence, folded and lower-cased with diacritics, syllable for syllable.
+
+    Folding is for matching; the marked form is for stopwords, since folding
+    merges function words with content words ("để"/"đề", "tại"/"tài", "về"/"vệ").
+    """
     text_normalize, word_tokenize = _underthesea()
-    words = []
+    folded_words, marked_words = [], []
     for word in word_tokenize(text_normalize(sentence)):
-        folded = " ".join(_TOKEN.findall(fold(word)))
-        if folded:
-            words.append(folded)
-    return tuple(words)
+        syllables = _TOKEN.findall(nfc(word).lower())
+        if syllables:
+            marked_words.append(" ".join(syllables))
+            folded_words.append(" ".join(fold(s) for s in syllables))
+    return tuple(folded_words), tuple(marked_words)
 
 
 def prepare(text: str) -> list[Sentence]:
@@ -85,5 +96,5 @@ def prepare(text: str) -> list[Sentence]:
                        for m in _TOKEN.finditer(chunk))
         if not tokens:
             continue
-        sentences.append(Sentence(len(sentences), start, end, chunk, tokens, segment(chunk)))
+        sentences.append(Sentence(len(sentences), start, end, chunk, tokens, *segment_marked(chunk)))
     return sentences
