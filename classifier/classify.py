@@ -2,9 +2,11 @@
 
 Steps: prepare the text (textprep) → candidates from the knowledge base's
 full-text index, restricted to items in force on the draft's date (bm25 over
-folded text) → weighted coverage and evidence per candidate (match) → rules and
-conditions (rules.yml) → accept above a calibrated threshold; the document level
-is the highest accepted level (khoản 2 Điều 10 Luật 29/2018/QH14).
+folded text) → weighted coverage, verbatim three-syllable runs and the subject
+line, with evidence, per candidate (match) → rules and conditions (rules.yml) →
+accept above a calibrated threshold with evidence of the item's own, where a
+better-matching item that fails its condition shadows its weaker neighbours;
+the document level is the highest accepted level (khoản 2 Điều 10 Luật 29/2018/QH14).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import sqlite3
 import threading
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cancu.ingest.dates import header_date
@@ -26,10 +29,11 @@ from .model import Classification, Evidence, Proposal
 from .rules import Rules, load_rules
 from .textprep import Sentence, prepare
 
-# Calibrated on the development drafts (bench/eval.py); see README "Cách chấm điểm".
-ACCEPT_THRESHOLD = 0.55  # minimum score for an item to apply
+# Calibrated on the development drafts (bench/eval.py); see README "Cách phân loại".
+ACCEPT_THRESHOLD = 0.7  # minimum score for an item to apply
 RELATIVE_THRESHOLD = 0.85  # further items must reach this share of the best score
 MIN_STRONG_FEATURES = 2  # distinct specific words (not generic, not the field's name) the draft must share
+SUBJECT_EVIDENCE = 2.0  # ... or this much of the item's weight in the draft's subject line (Score.about)
 BM25_WEIGHT = 0.2  # the full-text rank breaks near-ties in the ranking
 NOVELTY = 0.5  # share of a further item's evidence that must be its own
 CANDIDATES = 40  # items taken from the full-text index
@@ -205,9 +209,10 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
     ranked = sorted(((score_item(classifier.profiles[item_id], draft, defeated), rank / top_bm25)
                      for item_id, rank in candidates), key=lambda pair: -(pair[0].value + BM25_WEIGHT * pair[1]))
     scores = [score for score, _ in ranked]
-    eligible = [s for s in scores if not s.failed and strong_matches(s, classifier.rules) >= MIN_STRONG_FEATURES]
+    eligible = [s for s in scores if not s.failed and _evidenced(s, classifier.rules)]
     best = max((s.value for s in eligible), default=0.0)
-    accepted = _distinct([s for s in eligible if s.value >= ACCEPT_THRESHOLD and s.value >= RELATIVE_THRESHOLD * best])[:top]
+    candidates_above = [s for s in eligible if s.value >= ACCEPT_THRESHOLD and s.value >= RELATIVE_THRESHOLD * best]
+    accepted = _distinct(candidates_above, shadows=[s for s in scores if s.failed])[:top]
     proposals = tuple(_proposal(s, draft, kb, day, s.value) for s in accepted)
     level = max((p.level for p in proposals), key=lambda lv: Level(lv).rank, default=None)
     near = tuple(_proposal(s, draft, kb, day, s.value) for s in scores[:3] if s not in accepted and s.value >= 0.25)
@@ -215,23 +220,32 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
                           warnings=_global_warnings(kb, day, level), near_misses=near)
 
 
-def _distinct(scores: list[Score]) -> list[Score]:
+def _distinct(scores: list[Score], shadows: Sequence[Score] = ()) -> list[Score]:
     """Keep a further item only if the draft gives it evidence of its own.
 
     A draft that matches one item also shares words with that item's neighbours;
     a multi-item draft talks about several things. An item is kept when at least
-    NOVELTY of its matched weight comes from words the items kept before it do not explain.
+    NOVELTY of its matched weight comes from words the items kept before it do
+    not explain. An item that matches better but fails its condition ("chưa công
+    khai" when the draft says it was published) explains words too: the draft is
+    about that item, so its weaker neighbours do not apply in its place.
     """
     kept: list[Score] = []
     explained: set[str] = set()
     for score in scores:
         weights = score.profile.weights
         mass = sum(weights[f] for f in score.matched) or 1.0
-        novel = sum(weights[f] for f in score.matched if f not in explained)
-        if not kept or novel / mass >= NOVELTY:
+        shadowed = explained.union(*(s.matched for s in shadows if s.value > score.value))
+        novel = sum(weights[f] for f in score.matched if f not in shadowed)
+        if novel / mass >= NOVELTY:
             kept.append(score)
             explained |= score.matched
     return kept
+
+
+def _evidenced(score: Score, rules: Rules) -> bool:
+    """Enough specific evidence: distinct specific words, or the draft's subject line naming the item."""
+    return strong_matches(score, rules) >= MIN_STRONG_FEATURES or score.about >= SUBJECT_EVIDENCE
 
 
 def strong_matches(score: Score, rules: Rules) -> int:

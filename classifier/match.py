@@ -8,6 +8,8 @@ of its features found in the draft; the evidence is the sentences that carry the
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 import re
 from collections import Counter
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from cancu.ingest.text import fold
+from cancu.ingest.text import fold, nfc
 
 from .kb import KB, ItemRecord
 from .rules import Condition, ItemRule, Rules
@@ -29,15 +31,22 @@ _WORD = re.compile(r"\w+")
 _AREA = re.compile(r"(\d+(?:[.,]\d+)?)\s*km\s*(?:2|²|vuong)\b")
 
 
+@functools.lru_cache(maxsize=8)
+def _stop_pattern(stop_phrases: tuple[str, ...]) -> re.Pattern:
+    """One pattern for all stop phrases, longest first (they are sorted so)."""
+    return re.compile(r"(?<!\S)(?:" + "|".join(re.escape(p) for p in stop_phrases) + r")(?!\S)")
+
+
 def _strip_stop_phrases(syllables: list[str], rules: Rules) -> list[bool]:
     """Mask of syllables that belong to a stop phrase ("bí mật nhà nước", "kính gửi" …)."""
     masked = [False] * len(syllables)
+    if not rules.stop_phrases:
+        return masked
     joined = " ".join(syllables)
-    for phrase in rules.stop_phrases:
-        for match in re.finditer(r"(?<!\S)" + re.escape(phrase) + r"(?!\S)", joined):
-            first = joined[: match.start()].count(" ")
-            for index in range(first, first + phrase.count(" ") + 1):
-                masked[index] = True
+    for match in _stop_pattern(rules.stop_phrases).finditer(joined):
+        first = joined.count(" ", 0, match.start())
+        for index in range(first, first + match.group().count(" ") + 1):
+            masked[index] = True
     return masked
 
 
@@ -104,6 +113,29 @@ def phrase_features(phrase: str, rules: Rules) -> set[str]:
     return features(syllables, rules, marked) | ({" ".join(syllables)} if len(syllables) > 1 else set())
 
 
+_fold_syllable = functools.lru_cache(maxsize=65536)(fold)
+_CHUNK_BREAK = re.compile(r"[,;.:!?()\[\]\n“”\"–—]+")
+
+
+def phrases(text: str, rules: Rules) -> set[str]:
+    """Runs of three meaningful syllables, within one stretch of text between punctuation marks.
+
+    Drafts paraphrase catalog items, but the names of bodies, exams and kinds of
+    task ("thanh tra đột xuất", "kỳ thi tốt nghiệp") come through verbatim.
+    """
+    found: set[str] = set()
+    for chunk in _CHUNK_BREAK.split(nfc(text)):
+        marked = [w.lower() for w in _WORD.findall(chunk)]
+        folded = [_fold_syllable(w) for w in marked]
+        masked = _strip_stop_phrases(folded, rules)
+        keep = [not masked[i] and marked[i] not in rules.stopwords and not marked[i].isdigit() and len(marked[i]) > 1
+                for i in range(len(marked))]
+        for i in range(len(marked) - 2):
+            if keep[i] and keep[i + 1] and keep[i + 2]:
+                found.add(" ".join(folded[i:i + 3]))
+    return found
+
+
 @dataclass(frozen=True)
 class ItemProfile:
     """What the classifier knows of one catalog item, computed once per KB."""
@@ -116,13 +148,18 @@ class ItemProfile:
     match_text: str  # folded text used for alignment
     domain: frozenset[str]  # features of the decision's field and title
     head: str  # first words of the item, where catalog items name the kind of document
+    phrases: dict[str, float]  # three-syllable runs of the item, weighted by rarity
 
 
 def _item_words(item: ItemRecord, kb: KB) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Item text plus the group headings and lead-ins above it (not the level heading)."""
+    return segment_marked(_item_text(item))
+
+
+def _item_text(item: ItemRecord) -> str:
+    """Item text after the group headings and lead-ins above it (not the level heading)."""
     context = [part for part in item.heading.split(" › ") if part and not re.match(
         r"^(Điều \d+\. )?(Danh mục )?Bí mật nhà nước độ", part, re.IGNORECASE)]
-    return segment_marked(" ".join([*context, item.text]))
+    return ". ".join([*context, item.text])
 
 
 def _background(kb: KB) -> tuple[Counter, int]:
@@ -149,10 +186,13 @@ def _specificity(feature: str, background: Counter, count: int) -> float:
 
 def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
     by_item = {}
+    by_item_phrases = {}
     for item in kb.catalog_items:
         words, marked = _item_words(item, kb)
         by_item[item.id] = item_features(words, rules, marked)
+        by_item_phrases[item.id] = phrases(_item_text(item), rules)
     document_frequency = Counter(f for feats in by_item.values() for f in feats)
+    phrase_frequency = Counter(f for feats in by_item_phrases.values() for f in feats)
     background, background_count = _background(kb)
     domains = {}
     for number, decision in kb.decisions.items():
@@ -179,6 +219,8 @@ def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
             match_text=folded,
             domain=domain,
             head=" ".join(_WORD.findall(folded)[:10]),
+            phrases={f: math.log(1 + count / phrase_frequency[f]) * _specificity(f, background, background_count)
+                     for f in by_item_phrases[item.id]},
         ))
     return tuple(profiles)
 
@@ -193,37 +235,104 @@ class DraftFeatures:
     folded: str
     areas_km2: tuple[float, ...]
     doc_type: str | None  # "ke hoach", "bao cao" … from the draft's title line
+    phrases: frozenset[str] = frozenset()  # three-syllable runs (see phrases())
+    subject: frozenset[str] = frozenset()  # features and runs of the line that says what the draft is about
+
+
+def _synonym_hits(sentences: list[Sentence], rules: Rules) -> list[set[str]]:
+    """Per sentence, the canonical phrases whose abbreviation or variant it uses."""
+    hits: list[set[str]] = [set() for _ in sentences]
+    if not sentences:
+        return hits
+    texts = [s.text for s in sentences]
+    folded = [" ".join(t.folded for t in s.tokens) for s in sentences]
+    starts, folded_starts, position, folded_position = [], [], 0, 0
+    for text, flat in zip(texts, folded):
+        starts.append(position)
+        folded_starts.append(folded_position)
+        position += len(text) + 1
+        folded_position += len(flat) + 1
+    joined, folded_joined = "\n".join(texts), "\n".join(folded)
+    for canonical, variants in rules.synonyms:
+        for variant in variants:
+            for text, offsets in ((joined, starts), (folded_joined, folded_starts)):
+                for match in variant.finditer(text):
+                    hits[bisect.bisect_right(offsets, match.start()) - 1].add(canonical)
+    return hits
 
 
 def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
     per_sentence = []
-    for sentence in sentences:
+    runs: set[str] = set()
+    subject: set[str] = set()
+    about = subject_sentences(sentences)
+    for sentence, canonicals in zip(sentences, _synonym_hits(sentences, rules)):
         found = features(sentence.words, rules, sentence.marked)
-        folded = " ".join(t.folded for t in sentence.tokens)
-        for canonical, variants in rules.synonyms:
-            if any(v.search(sentence.text) or v.search(folded) for v in variants):
-                found |= phrase_features(canonical, rules)
+        own_runs = phrases(sentence.text, rules)
+        for canonical in canonicals:
+            found |= _canonical_features(canonical, rules)
+            own_runs |= phrases(canonical, rules)
+        runs |= own_runs
         per_sentence.append(frozenset(found))
+        if sentence.index in about:
+            subject |= found | own_runs
     folded_text = "\n".join(fold(s.text) for s in sentences)
     areas = tuple(float(m[1].replace(".", "").replace(",", ".")) for m in _AREA.finditer(folded_text))
     return DraftFeatures(tuple(sentences), tuple(per_sentence), frozenset().union(*per_sentence) if per_sentence
-                         else frozenset(), folded_text, areas, doc_type(sentences))
+                         else frozenset(), folded_text, areas, doc_type(sentences), frozenset(runs),
+                         frozenset(subject))
+
+
+@functools.lru_cache(maxsize=1024)
+def _canonical_features(canonical: str, rules: Rules) -> frozenset[str]:
+    return frozenset(phrase_features(canonical, rules))
 
 
 DOC_TYPES = ("ke hoach", "bao cao", "to trinh", "phuong an", "de an", "bien ban", "quyet dinh", "chuong trinh",
              "thong bao", "phieu trinh", "de cuong", "chi thi", "nghi quyet", "ket luan")
 
 
+def _title_line(sentences: list[Sentence]) -> int | None:
+    """Index of the upper-case line that names the kind of document ("KẾ HOẠCH", "GIẤY MỜI").
+
+    It is the first upper-case line after the "Số: …" line; without one, the first
+    upper-case line that starts with a known kind of document.
+    """
+    def upper(sentence: Sentence) -> bool:
+        letters = [t.text for t in sentence.tokens if not t.text.isdigit()]
+        return bool(letters) and len(sentence.tokens) <= 6 and all(t.isupper() for t in letters)
+
+    head = sentences[:12]
+    number_line = next((s.index for s in head if re.match(r"(Số|SỐ)\s*:", s.text.strip())), None)
+    if number_line is not None:
+        return next((s.index for s in head if s.index > number_line and upper(s)), None)
+    for sentence in head:
+        title = " ".join(t.folded for t in sentence.tokens)
+        if upper(sentence) and title.startswith(DOC_TYPES + ("giay moi", "bien ban", "de an", "danh sach")):
+            return sentence.index
+    return None
+
+
 def doc_type(sentences: list[Sentence]) -> str | None:
     """The kind of document from its upper-case title line ("KẾ HOẠCH", "BÁO CÁO NHANH")."""
-    for sentence in sentences[:8]:
-        letters = [t.text for t in sentence.tokens]
-        if letters and all(t.isupper() for t in letters) and len(letters) <= 4:
-            title = " ".join(t.folded for t in sentence.tokens)
-            for kind in DOC_TYPES:
-                if title.startswith(kind):
-                    return kind
-    return None
+    index = _title_line(sentences)
+    if index is None:
+        return None
+    title = " ".join(t.folded for t in sentences[index].tokens)
+    return next((kind for kind in DOC_TYPES if title.startswith(kind)), None)
+
+
+def subject_sentences(sentences: list[Sentence]) -> tuple[int, ...]:
+    """The line under the title that says what the document is about ("Kết quả khảo sát …")."""
+    index = _title_line(sentences)
+    if index is None:  # a letter (công văn): its subject is the "V/v …" line
+        return tuple(s.index for s in sentences[:12] if re.match(r"V/v\b", s.text.strip(), re.IGNORECASE))[:1]
+    if index + 1 >= len(sentences):
+        return ()
+    following = " ".join(t.folded for t in sentences[index + 1].tokens[:2])
+    if following.startswith(("kinh gui", "can cu")):
+        return ()
+    return (index + 1,)
 
 
 @dataclass(frozen=True)
@@ -235,6 +344,8 @@ class Score:
     best_sentences: tuple[int, ...]
     matched: frozenset[str]
     failed: tuple[str, ...]  # messages of the rules and conditions the draft fails
+    about: float = 0.0  # the item's matched weight in the draft's subject line, normalised like value
+    runs: frozenset[str] = frozenset()  # three-syllable runs of the item found verbatim in the draft
 
 
 # Length normalisation: an item's matched weight is divided by (its total weight)
@@ -243,6 +354,8 @@ class Score:
 LENGTH_POWER = 0.5
 SCALE = 1.6
 DOC_TYPE_BONUS = 1.0
+PHRASE_FACTOR = 0.5  # a verbatim three-syllable run counts on top of its words
+SUBJECT_FACTOR = 2.0  # words in the line that says what the draft is about count again
 
 
 def _requires(phrase: str, draft: DraftFeatures) -> bool:
@@ -254,16 +367,21 @@ def score_item(profile: ItemProfile, draft: DraftFeatures, defeated: set[str]) -
     weights = profile.weights
     matched = frozenset(f for f in weights if f in draft.all)
     mass = sum(weights[f] for f in matched)
-    sentence_mass = [sum(weights.get(f, 0.0) for f in feats) for feats in draft.per_sentence]
+    hits = [feats.intersection(weights) if matched else frozenset() for feats in draft.per_sentence]
+    sentence_mass = [sum(weights[f] for f in found) for found in hits]
     best_local, best_window = 0.0, ()
     for index in range(len(sentence_mass)):
-        window = draft.per_sentence[index] | (draft.per_sentence[index + 1] if index + 1 < len(sentence_mass) else frozenset())
-        local = sum(weights.get(f, 0.0) for f in window)
+        window = hits[index] | hits[index + 1] if index + 1 < len(hits) else hits[index]
+        local = sum(weights[f] for f in window)
         if local > best_local:
             best_local, best_window = local, (index, index + 1) if index + 1 < len(sentence_mass) else (index,)
     ranked = sorted((i for i in best_window if sentence_mass[i] > 0), key=lambda i: -sentence_mass[i])
     bonus = DOC_TYPE_BONUS if draft.doc_type and draft.doc_type in profile.head else 0.0
-    raw = (0.5 * mass + 0.5 * best_local + bonus) / profile.total ** LENGTH_POWER
+    phrase_mass = sum(w for f, w in profile.phrases.items() if f in draft.phrases)
+    subject_mass = (sum(weights[f] for f in matched if f in draft.subject)
+                    + sum(w for f, w in profile.phrases.items() if f in draft.subject))
+    raw = (0.5 * mass + 0.5 * best_local + bonus + PHRASE_FACTOR * phrase_mass + SUBJECT_FACTOR * subject_mass
+           ) / profile.total ** LENGTH_POWER
     if any(f in draft.all for f in profile.domain):
         raw *= 1 + DOMAIN_BONUS
     value = raw / (raw + SCALE)
@@ -273,7 +391,9 @@ def score_item(profile: ItemProfile, draft: DraftFeatures, defeated: set[str]) -
             failed += (rule.message,)
         if rule.area_km2_above is not None and draft.areas_km2 and max(draft.areas_km2) <= rule.area_km2_above:
             failed += (rule.message,)
-    return Score(profile, value, mass / profile.total, best_local / profile.total, tuple(ranked), matched, failed)
+    return Score(profile, value, mass / profile.total, best_local / profile.total, tuple(ranked), matched, failed,
+                 subject_mass / profile.total ** LENGTH_POWER,
+                 frozenset(f for f in profile.phrases if f in draft.phrases))
 
 
 def align(item_text: str, draft_span: str) -> tuple[int, int, float]:
