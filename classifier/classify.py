@@ -110,13 +110,13 @@ def bm25_ranking(classifier: Classifier, sentences: list[Sentence], as_of: dt.da
     return [(item_id, -rank) for item_id, rank in rows]
 
 
-def _evidence(score: Score, draft: DraftFeatures) -> tuple[Evidence, ...]:
+def _evidence(score: Score, draft: DraftFeatures, stopwords: frozenset[str] = frozenset()) -> tuple[Evidence, ...]:
     """The sentences that carry the item's words, trimmed to the matched region."""
     matched_syllables = {part for feature in score.matched for part in feature.split()}
     found = []
     for index in score.best_sentences[:2]:
         sentence = draft.sentences[index]
-        hits = [t for t in sentence.tokens if t.folded in matched_syllables]
+        hits = [t for t in sentence.tokens if t.folded in matched_syllables and t.text.lower() not in stopwords]
         if not hits:
             continue
         start, end = hits[0].start, hits[-1].end
@@ -167,13 +167,14 @@ def _warnings(item: ItemRecord, kb: KB) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _proposal(score: Score, draft: DraftFeatures, kb: KB, as_of: dt.date, value: float) -> Proposal:
+def _proposal(score: Score, draft: DraftFeatures, kb: KB, as_of: dt.date, value: float,
+              stopwords: frozenset[str] = frozenset()) -> Proposal:
     item = score.profile.item
     decision = kb.decisions[item.decision]
     return Proposal(
         item_id=item.id, decision=item.decision, article=item.article, clause=item.clause, point=item.point,
         level=item.level, score=value, citation=item.citation, text=item.text,
-        evidence=_evidence(score, draft), warnings=_warnings(item, kb) + score.failed,
+        evidence=_evidence(score, draft, stopwords), warnings=_warnings(item, kb) + score.failed,
         protection_years=kb.protection_years(item.level, as_of),
         decision_date=decision.date.isoformat() if decision.date else None,
         valid_from=item.valid_from.isoformat() if item.valid_from else None,
@@ -213,9 +214,11 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
     best = max((s.value for s in eligible), default=0.0)
     candidates_above = [s for s in eligible if s.value >= ACCEPT_THRESHOLD and s.value >= RELATIVE_THRESHOLD * best]
     accepted = _distinct(candidates_above, shadows=[s for s in scores if s.failed])[:top]
-    proposals = tuple(_proposal(s, draft, kb, day, s.value) for s in accepted)
+    stopwords = classifier.rules.stopwords
+    proposals = tuple(_proposal(s, draft, kb, day, s.value, stopwords) for s in accepted)
     level = max((p.level for p in proposals), key=lambda lv: Level(lv).rank, default=None)
-    near = tuple(_proposal(s, draft, kb, day, s.value) for s in scores[:3] if s not in accepted and s.value >= 0.25)
+    near = tuple(_proposal(s, draft, kb, day, s.value, stopwords) for s in scores[:3]
+                 if s not in accepted and s.value >= 0.25)
     return Classification(as_of=day, as_of_source=source, level=level, proposals=proposals,
                           warnings=_global_warnings(kb, day, level), near_misses=near)
 
