@@ -21,7 +21,7 @@ from cancu.ingest.text import fold, nfc
 
 from .kb import KB, ItemRecord
 from .rules import Condition, ItemRule, Rules
-from .textprep import Sentence, segment_marked
+from .textprep import Sentence, fold_syllable, segment_marked
 
 UNIGRAM_FACTOR = 0.3  # a lone syllable says less than a word or a syllable pair
 WEAK_FACTOR = 0.15  # words every administrative text uses (rules.yml weak_words)
@@ -113,7 +113,6 @@ def phrase_features(phrase: str, rules: Rules) -> set[str]:
     return features(syllables, rules, marked) | ({" ".join(syllables)} if len(syllables) > 1 else set())
 
 
-_fold_syllable = functools.lru_cache(maxsize=65536)(fold)
 _CHUNK_BREAK = re.compile(r"[,;.:!?()\[\]\n“”\"–—]+")
 
 
@@ -126,7 +125,7 @@ def phrases(text: str, rules: Rules) -> set[str]:
     found: set[str] = set()
     for chunk in _CHUNK_BREAK.split(nfc(text)):
         marked = [w.lower() for w in _WORD.findall(chunk)]
-        folded = [_fold_syllable(w) for w in marked]
+        folded = [fold_syllable(w) for w in marked]
         masked = _strip_stop_phrases(folded, rules)
         keep = [not masked[i] and marked[i] not in rules.stopwords and not marked[i].isdigit() and len(marked[i]) > 1
                 for i in range(len(marked))]
@@ -255,9 +254,10 @@ def _synonym_hits(sentences: list[Sentence], rules: Rules) -> list[set[str]]:
     joined, folded_joined = "\n".join(texts), "\n".join(folded)
     for canonical, variants in rules.synonyms:
         for variant in variants:
-            for text, offsets in ((joined, starts), (folded_joined, folded_starts)):
-                for match in variant.finditer(text):
-                    hits[bisect.bisect_right(offsets, match.start()) - 1].add(canonical)
+            # Abbreviations ("THPT") match the draft as written; folded phrases its folded form.
+            text, offsets = (folded_joined, folded_starts) if fold(variant.pattern) == variant.pattern else (joined, starts)
+            for match in variant.finditer(text):
+                hits[bisect.bisect_right(offsets, match.start()) - 1].add(canonical)
     return hits
 
 

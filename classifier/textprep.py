@@ -45,6 +45,9 @@ class Sentence:
     marked: tuple[str, ...]  # the same words lower-cased with their diacritics ("để" is not "đề")
 
 
+fold_syllable = functools.lru_cache(maxsize=65536)(fold)  # drafts repeat their syllables
+
+
 @functools.lru_cache(maxsize=1)
 def _underthesea():
     from underthesea import text_normalize, word_tokenize
@@ -82,7 +85,7 @@ def segment_marked(sentence: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         syllables = _TOKEN.findall(nfc(word).lower())
         if syllables:
             marked_words.append(" ".join(syllables))
-            folded_words.append(" ".join(fold(s) for s in syllables))
+            folded_words.append(" ".join(fold_syllable(s) for s in syllables))
     return tuple(folded_words), tuple(marked_words)
 
 
@@ -92,7 +95,7 @@ def prepare(text: str) -> list[Sentence]:
     sentences = []
     for index, (start, end) in enumerate(split_sentences(text)):
         chunk = text[start:end]
-        tokens = tuple(Token(m.group(), fold(m.group()), start + m.start(), start + m.end())
+        tokens = tuple(Token(m.group(), fold_syllable(m.group()), start + m.start(), start + m.end())
                        for m in _TOKEN.finditer(chunk))
         if not tokens:
             continue
