@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
@@ -28,6 +27,8 @@ import docx
 from cancu.classifier import load_kb
 from cancu.classifier.check import check_files, check_text, collect_drafts
 from cancu.ingest.build import build_kb
+
+from common import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
@@ -84,7 +85,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    drafts = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    drafts = read_jsonl(args.dev)
     with tempfile.TemporaryDirectory() as temporary:
         db = args.db or Path(temporary) / "kb.db"
         if not args.db:
@@ -96,7 +97,7 @@ def main() -> None:
         texts = [d["text"] for d in drafts]
         classifier_dev = EVAL / "dev.jsonl"
         if classifier_dev.exists():
-            texts += [json.loads(line)["text"] for line in classifier_dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+            texts += [d["text"] for d in read_jsonl(classifier_dev)]
         folder = Path(temporary) / "batch"
         folder.mkdir()
         generate(folder, texts, args.count)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,8 @@ from cancu.classifier import classify, load_kb
 from cancu.classifier.classify import bm25_ranking, classifier_for
 from cancu.classifier.textprep import prepare
 from cancu.ingest.build import build_kb
+
+from common import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
@@ -91,7 +92,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    drafts = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    drafts = read_jsonl(args.dev)
     with tempfile.TemporaryDirectory() as folder:
         db = args.db or Path(folder) / "kb.db"
         if not args.db:

@@ -50,13 +50,20 @@ def _strip_stop_phrases(syllables: list[str], rules: Rules) -> list[bool]:
     return masked
 
 
+def _meaningful(folded: list[str], marked: list[str], rules: Rules) -> list[bool]:
+    """Which syllables carry meaning: not in a stop phrase, not a stopword, not a number or a lone letter.
+
+    Stopwords are looked up in the marked form (with diacritics): folded, "để"
+    would also silence "đề thi" and "tại" "tài liệu".
+    """
+    masked = _strip_stop_phrases(folded, rules)
+    return [not masked[i] and marked[i] not in rules.stopwords and not folded[i].isdigit() and len(folded[i]) > 1
+            for i in range(len(folded))]
+
+
 def _syllables(words: tuple[str, ...], rules: Rules, marked: tuple[str, ...] | None = None
                ) -> tuple[list[str], list[tuple[int, int]], list[bool]]:
-    """Folded syllables, each word's span, and which syllables carry meaning.
-
-    Stopwords are looked up in the marked form (with diacritics) where it is
-    given: folded, "để" would also silence "đề thi" and "tại" "tài liệu".
-    """
+    """Folded syllables, each word's span, and which syllables carry meaning (marked form where given)."""
     syllables: list[str] = []
     spans: list[tuple[int, int]] = []
     for word in words:
@@ -66,10 +73,7 @@ def _syllables(words: tuple[str, ...], rules: Rules, marked: tuple[str, ...] | N
     lookup = [part for word in marked for part in word.split()] if marked else syllables
     if len(lookup) != len(syllables):
         lookup = syllables
-    masked = _strip_stop_phrases(syllables, rules)
-    keep = [not masked[i] and lookup[i] not in rules.stopwords and not syllables[i].isdigit()
-            and len(syllables[i]) > 1 for i in range(len(syllables))]
-    return syllables, spans, keep
+    return syllables, spans, _meaningful(syllables, lookup, rules)
 
 
 def item_features(words: tuple[str, ...], rules: Rules, marked: tuple[str, ...] | None = None) -> set[str]:
@@ -126,9 +130,7 @@ def phrases(text: str, rules: Rules) -> set[str]:
     for chunk in _CHUNK_BREAK.split(nfc(text)):
         marked = [w.lower() for w in _WORD.findall(chunk)]
         folded = [fold_syllable(w) for w in marked]
-        masked = _strip_stop_phrases(folded, rules)
-        keep = [not masked[i] and marked[i] not in rules.stopwords and not marked[i].isdigit() and len(marked[i]) > 1
-                for i in range(len(marked))]
+        keep = _meaningful(folded, marked, rules)
         for i in range(len(marked) - 2):
             if keep[i] and keep[i + 1] and keep[i + 2]:
                 found.add(" ".join(folded[i:i + 3]))
@@ -148,10 +150,6 @@ class ItemProfile:
     domain: frozenset[str]  # features of the decision's field and title
     head: str  # first words of the item, where catalog items name the kind of document
     phrases: dict[str, float]  # three-syllable runs of the item, weighted by rarity
-
-
-def _item_words(item: ItemRecord, kb: KB) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return segment_marked(_item_text(item))
 
 
 def _item_text(item: ItemRecord) -> str:
@@ -187,7 +185,7 @@ def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
     by_item = {}
     by_item_phrases = {}
     for item in kb.catalog_items:
-        words, marked = _item_words(item, kb)
+        words, marked = segment_marked(_item_text(item))
         by_item[item.id] = item_features(words, rules, marked)
         by_item_phrases[item.id] = phrases(_item_text(item), rules)
     document_frequency = Counter(f for feats in by_item.values() for f in feats)
@@ -253,9 +251,8 @@ def _synonym_hits(sentences: list[Sentence], rules: Rules) -> list[set[str]]:
         folded_position += len(flat) + 1
     joined, folded_joined = "\n".join(texts), "\n".join(folded)
     for canonical, variants in rules.synonyms:
-        for variant in variants:
-            # Abbreviations ("THPT") match the draft as written; folded phrases its folded form.
-            text, offsets = (folded_joined, folded_starts) if fold(variant.pattern) == variant.pattern else (joined, starts)
+        for variant, on_folded in variants:
+            text, offsets = (folded_joined, folded_starts) if on_folded else (joined, starts)
             for match in variant.finditer(text):
                 hits[bisect.bisect_right(offsets, match.start()) - 1].add(canonical)
     return hits
@@ -265,7 +262,8 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
     per_sentence = []
     runs: set[str] = set()
     subject: set[str] = set()
-    about = subject_sentences(sentences)
+    title = _title_line(sentences)
+    about = subject_sentences(sentences, title)
     for sentence, canonicals in zip(sentences, _synonym_hits(sentences, rules)):
         found = features(sentence.words, rules, sentence.marked)
         own_runs = phrases(sentence.text, rules)
@@ -279,7 +277,7 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
     folded_text = "\n".join(fold(s.text) for s in sentences)
     areas = tuple(float(m[1].replace(".", "").replace(",", ".")) for m in _AREA.finditer(folded_text))
     return DraftFeatures(tuple(sentences), tuple(per_sentence), frozenset().union(*per_sentence) if per_sentence
-                         else frozenset(), folded_text, areas, doc_type(sentences), frozenset(runs),
+                         else frozenset(), folded_text, areas, doc_type(sentences, title), frozenset(runs),
                          frozenset(subject))
 
 
@@ -313,18 +311,16 @@ def _title_line(sentences: list[Sentence]) -> int | None:
     return None
 
 
-def doc_type(sentences: list[Sentence]) -> str | None:
-    """The kind of document from its upper-case title line ("KẾ HOẠCH", "BÁO CÁO NHANH")."""
-    index = _title_line(sentences)
+def doc_type(sentences: list[Sentence], index: int | None) -> str | None:
+    """The kind of document from its upper-case title line ("KẾ HOẠCH", "BÁO CÁO NHANH") at ``index``."""
     if index is None:
         return None
     title = " ".join(t.folded for t in sentences[index].tokens)
     return next((kind for kind in DOC_TYPES if title.startswith(kind)), None)
 
 
-def subject_sentences(sentences: list[Sentence]) -> tuple[int, ...]:
-    """The line under the title that says what the document is about ("Kết quả khảo sát …")."""
-    index = _title_line(sentences)
+def subject_sentences(sentences: list[Sentence], index: int | None) -> tuple[int, ...]:
+    """The line under the title line ``index`` that says what the document is about ("Kết quả khảo sát …")."""
     if index is None:  # a letter (công văn): its subject is the "V/v …" line
         return tuple(s.index for s in sentences[:12] if re.match(r"V/v\b", s.text.strip(), re.IGNORECASE))[:1]
     if index + 1 >= len(sentences):
@@ -345,7 +341,6 @@ class Score:
     matched: frozenset[str]
     failed: tuple[str, ...]  # messages of the rules and conditions the draft fails
     about: float = 0.0  # the item's matched weight in the draft's subject line, normalised like value
-    runs: frozenset[str] = frozenset()  # three-syllable runs of the item found verbatim in the draft
 
 
 # Length normalisation: an item's matched weight is divided by (its total weight)
@@ -377,9 +372,10 @@ def score_item(profile: ItemProfile, draft: DraftFeatures, defeated: set[str]) -
             best_local, best_window = local, (index, index + 1) if index + 1 < len(sentence_mass) else (index,)
     ranked = sorted((i for i in best_window if sentence_mass[i] > 0), key=lambda i: -sentence_mass[i])
     bonus = DOC_TYPE_BONUS if draft.doc_type and draft.doc_type in profile.head else 0.0
-    phrase_mass = sum(w for f, w in profile.phrases.items() if f in draft.phrases)
-    subject_mass = (sum(weights[f] for f in matched if f in draft.subject)
-                    + sum(w for f, w in profile.phrases.items() if f in draft.subject))
+    runs = [f for f in profile.phrases if f in draft.phrases]
+    phrase_mass = sum(profile.phrases[f] for f in runs)
+    subject_mass = sum(weights[f] for f in matched if f in draft.subject) + sum(
+        profile.phrases[f] for f in runs if f in draft.subject)
     raw = (0.5 * mass + 0.5 * best_local + bonus + PHRASE_FACTOR * phrase_mass + SUBJECT_FACTOR * subject_mass
            ) / profile.total ** LENGTH_POWER
     if any(f in draft.all for f in profile.domain):
@@ -392,8 +388,7 @@ def score_item(profile: ItemProfile, draft: DraftFeatures, defeated: set[str]) -
         if rule.area_km2_above is not None and draft.areas_km2 and max(draft.areas_km2) <= rule.area_km2_above:
             failed += (rule.message,)
     return Score(profile, value, mass / profile.total, best_local / profile.total, tuple(ranked), matched, failed,
-                 subject_mass / profile.total ** LENGTH_POWER,
-                 frozenset(f for f in profile.phrases if f in draft.phrases))
+                 subject_mass / profile.total ** LENGTH_POWER)
 
 
 def align(item_text: str, draft_span: str) -> tuple[int, int, float]:

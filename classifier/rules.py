@@ -62,7 +62,8 @@ class ItemRule:
 
 @dataclass(frozen=True)
 class Rules:
-    synonyms: tuple[tuple[str, tuple[re.Pattern, ...]], ...]  # canonical phrase (lower case, with diacritics), variant patterns
+    # canonical phrase (lower case, with diacritics) and its variants: (pattern, matches the folded text?)
+    synonyms: tuple[tuple[str, tuple[tuple[re.Pattern, bool], ...]], ...]
     stopwords: frozenset[str]  # lower case with diacritics: folded, "để" would be "đề"
     stop_phrases: tuple[str, ...]  # folded, longest first
     weak_words: frozenset[str]  # folded words every administrative draft uses
@@ -104,11 +105,11 @@ def _check_examples(condition: Condition, spec: dict, path: Path) -> None:
                 raise RulesError(path, f"điều kiện '{condition.name}': phản ví dụ {kind} lại khớp: {text!r}")
 
 
-def _variant_pattern(variant: str) -> re.Pattern:
-    """Abbreviations match case-sensitively on the draft as written; phrases on folded text."""
+def _variant_pattern(variant: str) -> tuple[re.Pattern, bool]:
+    """Abbreviations match case-sensitively on the draft as written; phrases on folded text (True)."""
     if variant.isupper() or any(ch in variant for ch in "&") or re.search(r"[A-ZĐ]{2}", variant):
-        return re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)")
-    return re.compile(r"(?<!\w)" + re.escape(fold(variant)) + r"(?!\w)")
+        return re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)"), False
+    return re.compile(r"(?<!\w)" + re.escape(fold(variant)) + r"(?!\w)"), True
 
 
 def load_rules(kb: KB | None = None, path: Path | None = None) -> Rules:

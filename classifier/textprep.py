@@ -68,11 +68,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def segment(sentence: str) -> tuple[str, ...]:
-    """Folded words of a sentence; multi-syllable words keep their syllables joined by a space."""
-    return segment_marked(sentence)[0]
-
-
 def segment_marked(sentence: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Words of a sentence, folded and lower-cased with diacritics, syllable for syllable.
 
