@@ -26,7 +26,8 @@ from .textprep import Sentence, fold_syllable, segment_marked
 UNIGRAM_FACTOR = 0.3  # a lone syllable says less than a word or a syllable pair
 WEAK_FACTOR = 0.15  # words every administrative text uses (rules.yml weak_words)
 DOMAIN_FACTOR = 0.25  # words naming the decision's field or body ("thanh tra", "Tòa án nhân dân")
-DOMAIN_BONUS = 0.15  # the draft speaks of the decision's field: a prior, not evidence
+ADDRESS_FACTOR = 0.3  # words only in the header, "Kính gửi" or "Nơi nhận" lines: who writes to whom, not what about
+AGENCY_BONUS = 0.5  # the body that issues the draft (its header) works in the decision's field: a prior
 _WORD = re.compile(r"\w+")
 _AREA = re.compile(r"(\d+(?:[.,]\d+)?)\s*km\s*(?:2|²|vuong)\b")
 
@@ -89,6 +90,18 @@ def item_features(words: tuple[str, ...], rules: Rules, marked: tuple[str, ...] 
         elif end - start == 1 and keep[start]:
             found.add(syllables[start])
     return found
+
+
+def gap_pairs(words: tuple[str, ...], rules: Rules, marked: tuple[str, ...] | None = None) -> set[str]:
+    """Two adjacent single-syllable words, with no punctuation between them (words from segment_marked(breaks=True)).
+
+    The segmentation model leaves some compounds cut in two ("họ tên", "đặt tên",
+    "hợp nhất"); a draft that has both syllables side by side likely names the same thing.
+    """
+    syllables, spans, keep = _syllables(words, rules, marked)
+    return {f"{syllables[start]} {syllables[following]}"
+            for (start, end), (following, after) in zip(spans, spans[1:])
+            if end - start == 1 and after - following == 1 and keep[start] and keep[following]}
 
 
 def features(words: tuple[str, ...], rules: Rules, marked: tuple[str, ...] | None = None) -> set[str]:
@@ -184,11 +197,13 @@ def _specificity(feature: str, background: Counter, count: int) -> float:
 def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
     by_item = {}
     by_item_phrases = {}
+    by_item_pairs = {}
     for item in kb.catalog_items:
-        words, marked = segment_marked(_item_text(item))
+        words, marked = segment_marked(_item_text(item), breaks=True)
         by_item[item.id] = item_features(words, rules, marked)
+        by_item_pairs[item.id] = gap_pairs(words, rules, marked) - by_item[item.id]
         by_item_phrases[item.id] = phrases(_item_text(item), rules)
-    document_frequency = Counter(f for feats in by_item.values() for f in feats)
+    document_frequency = Counter(f for item_id, feats in by_item.items() for f in feats | by_item_pairs[item_id])
     phrase_frequency = Counter(f for feats in by_item_phrases.values() for f in feats)
     background, background_count = _background(kb)
     domains = {}
@@ -201,7 +216,7 @@ def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
     for item in kb.catalog_items:
         domain = domains.get(item.decision, frozenset())
         weights = {}
-        for feature in by_item[item.id]:
+        for feature in by_item[item.id] | by_item_pairs[item.id]:
             idf = math.log(1 + count / document_frequency[feature])
             specific = 0.2 + 0.8 * _specificity(feature, background, background_count)
             weak = WEAK_FACTOR if feature in rules.weak_words else DOMAIN_FACTOR if feature in domain else 1.0
@@ -210,7 +225,8 @@ def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
         profiles.append(ItemProfile(
             item=item,
             weights=weights,
-            total=sum(weights.values()) or 1.0,
+            # A cut compound's pair counts when the draft has it, but its syllables already make up the total.
+            total=sum(w for f, w in weights.items() if f not in by_item_pairs[item.id]) or 1.0,
             conditions=tuple(c for c in rules.conditions if c.item_pattern.search(folded)),
             rules=tuple(r for r in rules.item_rules if r.covers(item)),
             match_text=folded,
@@ -234,6 +250,8 @@ class DraftFeatures:
     doc_type: str | None  # "ke hoach", "bao cao" … from the draft's title line
     phrases: frozenset[str] = frozenset()  # three-syllable runs (see phrases())
     subject: frozenset[str] = frozenset()  # features and runs of the line that says what the draft is about
+    agency: frozenset[str] = frozenset()  # features of the header lines that name the issuing body
+    address: frozenset[str] = frozenset()  # features found only in the header, "Kính gửi" and "Nơi nhận" lines
 
 
 def _synonym_hits(sentences: list[Sentence], rules: Rules) -> list[set[str]]:
@@ -264,27 +282,40 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
     subject: set[str] = set()
     title = _title_line(sentences)
     about = subject_sentences(sentences, title)
+    header = agency_sentences(sentences, title)
+    agency: set[str] = set()
+    address: set[str] = set()
+    address_lines = {s.line for s in sentences if _ADDRESS_LINE.match(s.text)} | {sentences[i].line for i in header}
     for sentence, canonicals in zip(sentences, _synonym_hits(sentences, rules)):
         found = features(sentence.words, rules, sentence.marked)
         own_runs = phrases(sentence.text, rules)
         for canonical in canonicals:
             found |= _canonical_features(canonical, rules)
             own_runs |= phrases(canonical, rules)
+        if sentence.line in address_lines:
+            address |= found
+            per_sentence.append(frozenset())
+            if sentence.index in header:
+                agency |= found
+            continue
         runs |= own_runs
         per_sentence.append(frozenset(found))
         if sentence.index in about:
             subject |= found | own_runs
     folded_text = "\n".join(fold(s.text) for s in sentences)
     areas = tuple(float(m[1].replace(".", "").replace(",", ".")) for m in _AREA.finditer(folded_text))
-    return DraftFeatures(tuple(sentences), tuple(per_sentence), frozenset().union(*per_sentence) if per_sentence
-                         else frozenset(), folded_text, areas, doc_type(sentences, title), frozenset(runs),
-                         frozenset(subject))
+    content = frozenset().union(*per_sentence) if per_sentence else frozenset()
+    return DraftFeatures(tuple(sentences), tuple(per_sentence), content | address, folded_text, areas,
+                         doc_type(sentences, title), frozenset(runs), frozenset(subject),
+                         frozenset(agency - rules.weak_words), frozenset(address - content))
 
 
 @functools.lru_cache(maxsize=1024)
 def _canonical_features(canonical: str, rules: Rules) -> frozenset[str]:
     return frozenset(phrase_features(canonical, rules))
 
+
+_ADDRESS_LINE = re.compile(r"\s*(Kính gửi|Nơi nhận|Lưu\s*:)", re.IGNORECASE)
 
 DOC_TYPES = ("ke hoach", "bao cao", "to trinh", "phuong an", "de an", "bien ban", "quyet dinh", "chuong trinh",
              "thong bao", "phieu trinh", "de cuong", "chi thi", "nghi quyet", "ket luan")
@@ -309,6 +340,17 @@ def _title_line(sentences: list[Sentence]) -> int | None:
         if upper(sentence) and title.startswith(DOC_TYPES + ("giay moi", "bien ban", "de an", "danh sach")):
             return sentence.index
     return None
+
+
+def agency_sentences(sentences: list[Sentence], title: int | None) -> tuple[int, ...]:
+    """The upper-case lines at the top of the draft that name the issuing body ("SỞ Y TẾ"), above its title."""
+    found = []
+    for sentence in sentences[:min(title if title is not None else 4, 4)]:
+        letters = [t.text for t in sentence.tokens if not t.text.isdigit()]
+        if not letters or not all(t.isupper() for t in letters):
+            break
+        found.append(sentence.index)
+    return tuple(found)
 
 
 def doc_type(sentences: list[Sentence], index: int | None) -> str | None:
@@ -361,7 +403,7 @@ def score_item(profile: ItemProfile, draft: DraftFeatures, defeated: set[str]) -
     """Matched weight overall and in the best two-sentence window, normalised for item length."""
     weights = profile.weights
     matched = frozenset(f for f in weights if f in draft.all)
-    mass = sum(weights[f] for f in matched)
+    mass = sum(weights[f] * (ADDRESS_FACTOR if f in draft.address else 1.0) for f in matched)
     hits = [feats.intersection(weights) if matched else frozenset() for feats in draft.per_sentence]
     sentence_mass = [sum(weights[f] for f in found) for found in hits]
     best_local, best_window = 0.0, ()
@@ -378,8 +420,8 @@ def score_item(profile: ItemProfile, draft: DraftFeatures, defeated: set[str]) -
         profile.phrases[f] for f in runs if f in draft.subject)
     raw = (0.5 * mass + 0.5 * best_local + bonus + PHRASE_FACTOR * phrase_mass + SUBJECT_FACTOR * subject_mass
            ) / profile.total ** LENGTH_POWER
-    if any(f in draft.all for f in profile.domain):
-        raw *= 1 + DOMAIN_BONUS
+    if not profile.domain.isdisjoint(draft.agency):
+        raw *= 1 + AGENCY_BONUS
     value = raw / (raw + SCALE)
     failed = tuple(c.message for c in profile.conditions if c.name in defeated)
     for rule in profile.rules:

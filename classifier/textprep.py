@@ -43,6 +43,7 @@ class Sentence:
     tokens: tuple[Token, ...]
     words: tuple[str, ...]  # folded words from word segmentation, multi-syllable ones joined by " "
     marked: tuple[str, ...]  # the same words lower-cased with their diacritics ("để" is not "đề")
+    line: int = 0  # the line of the draft the sentence starts on (0-based)
 
 
 fold_syllable = functools.lru_cache(maxsize=65536)(fold)  # drafts repeat their syllables
@@ -68,17 +69,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def segment_marked(sentence: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def segment_marked(sentence: str, breaks: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Words of a sentence, folded and lower-cased with diacritics, syllable for syllable.
 
     Folding is for matching; the marked form is for stopwords, since folding
     merges function words with content words ("để"/"đề", "tại"/"tài", "về"/"vệ").
+    With ``breaks``, each punctuation mark is kept as an empty word.
     """
     text_normalize, word_tokenize = _underthesea()
     folded_words, marked_words = [], []
     for word in word_tokenize(text_normalize(sentence)):
         syllables = _TOKEN.findall(nfc(word).lower())
-        if syllables:
+        if syllables or breaks:
             marked_words.append(" ".join(syllables))
             folded_words.append(" ".join(fold_syllable(s) for s in syllables))
     return tuple(folded_words), tuple(marked_words)
@@ -94,5 +96,6 @@ def prepare(text: str) -> list[Sentence]:
                        for m in _TOKEN.finditer(chunk))
         if not tokens:
             continue
-        sentences.append(Sentence(len(sentences), start, end, chunk, tokens, *segment_marked(chunk)))
+        sentences.append(Sentence(len(sentences), start, end, chunk, tokens, *segment_marked(chunk),
+                                  line=text.count("\n", 0, start)))
     return sentences

@@ -79,6 +79,34 @@ def test_stopwords_are_looked_up_with_their_diacritics():
     assert phrases("Thanh tra đột xuất tại Ban Quản lý; ngày 2", rules) == {"thanh tra dot", "tra dot xuat", "ban quan ly"}
 
 
+def test_compounds_the_segmenter_cuts_are_matched_as_pairs():
+    """underthesea leaves "họ tên" and "hợp nhất" as two words; punctuation still separates list entries."""
+    from cancu.classifier.match import gap_pairs
+    from cancu.classifier.textprep import segment_marked
+
+    rules = load_rules()
+    words, marked = segment_marked("Họ tên, địa chỉ của người tố cáo; sáp nhập, chia, tách, hợp nhất bộ", breaks=True)
+    pairs = gap_pairs(words, rules, marked)
+    assert {"ho ten", "hop nhat"} <= pairs
+    assert "chia tach" not in pairs and "ten dia" not in pairs
+
+
+def test_header_and_address_lines_say_who_not_what(kb):
+    """The issuing body is read from the header; words only in "Kính gửi"/"Nơi nhận" lines count apart."""
+    from cancu.classifier.classify import classifier_for
+    from cancu.classifier.match import draft_features
+
+    rules = classifier_for(kb).rules
+    text = ("LIÊN ĐOÀN LAO ĐỘNG TỈNH ...\nSố: 12/BC-LĐLĐ        ..., ngày 14 tháng 6 năm 2022\nBÁO CÁO\n"
+            "Vụ ngừng việc tại công ty\nKính gửi: - Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam.\n"
+            "Công nhân đồng loạt ngừng việc, yêu cầu tăng lương.\nNơi nhận: Như trên; Lưu: VT.\n")
+    draft = draft_features(prepare(text), rules)
+    assert "lien doan lao dong" in draft.agency and "cong doan" in draft.agency  # via the synonym in rules.yml
+    assert "tong lien doan" in draft.address and "tong lien doan" in draft.all
+    assert "tang luong" not in draft.address
+    assert all(not found for s, found in zip(draft.sentences, draft.per_sentence) if s.text.startswith("Kính gửi"))
+
+
 def test_ordinary_letter_about_state_secret_work_is_not_a_secret(dev_drafts, kb):
     for draft_id in ("d-002", "d-014"):  # a BMNN work plan and a BMNN annual report
         assert run(dev_drafts[draft_id], kb).level is None
