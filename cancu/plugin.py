@@ -251,6 +251,7 @@ mark { background: #fff3a8; padding: 0 0.1em; }
 .cancu-answer.secret { border-color: #b00020; }
 .cancu-level { font-weight: bold; }
 .cancu-proposal { border: 1px solid #ddd; border-radius: 4px; padding: 0.6em 0.9em; margin: 0.8em 0; }
+.cancu-alternative { color: #555; font-style: italic; }
 .cancu-citation { font-weight: bold; }
 .cancu-warnings li, .cancu-error { color: #8a4b00; }
 .cancu-evidence td, .cancu-evidence th { vertical-align: top; }

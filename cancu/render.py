@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cancu.classifier.classify import REJECTED
 from cancu.classifier.model import Classification, Proposal
 from cancu.ingest.text import vn_date
 
@@ -9,9 +10,15 @@ AS_OF_SOURCES = {"option": "theo tùy chọn --as-of", "header": "theo ngày ghi
                  "today": "hôm nay; dự thảo không ghi ngày"}
 
 
+ALTERNATIVE_NOTE = ("Phương án khác: mục này cũng đạt ngưỡng nhưng phần lớn bằng chứng trùng với mục xếp trên; "
+                    "chỉ chọn nếu mục trên không đúng. Nó không làm thay đổi độ mật đề xuất.")
+
+
 def _proposal_lines(rank: int, proposal: Proposal) -> list[str]:
     lines = [f"{rank}. {proposal.level.upper()} — {proposal.citation}  (điểm {proposal.score:.2f})",
              f"   Mục danh mục: “{proposal.text}”"]
+    if proposal.alternative:
+        lines.append(f"   {ALTERNATIVE_NOTE}")
     for evidence in proposal.evidence:
         lines.append(f"   Căn cứ trong dự thảo (câu {evidence.sentence + 1}): “{evidence.draft_span}”")
         if evidence.matched_words:
@@ -33,7 +40,8 @@ def format_classification(result: Classification, name: str | None = None) -> st
         for rank, proposal in enumerate(result.proposals, start=1):
             lines.extend(_proposal_lines(rank, proposal))
     for near in result.near_misses:
-        reason = "; ".join(w for w in near.warnings if w.startswith("mục chỉ áp dụng")) or "điểm dưới ngưỡng"
+        reason = "; ".join(w.removeprefix(REJECTED) for w in near.warnings
+                           if w.startswith(("mục chỉ áp dụng", REJECTED))) or "điểm dưới ngưỡng"
         lines.append(f"Gần giống nhưng không áp dụng: {near.citation} — {reason}")
     lines.extend(f"Lưu ý chung: {warning}" for warning in result.warnings)
     return "\n".join(lines)

@@ -11,6 +11,7 @@ the document level is the highest accepted level (khoản 2 Điều 10 Luật 29
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import sqlite3
@@ -36,6 +37,7 @@ MIN_STRONG_FEATURES = 2  # distinct specific words (not generic, not the field's
 SUBJECT_EVIDENCE = 2.0  # ... or this much of the item's weight in the draft's subject line (Score.about)
 BM25_WEIGHT = 0.2  # the full-text rank breaks near-ties in the ranking
 NOVELTY = 0.5  # share of a further item's evidence that must be its own
+MAX_ALTERNATIVES = 2  # neighbouring items listed after the accepted ones (see _alternatives)
 CANDIDATES = 40  # items taken from the full-text index
 LAW_2025_EFFECTIVE = dt.date(2026, 3, 1)
 MAX_SPAN = 220
@@ -168,7 +170,7 @@ def _warnings(item: ItemRecord, kb: KB) -> tuple[str, ...]:
 
 
 def _proposal(score: Score, draft: DraftFeatures, kb: KB, as_of: dt.date, value: float,
-              stopwords: frozenset[str] = frozenset()) -> Proposal:
+              stopwords: frozenset[str] = frozenset(), alternative: bool = False) -> Proposal:
     item = score.profile.item
     decision = kb.decisions[item.decision]
     return Proposal(
@@ -179,6 +181,7 @@ def _proposal(score: Score, draft: DraftFeatures, kb: KB, as_of: dt.date, value:
         decision_date=decision.date.isoformat() if decision.date else None,
         valid_from=item.valid_from.isoformat() if item.valid_from else None,
         valid_until=item.valid_until.isoformat() if item.valid_until else None,
+        alternative=alternative,
     )
 
 
@@ -217,10 +220,43 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
     stopwords = classifier.rules.stopwords
     proposals = tuple(_proposal(s, draft, kb, day, s.value, stopwords) for s in accepted)
     level = max((p.level for p in proposals), key=lambda lv: Level(lv).rank, default=None)
-    near = tuple(_proposal(s, draft, kb, day, s.value, stopwords) for s in scores[:3]
-                 if s not in accepted and s.value >= 0.25)
+    alternatives = _alternatives(eligible, accepted, level)[:max(0, min(MAX_ALTERNATIVES, top - len(accepted)))]
+    proposals += tuple(_proposal(s, draft, kb, day, s.value, stopwords, alternative=True) for s in alternatives)
+    near = tuple(_near_miss(_proposal(s, draft, kb, day, s.value, stopwords), s, classifier.rules) for s in scores[:3]
+                 if s not in accepted and s not in alternatives and s.value >= 0.25)
     return Classification(as_of=day, as_of_source=source, level=level, proposals=proposals,
                           warnings=_global_warnings(kb, day, level), near_misses=near)
+
+
+REJECTED = "không đề xuất: "  # prefix of the reason a near miss carries last in its warnings
+
+
+def _near_miss(proposal: Proposal, score: Score, rules: Rules) -> Proposal:
+    """The proposal of a rejected item, with why it was rejected as its last warning."""
+    if score.failed:
+        return proposal  # the failed condition's message is already among the warnings
+    if score.value < ACCEPT_THRESHOLD:
+        reason = f"điểm {score.value:.2f} dưới ngưỡng {ACCEPT_THRESHOLD:.2f}".replace(".", ",")
+    elif not _evidenced(score, rules):
+        reason = "dự thảo có quá ít từ cụ thể của mục này"
+    else:
+        reason = "bằng chứng phần lớn trùng với mục đã đề xuất, hoặc điểm thấp hơn nhiều so với mục đó"
+    return dataclasses.replace(proposal, warnings=proposal.warnings + (REJECTED + reason,))
+
+
+def _alternatives(eligible: list[Score], accepted: list[Score], level: str | None) -> list[Score]:
+    """Items that pass the threshold on their own but that a better item mostly explains.
+
+    A drafter choosing between neighbouring items ("báo cáo kết quả xác minh" under
+    tố cáo or under tham nhũng) should see both. They are listed after the accepted
+    items, in ranking order, and only when they do not raise the document level: an
+    item of a higher level must be accepted on its own to change the answer.
+    """
+    if level is None:
+        return []
+    ceiling = Level(level).rank
+    return [s for s in eligible if s not in accepted and s.value >= ACCEPT_THRESHOLD
+            and Level(s.profile.item.level).rank <= ceiling]
 
 
 def _distinct(scores: list[Score], shadows: Sequence[Score] = ()) -> list[Score]:

@@ -54,6 +54,7 @@ class Proposal:
     decision_date: str | None = None
     valid_from: str | None = None
     valid_until: str | None = None
+    alternative: bool = False  # passes the threshold, but a better item explains most of its evidence
 
     def to_dict(self) -> dict:
         return {
@@ -71,6 +72,7 @@ class Proposal:
             "decision_date": self.decision_date,
             "valid_from": self.valid_from,
             "valid_until": self.valid_until,
+            "alternative": self.alternative,
         }
 
 
@@ -80,7 +82,8 @@ class Classification:
 
     ``level`` is None when no catalog item applies ("không thuộc danh mục bí mật
     nhà nước nào"); otherwise the highest level among accepted proposals
-    (khoản 2 Điều 10 Luật 29/2018/QH14).
+    (khoản 2 Điều 10 Luật 29/2018/QH14). Alternatives (``Proposal.alternative``)
+    come after the accepted proposals and never raise the level.
     """
 
     as_of: dt.date

@@ -50,6 +50,25 @@ def test_multi_item_draft_takes_the_highest_level(dev_drafts, kb):
     assert result.level == "Tối mật"
 
 
+def test_alternatives_follow_the_accepted_items_and_never_raise_the_level(dev_drafts, kb):
+    """d-004 is about a report on corruption; 'kết quả xác minh' also fits the tố cáo item ranked first."""
+    result = run(dev_drafts["d-004"], kb)
+    flags = [p.alternative for p in result.proposals]
+    assert flags[0] is False and flags == sorted(flags)  # accepted first, then alternatives
+    alternatives = {(p.decision, p.article, p.clause, p.point) for p in result.proposals if p.alternative}
+    assert ("774/QĐ-TTg", 1, 3, "c") in alternatives
+    ranks = {"Mật": 1, "Tối mật": 2, "Tuyệt mật": 3}
+    for draft in dev_drafts.values():
+        answer = run(draft, kb)
+        if answer.level is None:
+            assert answer.proposals == ()
+            continue
+        accepted = [p for p in answer.proposals if not p.alternative]
+        assert max(ranks[p.level] for p in accepted) == ranks[answer.level]
+        assert all(ranks[p.level] <= ranks[answer.level] for p in answer.proposals if p.alternative)
+        assert sum(p.alternative for p in answer.proposals) <= 2
+
+
 @pytest.mark.parametrize("draft_id, near", [("d-021", ("774/QĐ-TTg", 1, 1, "c")), ("d-005", ("531/QĐ-TTg", 1, 1, None))])
 def test_hard_negative_already_public_is_not_classified(dev_drafts, kb, draft_id, near):
     result = run(dev_drafts[draft_id], kb)
@@ -173,6 +192,7 @@ def test_classify_json_contract(dev_drafts, kb_path, tmp_path):
     assert set(proposal) >= {"decision", "article", "clause", "point", "level", "score", "citation", "text",
                              "evidence", "warnings"}
     assert (proposal["decision"], proposal["level"]) == ("562/QĐ-TTg", "Tối mật")
+    assert all(isinstance(p["alternative"], bool) for p in payload["proposals"])
     assert proposal["citation"].startswith("điểm c khoản 6 Điều 1 Quyết định số 562/QĐ-TTg ngày 10/3/2025")
     evidence = proposal["evidence"][0]
     assert set(evidence) == {"draft_span", "item_span", "sentence", "start", "end", "score", "matched_words"}
