@@ -26,7 +26,6 @@ import docx
 
 from cancu.classifier import load_kb
 from cancu.classifier.check import check_files, check_text, collect_drafts
-from cancu.ingest.build import build_kb
 
 from common import read_jsonl
 
@@ -88,8 +87,9 @@ def main() -> None:
     drafts = read_jsonl(args.dev)
     with tempfile.TemporaryDirectory() as temporary:
         db = args.db or Path(temporary) / "kb.db"
-        if not args.db:
-            build_kb(db)
+        if not args.db:  # in a child process, so this one holds only what checking needs
+            subprocess.run([str(Path(sys.executable).with_name("cancu")), "ingest", "--db", str(db)],
+                           check=True, capture_output=True)
         scores = accuracy(drafts, load_kb(db), args.verbose)
         print(f"check-dev: {len(drafts)} drafts")
         for key, value in scores.items():
