@@ -380,6 +380,15 @@ async def test_classify_page_says_when_nothing_applies(ds):
 
 
 @pytest.mark.asyncio
+async def test_classify_page_marks_alternatives(ds, dev_drafts):
+    """d-004: the neighbouring item on corruption follows the accepted one, labelled as an alternative."""
+    html = (await _classify(ds, dev_drafts["d-004"]["text"])).text.split('class="cancu-near-misses"')[0]
+    assert html.count('class="cancu-proposal"') >= 2
+    assert html.count('<p class="cancu-alternative">') == html.count('class="cancu-proposal"') - 1
+    assert "điểm c khoản 3 Điều 1 Quyết định số 774/QĐ-TTg" in html
+
+
+@pytest.mark.asyncio
 async def test_classify_page_shows_warnings_and_near_misses(ds, monkeypatch):
     """The page renders every part of a Classification (the classifier itself is tested elsewhere)."""
     near = Proposal(item_id=201, decision="531/QĐ-TTg", article=None, clause=2, point=None, level="Mật", score=0.3,
