@@ -34,7 +34,7 @@ from .textprep import Sentence, prepare
 ACCEPT_THRESHOLD = 0.7  # minimum score for an item to apply
 RELATIVE_THRESHOLD = 0.85  # further items must reach this share of the best score
 MIN_STRONG_FEATURES = 2  # distinct specific words (not generic, not the field's name) the draft must share
-SUBJECT_EVIDENCE = 2.0  # ... or this much of the item's weight in the draft's subject line (Score.about)
+SUBJECT_EVIDENCE = 3.0  # ... or this much of the item's weight in the draft's subject line (Score.about)
 BM25_WEIGHT = 0.2  # the full-text rank breaks near-ties in the ranking
 NOVELTY = 0.5  # share of a further item's evidence that must be its own
 MAX_ALTERNATIVES = 2  # neighbouring items listed after the accepted ones (see _alternatives)
