@@ -51,15 +51,18 @@ def _strip_stop_phrases(syllables: list[str], rules: Rules) -> list[bool]:
     return masked
 
 
+_LIST_MARKERS = frozenset("abcdđeghiklmnopqrstuvxy")  # "a)", "đ)"; a toned letter is a word ("ý kiến")
+
+
 def _meaningful(folded: list[str], marked: list[str], rules: Rules) -> list[bool]:
-    """Which syllables carry meaning: not in a stop phrase, not a stopword, not a number or a lone letter.
+    """Which syllables carry meaning: not in a stop phrase, not a stopword, not a number or a list letter.
 
     Stopwords are looked up in the marked form (with diacritics): folded, "để"
     would also silence "đề thi" and "tại" "tài liệu".
     """
     masked = _strip_stop_phrases(folded, rules)
-    return [not masked[i] and marked[i] not in rules.stopwords and not folded[i].isdigit() and len(folded[i]) > 1
-            for i in range(len(folded))]
+    return [not masked[i] and marked[i] not in rules.stopwords and not folded[i].isdigit()
+            and marked[i] not in _LIST_MARKERS for i in range(len(folded))]
 
 
 def _syllables(words: tuple[str, ...], rules: Rules, marked: tuple[str, ...] | None = None

@@ -96,6 +96,9 @@ def test_stopwords_are_looked_up_with_their_diacritics():
     marked = " ".join(sentence.marked).split()
     assert [m for m, k in zip(marked, keep) if not k] == ["để", "tại", "về"]
     assert phrases("Thanh tra đột xuất tại Ban Quản lý; ngày 2", rules) == {"thanh tra dot", "tra dot xuat", "ban quan ly"}
+    # "ý" is a word; a bare "a" is the letter of a list item
+    assert "xin y kien" in phrases("Báo cáo xin ý kiến Thường trực", rules)
+    assert not any(" a " in f" {p} " for p in phrases("theo điểm a khoản hai mươi hai", rules))
 
 
 def test_compounds_the_segmenter_cuts_are_matched_as_pairs():
