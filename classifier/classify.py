@@ -7,6 +7,8 @@ line, with evidence, per candidate (match) → rules and conditions (rules.yml) 
 accept above a calibrated threshold with evidence of the item's own, where a
 better-matching item that fails its condition shadows its weaker neighbours;
 the document level is the highest accepted level (khoản 2 Điều 10 Luật 29/2018/QH14).
+Neighbouring items that pass on their own but that an accepted item mostly
+explains follow as alternatives, and never raise the level.
 """
 
 from __future__ import annotations

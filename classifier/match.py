@@ -4,6 +4,9 @@ A feature is a folded word from word segmentation, a pair of adjacent syllables,
 or a single syllable; each is weighted by its rarity among catalog items (idf),
 so "đề thi" counts more than "báo cáo". An item's coverage is the weighted share
 of its features found in the draft; the evidence is the sentences that carry them.
+Where the draft says it matters too: its subject line counts again, its header,
+"Kính gửi" and "Nơi nhận" lines (who writes to whom) count less, and the body
+named in its header favours the catalog of that body's field.
 """
 
 from __future__ import annotations

@@ -90,12 +90,13 @@ def prepare(text: str) -> list[Sentence]:
     """The draft as sentences ready for matching. The text itself is kept only in memory."""
     text = nfc(text)
     sentences = []
-    for index, (start, end) in enumerate(split_sentences(text)):
+    line, counted = 0, 0
+    for start, end in split_sentences(text):
         chunk = text[start:end]
         tokens = tuple(Token(m.group(), fold_syllable(m.group()), start + m.start(), start + m.end())
                        for m in _TOKEN.finditer(chunk))
         if not tokens:
             continue
-        sentences.append(Sentence(len(sentences), start, end, chunk, tokens, *segment_marked(chunk),
-                                  line=text.count("\n", 0, start)))
+        line, counted = line + text.count("\n", counted, start), start
+        sentences.append(Sentence(len(sentences), start, end, chunk, tokens, *segment_marked(chunk), line=line))
     return sentences
