@@ -27,7 +27,7 @@ import docx
 from cancu.classifier import load_kb
 from cancu.classifier.check import check_files, check_text, collect_drafts
 
-from common import read_jsonl
+from common import ingest_in_child, read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
@@ -87,9 +87,8 @@ def main() -> None:
     drafts = read_jsonl(args.dev)
     with tempfile.TemporaryDirectory() as temporary:
         db = args.db or Path(temporary) / "kb.db"
-        if not args.db:  # in a child process, so this one holds only what checking needs
-            subprocess.run([str(Path(sys.executable).with_name("cancu")), "ingest", "--db", str(db)],
-                           check=True, capture_output=True)
+        if not args.db:
+            ingest_in_child(db)
         scores = accuracy(drafts, load_kb(db), args.verbose)
         print(f"check-dev: {len(drafts)} drafts")
         for key, value in scores.items():

@@ -27,7 +27,7 @@ from cancu.classifier import classify, load_kb
 from cancu.classifier.classify import bm25_ranking, classifier_for
 from cancu.classifier.textprep import prepare
 
-from common import read_jsonl
+from common import ingest_in_child, read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
@@ -104,9 +104,8 @@ def main() -> None:
     drafts = read_jsonl(args.dev)
     with tempfile.TemporaryDirectory() as folder:
         db = args.db or Path(folder) / "kb.db"
-        if not args.db:  # in a child process, so this one holds only what classification needs
-            subprocess.run([str(Path(sys.executable).with_name("cancu")), "ingest", "--db", str(db)],
-                           check=True, capture_output=True)
+        if not args.db:
+            ingest_in_child(db)
         kb = load_kb(db)
         started = time.perf_counter()
         classify(drafts[0]["text"], kb)  # warm-up: rules, profiles, segmentation model

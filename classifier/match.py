@@ -327,6 +327,12 @@ DOC_TYPES = ("ke hoach", "bao cao", "to trinh", "phuong an", "de an", "bien ban"
              "thong bao", "phieu trinh", "de cuong", "chi thi", "nghi quyet", "ket luan")
 
 
+def _upper_case(sentence: Sentence) -> bool:
+    """Every syllable other than numbers is written in capitals ("SỞ Y TẾ", "BÁO CÁO")."""
+    letters = [t.text for t in sentence.tokens if not t.text.isdigit()]
+    return bool(letters) and all(t.isupper() for t in letters)
+
+
 def _title_line(sentences: list[Sentence]) -> int | None:
     """Index of the upper-case line that names the kind of document ("KẾ HOẠCH", "GIẤY MỜI").
 
@@ -334,8 +340,7 @@ def _title_line(sentences: list[Sentence]) -> int | None:
     upper-case line that starts with a known kind of document.
     """
     def upper(sentence: Sentence) -> bool:
-        letters = [t.text for t in sentence.tokens if not t.text.isdigit()]
-        return bool(letters) and len(sentence.tokens) <= 6 and all(t.isupper() for t in letters)
+        return len(sentence.tokens) <= 6 and _upper_case(sentence)
 
     head = sentences[:12]
     number_line = next((s.index for s in head if re.match(r"(Số|SỐ)\s*:", s.text.strip())), None)
@@ -352,8 +357,7 @@ def agency_sentences(sentences: list[Sentence], title: int | None) -> tuple[int,
     """The upper-case lines at the top of the draft that name the issuing body ("SỞ Y TẾ"), above its title."""
     found = []
     for sentence in sentences[:min(title if title is not None else 4, 4)]:
-        letters = [t.text for t in sentence.tokens if not t.text.isdigit()]
-        if not letters or not all(t.isupper() for t in letters):
+        if not _upper_case(sentence):
             break
         found.append(sentence.index)
     return tuple(found)
