@@ -25,7 +25,7 @@ from pathlib import Path
 import docx
 
 from cancu.classifier import load_kb
-from cancu.classifier.check import check_files, check_text, collect_drafts
+from cancu.checker.check import check_files, check_text, collect_drafts
 
 from common import ingest_in_child, read_jsonl
 

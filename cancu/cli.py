@@ -293,7 +293,7 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
 
         cancu check thu-muc-du-thao/ --format md --output bao-cao-kiem-tra.md --workers 2
     """
-    from cancu.classifier.check import check_files, collect_drafts
+    from cancu.checker.check import check_files, collect_drafts
     from cancu.reports import render, summary
 
     drafts = collect_drafts(paths, recursive=recursive)

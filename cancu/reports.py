@@ -11,7 +11,7 @@ import io
 import json
 from typing import Sequence
 
-from cancu.classifier.check import CheckResult
+from cancu.checker.check import CheckResult
 from cancu.ingest.text import vn_date
 
 FORMATS = ("table", "json", "csv", "md")

@@ -26,7 +26,7 @@ from cancu.ingest.dates import header_date
 from cancu.ingest.model import Level
 from cancu.ingest.text import nfc, vn_date
 
-from .kb import KB, ItemRecord
+from cancu.kb import KB, ItemRecord
 from .match import DraftFeatures, ItemProfile, Score, align, build_profiles, draft_features, score_item
 from .model import Classification, Evidence, Proposal
 from .rules import Rules, load_rules

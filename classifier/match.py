@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from cancu.ingest.text import fold, nfc
 
-from .kb import KB, ItemRecord
+from cancu.kb import KB, ItemRecord
 from .rules import Condition, ItemRule, Rules
 from .textprep import Sentence, fold_syllable, segment_marked
 

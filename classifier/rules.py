@@ -18,7 +18,7 @@ from cancu.ingest.build import shipped_data_dir
 from cancu.ingest.parse import normalize_number
 from cancu.ingest.text import fold, nfc
 
-from .kb import KB, ItemRecord
+from cancu.kb import KB, ItemRecord
 
 
 class RulesError(ValueError):

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
-from cancu.classifier.check import check_files, check_text, collect_drafts
+from cancu.checker.check import check_files, check_text, collect_drafts
 from cancu.cli import cli
 
 CHECK_DEV = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
@@ -233,7 +233,7 @@ def test_repealed_provision_of_a_decision_in_force(kb):
     """An item whose own validity ended (a clause repealed by a later decision) is not in force."""
     from dataclasses import replace
 
-    from cancu.classifier.kb import KB
+    from cancu.kb import KB
 
     items = tuple(replace(i, valid_until=dt.date(2025, 1, 1))
                   if (i.decision, i.article, i.clause, i.point) == ("774/QĐ-TTg", 1, 1, "a") else i for i in kb.items)
@@ -354,7 +354,7 @@ def test_recursive_and_folders(tmp_path):
 
 
 def test_legacy_word_file_is_reported_not_skipped(kb):
-    from cancu.classifier.check import check_file
+    from cancu.checker.check import check_file
 
     with tempfile.TemporaryDirectory() as folder:
         legacy = Path(folder) / "cu.doc"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cancu.classifier.drafts import NamedPattern, draft_date, find_bases, find_stamp, other_references, read_draft
+from cancu.checker.drafts import NamedPattern, draft_date, find_bases, find_stamp, other_references, read_draft
 
 CHECK_DEV = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
 DEV_DRAFTS = [json.loads(line) for line in CHECK_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]

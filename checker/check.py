@@ -39,8 +39,8 @@ from cancu.ingest.readers import SUPPORTED_SUFFIXES, read_document
 from cancu.ingest.text import vn_date
 
 from .drafts import LEVEL_OF_STAMP, DraftFacts, StatedBasis, read_draft
-from .kb import KB, DecisionRecord, ItemRecord, load_kb
-from .model import Classification, Proposal
+from cancu.kb import KB, DecisionRecord, ItemRecord, load_kb
+from cancu.classifier.model import Classification, Proposal
 
 STAMP_OF_LEVEL = {level: stamp for stamp, level in LEVEL_OF_STAMP.items()}
 UNIT_KINDS = ("point", "clause", "article", "level")  # printed provisions, before bullets/paragraphs
@@ -359,7 +359,7 @@ def check_text(draft_text: str, kb: KB, *, file: str = "", as_of: dt.date | None
                today: dt.date | None = None, classify: Classify | None = None) -> CheckResult:
     """Check one draft's text: ``as_of`` overrides the header date; without either, ``today``."""
     if classify is None:
-        from .classify import classify  # imported late: the classifier loads its language tools
+        from cancu.classifier.classify import classify  # imported late: the classifier loads its language tools
     facts = read_draft(draft_text)
     if as_of:
         day, source = as_of, "option"
