@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Proposal:
     valid_from: str | None = None
     valid_until: str | None = None
     alternative: bool = False  # passes the threshold, but a better item explains most of its evidence
+    probability: float = 0.0  # the scoring model's probability that the item applies (score keeps the same value)
+    reason: Any = None  # for review and near misses: why it is not accepted (features.Reason: code, words, message)
 
     def to_dict(self) -> dict:
         return {
@@ -73,6 +76,8 @@ class Proposal:
             "valid_from": self.valid_from,
             "valid_until": self.valid_until,
             "alternative": self.alternative,
+            "probability": round(self.probability, 3),
+            **({"reason": self.reason.to_dict()} if self.reason is not None else {}),
         }
 
 
@@ -82,8 +87,9 @@ class Classification:
 
     ``level`` is None when no catalog item applies ("không thuộc danh mục bí mật
     nhà nước nào"); otherwise the highest level among accepted proposals
-    (khoản 2 Điều 10 Luật 29/2018/QH14). Alternatives (``Proposal.alternative``)
-    come after the accepted proposals and never raise the level.
+    (khoản 2 Điều 10 Luật 29/2018/QH14), computed before the list is cut to
+    ``top``. Alternatives (``Proposal.alternative``) come after the accepted
+    proposals and never raise the level; nor do the items under ``review``.
     """
 
     as_of: dt.date
@@ -92,6 +98,7 @@ class Classification:
     proposals: tuple[Proposal, ...]
     warnings: tuple[str, ...] = field(default=())
     near_misses: tuple[Proposal, ...] = field(default=())  # close but rejected, with the reason
+    review: tuple[Proposal, ...] = field(default=())  # "cần xem xét": probability in the review band, never the level
 
     def to_dict(self) -> dict:
         return {
@@ -101,4 +108,5 @@ class Classification:
             "proposals": [p.to_dict() for p in self.proposals],
             "warnings": list(self.warnings),
             "near_misses": [p.to_dict() for p in self.near_misses],
+            "review": [p.to_dict() for p in self.review],
         }

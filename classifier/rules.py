@@ -69,6 +69,8 @@ class Rules:
     weak_words: frozenset[str]  # folded words every administrative draft uses
     conditions: tuple[Condition, ...]
     item_rules: tuple[ItemRule, ...]
+    # folded stopwords for text typed without diacritics, minus those a catalog word folds to ("de": "đề")
+    stopwords_folded: frozenset[str] = frozenset()
 
 
 _REF = re.compile(
@@ -112,8 +114,34 @@ def _variant_pattern(variant: str) -> tuple[re.Pattern, bool]:
     return re.compile(r"(?<!\w)" + re.escape(fold(variant)) + r"(?!\w)"), True
 
 
+def _kb_text(kb: KB) -> str:
+    """Folded words of the catalogs, their titles and fields, and the laws: what a rule may name."""
+    parts = [f"{item.text_folded} {item.heading_folded}" for item in kb.items]
+    parts += [fold(f"{d.title or ''} {d.field or ''} {d.issuer or ''}") for d in kb.decisions.values()]
+    parts += [fold(text) for text in kb.law_texts]
+    return " " + " ".join(" ".join(re.findall(r"\w+", part)) for part in parts) + " "
+
+
+def _check_named(words: list[str], kb_text: str, path: Path, what: str) -> None:
+    """Every canonical word of a rule must occur in the knowledge base (a rule encodes catalog or law words)."""
+    for word in words:
+        folded = " ".join(re.findall(r"\w+", fold(word)))
+        if f" {folded} " not in kb_text:
+            raise RulesError(path, f"{what} '{word}' không có trong văn bản danh mục hay luật nào của kho dữ liệu")
+
+
+def _folded_stopwords(stopwords: frozenset[str], kb: KB | None) -> frozenset[str]:
+    """Stopwords for text without diacritics: only those whose folded form no catalog content word shares."""
+    folded = {fold(word) for word in stopwords}
+    if kb is None:
+        return frozenset(folded)
+    content = {fold(word) for item in kb.catalog_items for word in re.findall(r"\w+", nfc(item.text).lower())
+               if word not in stopwords}
+    return frozenset(folded - content)
+
+
 def load_rules(kb: KB | None = None, path: Path | None = None) -> Rules:
-    """Read and validate the rules; with a KB, also check that every item reference exists."""
+    """Read and validate the rules; with a KB, also check that every item reference and canonical word exists."""
     path = path or shipped_data_dir() / "rules.yml"
     try:
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -141,4 +169,10 @@ def load_rules(kb: KB | None = None, path: Path | None = None) -> Rules:
             if kb is not None and not any(rule.covers(item) for item in kb.catalog_items):
                 raise RulesError(path, f"tham chiếu {ref!r} không có trong kho dữ liệu")
             item_rules.append(rule)
-    return Rules(synonyms, stopwords, stop_phrases, weak_words, tuple(conditions), tuple(item_rules))
+    if kb is not None:
+        kb_text = _kb_text(kb)
+        _check_named([canonical for canonical, _ in synonyms], kb_text, path, "từ gốc của từ đồng nghĩa")
+        for entry in spec.get("items") or []:
+            _check_named(list(entry.get("requires_any") or ()), kb_text, path, "từ giới hạn")
+    return Rules(synonyms, stopwords, stop_phrases, weak_words, tuple(conditions), tuple(item_rules),
+                 _folded_stopwords(stopwords, kb))

@@ -19,6 +19,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+(?=[A-ZÀ-Ỹ0-9“\"(\-–])|\n+")
+MAX_SENTENCE_TOKENS = 120  # a longer "sentence" (a paste with no full stops) is cut: work stays linear
+ACCENTED_SHARE = 0.2  # Vietnamese typed with diacritics marks about half its syllables; without, none
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -44,6 +46,7 @@ class Sentence:
     words: tuple[str, ...]  # folded words from word segmentation, multi-syllable ones joined by " "
     marked: tuple[str, ...]  # the same words lower-cased with their diacritics ("để" is not "đề")
     line: int = 0  # the line of the draft the sentence starts on (0-based)
+    accented: bool = True  # typed with diacritics: match them; without, match folded
 
 
 fold_syllable = functools.lru_cache(maxsize=65536)(fold)  # drafts repeat their syllables
@@ -57,16 +60,45 @@ def _underthesea():
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences (and lines) of ``text``."""
+    """Character spans of the sentences (and lines) of ``text``.
+
+    A line break inside a sentence (the next line goes on in lower case after a
+    line with no closing mark) does not end it; a sentence longer than
+    MAX_SENTENCE_TOKENS syllables is cut into pieces of that length.
+    """
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
+        if match.group().startswith("\n") and _continues(text, match.start(), match.end()):
+            continue
         if text[start:match.start()].strip():
-            spans.append((start, match.start()))
+            spans.extend(_cut(text, start, match.start()))
         start = match.end()
     if text[start:].strip():
-        spans.append((start, len(text)))
+        spans.extend(_cut(text, start, len(text)))
     return spans
+
+
+def _continues(text: str, before: int, after: int) -> bool:
+    """A line break in the middle of a sentence: lower-case letter next, no closing mark before."""
+    previous = text[:before].rstrip()[-1:]
+    following = text[after:after + 1]
+    return (following.isalpha() and following.islower() and previous.isalnum()
+            and "\n\n" not in text[before:after])
+
+
+def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    tokens = [m.start() for m in _TOKEN.finditer(text, start, end)]
+    if len(tokens) <= MAX_SENTENCE_TOKENS:
+        return [(start, end)]
+    cuts = [start] + tokens[MAX_SENTENCE_TOKENS::MAX_SENTENCE_TOKENS] + [end]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
+
+
+def accented_share(tokens) -> float:
+    """Share of syllables written with a diacritic (numbers aside)."""
+    letters = [t for t in tokens if not t.text.isdigit()]
+    return sum(t.folded != t.text.lower() for t in letters) / len(letters) if letters else 0.0
 
 
 def segment_marked(sentence: str, breaks: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -89,14 +121,20 @@ def segment_marked(sentence: str, breaks: bool = False) -> tuple[tuple[str, ...]
 def prepare(text: str) -> list[Sentence]:
     """The draft as sentences ready for matching. The text itself is kept only in memory."""
     text = nfc(text)
-    sentences = []
+    pieces = []
     line, counted = 0, 0
     for start, end in split_sentences(text):
         chunk = text[start:end]
         tokens = tuple(Token(m.group(), fold_syllable(m.group()), start + m.start(), start + m.end())
                        for m in _TOKEN.finditer(chunk))
-        if not tokens:
-            continue
-        line, counted = line + text.count("\n", counted, start), start
-        sentences.append(Sentence(len(sentences), start, end, chunk, tokens, *segment_marked(chunk), line=line))
+        if tokens:
+            line, counted = line + text.count("\n", counted, start), start
+            pieces.append((start, end, chunk, tokens, line))
+    document = accented_share([t for piece in pieces for t in piece[3]]) >= ACCENTED_SHARE
+    sentences = []
+    for start, end, chunk, tokens, line in pieces:
+        # A short line says little about how the draft is typed; the whole draft decides for it.
+        accented = accented_share(tokens) >= ACCENTED_SHARE if len(tokens) >= 6 else document
+        sentences.append(Sentence(len(sentences), start, end, chunk, tokens, *segment_marked(chunk), line=line,
+                                  accented=accented))
     return sentences

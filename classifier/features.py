@@ -1,0 +1,377 @@
+"""Features: for the draft once, then for each (draft, candidate item) pair, generic and interpretable.
+
+Draft: keys per sentence (words, pairs, syllables, with synonym expansion from
+rules.yml), its subject line, the header that names the issuing body, the
+"Kính gửi"/"Nơi nhận" lines, and signals about the whole document (is it about
+the work of protecting state secrets, does it quote catalog decisions). Pair:
+weighted coverage of the item's words, the best two-sentence window, verbatim
+three-syllable runs, subject-line coverage, bm25 and its rank, whether a
+better-matching candidate already explains the evidence, the item's restrictor
+and condition read in the evidence region. No feature names an item or a decision;
+the scoring model (decision.py) weighs them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import math
+import re
+from dataclasses import dataclass
+
+from cancu.ingest.text import fold
+
+from .profiles import ItemProfile
+from .rules import Rules
+from .textprep import Sentence
+from .words import features, phrase_features, phrases
+
+ADDRESS_FACTOR = 0.3  # words only in the header, "Kính gửi" or "Nơi nhận" lines: who writes to whom, not what about
+_AREA = re.compile(r"(\d+(?:[.,]\d+)?)\s*km\s*(?:2|²|vuong)\b")
+_CATALOG_NUMBER = re.compile(r"\b\d{1,4}(?:/\d{4})?/q[dđ]-ttg\b", re.IGNORECASE)
+_SECRET_WORK = re.compile(r"bao ve bi mat nha nuoc|bi mat nha nuoc|do mat|toi mat|tuyet mat")
+
+
+@dataclass(frozen=True)
+class DraftFeatures:
+    """The draft's features, per sentence and overall, after synonym expansion."""
+
+    sentences: tuple[Sentence, ...]
+    per_sentence: tuple[frozenset[str], ...]
+    all: frozenset[str]
+    folded: str
+    areas_km2: tuple[float, ...]
+    doc_type: str | None  # "ke hoach", "bao cao" … from the draft's title line
+    phrases: frozenset[str] = frozenset()  # three-syllable runs (see phrases())
+    subject: frozenset[str] = frozenset()  # features and runs of the line that says what the draft is about
+    agency: frozenset[str] = frozenset()  # features of the header lines that name the issuing body
+    address: frozenset[str] = frozenset()  # features found only in the header, "Kính gửi" and "Nơi nhận" lines
+    secret_work: int = 0  # mentions of protecting state secrets, levels of secrecy
+    catalog_numbers: int = 0  # distinct catalog decision numbers ("531/QĐ-TTg") the draft quotes
+    syllables: int = 0
+    lines: tuple[int, ...] = ()  # per sentence, the line it starts on (the paragraph, in these drafts)
+
+
+def _synonym_hits(sentences: list[Sentence], rules: Rules) -> list[set[str]]:
+    """Per sentence, the canonical phrases whose abbreviation or variant it uses."""
+    hits: list[set[str]] = [set() for _ in sentences]
+    if not sentences:
+        return hits
+    texts = [s.text for s in sentences]
+    folded = [" ".join(t.folded for t in s.tokens) for s in sentences]
+    starts, folded_starts, position, folded_position = [], [], 0, 0
+    for text, flat in zip(texts, folded):
+        starts.append(position)
+        folded_starts.append(folded_position)
+        position += len(text) + 1
+        folded_position += len(flat) + 1
+    joined, folded_joined = "\n".join(texts), "\n".join(folded)
+    for canonical, variants in rules.synonyms:
+        for variant, on_folded in variants:
+            text, offsets = (folded_joined, folded_starts) if on_folded else (joined, starts)
+            for match in variant.finditer(text):
+                hits[bisect.bisect_right(offsets, match.start()) - 1].add(canonical)
+    return hits
+
+
+def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
+    per_sentence = []
+    runs: set[str] = set()
+    subject: set[str] = set()
+    title = _title_line(sentences)
+    about = subject_sentences(sentences, title)
+    header = agency_sentences(sentences, title)
+    agency: set[str] = set()
+    address: set[str] = set()
+    address_lines = {s.line for s in sentences if _ADDRESS_LINE.match(s.text)} | {sentences[i].line for i in header}
+    for sentence, canonicals in zip(sentences, _synonym_hits(sentences, rules)):
+        found = features(sentence.words, rules, sentence.marked, sentence.accented)
+        own_runs = phrases(sentence.text, rules, sentence.accented)
+        for canonical in canonicals:
+            found |= _canonical_features(canonical, rules)
+            own_runs |= phrases(canonical, rules)
+        if sentence.line in address_lines:
+            address |= found
+            per_sentence.append(frozenset())
+            if sentence.index in header:
+                agency |= found
+            continue
+        runs |= own_runs
+        per_sentence.append(frozenset(found))
+        if sentence.index in about:
+            subject |= found | own_runs
+    folded_text = "\n".join(fold(s.text) for s in sentences)
+    areas = tuple(float(m[1].replace(".", "").replace(",", ".")) for m in _AREA.finditer(folded_text))
+    content = frozenset().union(*per_sentence) if per_sentence else frozenset()
+    return DraftFeatures(tuple(sentences), tuple(per_sentence), content | address, folded_text, areas,
+                         doc_type(sentences, title), frozenset(runs), frozenset(subject),
+                         frozenset(agency), frozenset(address - content),
+                         secret_work=len(_SECRET_WORK.findall(folded_text)),
+                         catalog_numbers=len({m.lower().replace("đ", "d") for m in _CATALOG_NUMBER.findall(folded_text)}),
+                         syllables=sum(len(s.tokens) for s in sentences), lines=tuple(s.line for s in sentences))
+
+
+@functools.lru_cache(maxsize=1024)
+def _canonical_features(canonical: str, rules: Rules) -> frozenset[str]:
+    return frozenset(phrase_features(canonical, rules))
+
+
+_ADDRESS_LINE = re.compile(r"\s*(Kính gửi|Nơi nhận|Lưu\s*:)", re.IGNORECASE)
+
+DOC_TYPES = ("ke hoach", "bao cao", "to trinh", "phuong an", "de an", "bien ban", "quyet dinh", "chuong trinh",
+             "thong bao", "phieu trinh", "de cuong", "chi thi", "nghi quyet", "ket luan")
+
+
+def _upper_case(sentence: Sentence) -> bool:
+    """Every syllable other than numbers is written in capitals ("SỞ Y TẾ", "BÁO CÁO")."""
+    letters = [t.text for t in sentence.tokens if not t.text.isdigit()]
+    return bool(letters) and all(t.isupper() for t in letters)
+
+
+def _title_line(sentences: list[Sentence]) -> int | None:
+    """Index of the upper-case line that names the kind of document ("KẾ HOẠCH", "GIẤY MỜI").
+
+    It is the first upper-case line after the "Số: …" line; without one, the first
+    upper-case line that starts with a known kind of document.
+    """
+    def upper(sentence: Sentence) -> bool:
+        return len(sentence.tokens) <= 6 and _upper_case(sentence)
+
+    head = sentences[:12]
+    number_line = next((s.index for s in head if re.match(r"(Số|SỐ)\s*:", s.text.strip())), None)
+    if number_line is not None:
+        return next((s.index for s in head if s.index > number_line and upper(s)), None)
+    for sentence in head:
+        title = " ".join(t.folded for t in sentence.tokens)
+        if upper(sentence) and title.startswith(DOC_TYPES + ("giay moi", "bien ban", "de an", "danh sach")):
+            return sentence.index
+    return None
+
+
+def agency_sentences(sentences: list[Sentence], title: int | None) -> tuple[int, ...]:
+    """The upper-case lines at the top of the draft that name the issuing body ("SỞ Y TẾ"), above its title."""
+    found = []
+    for sentence in sentences[:min(title if title is not None else 4, 4)]:
+        if not _upper_case(sentence):
+            break
+        found.append(sentence.index)
+    return tuple(found)
+
+
+def doc_type(sentences: list[Sentence], index: int | None) -> str | None:
+    """The kind of document from its upper-case title line ("KẾ HOẠCH", "BÁO CÁO NHANH") at ``index``."""
+    if index is None:
+        return None
+    title = " ".join(t.folded for t in sentences[index].tokens)
+    return next((kind for kind in DOC_TYPES if title.startswith(kind)), None)
+
+
+_SUBJECT_LINE = re.compile(r"(V/v\b|Về việc\b|Tiêu đề\s*:|Tieu de\s*:|Subject\s*:|Trích yếu\s*:)", re.IGNORECASE)
+
+
+def subject_sentences(sentences: list[Sentence], index: int | None) -> tuple[int, ...]:
+    """The line under the title line ``index`` that says what the document is about ("Kết quả khảo sát …")."""
+    if index is None:  # a letter (công văn) or an e-mail: its subject is the "V/v …" or "Tiêu đề:" line
+        return tuple(s.index for s in sentences[:15] if _SUBJECT_LINE.match(s.text.strip()))[:1]
+    if index + 1 >= len(sentences):
+        return ()
+    following = " ".join(t.folded for t in sentences[index + 1].tokens[:2])
+    if following.startswith(("kinh gui", "can cu")):
+        return ()
+    return (index + 1,)
+
+
+
+# --- one (draft, item) pair ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """How much of one item the draft talks about, and where."""
+
+    profile: ItemProfile
+    matched: frozenset[str]  # the item's keys the draft has
+    mass: float  # their weight (words found only in who-writes-to-whom lines count less)
+    local: float  # weight in the best two adjacent sentences
+    best_sentences: tuple[int, ...]  # those sentences, the richer first
+    phrase_mass: float  # verbatim three-syllable runs shared with the item
+    subject_mass: float  # the item's weight in the draft's subject line
+    strong: int  # distinct multi-syllable words shared that are not generic nor the field's name
+
+    @property
+    def strength(self) -> float:
+        """One number to order candidates before the model sees them: the parts summed, length-normalised."""
+        return (self.mass + self.local + self.phrase_mass + self.subject_mass) / math.sqrt(self.profile.total)
+
+
+def match_item(profile: ItemProfile, draft: DraftFeatures, rules: Rules) -> Match:
+    lookup, weights = profile.lookup, profile.weights
+    matched = frozenset(lookup[k] for k in lookup if k in draft.all)
+    address = {lookup[k] for k in lookup if k in draft.address}
+    mass = sum(weights[f] * (ADDRESS_FACTOR if f in address else 1.0) for f in matched)
+    sentence_hits = []
+    if matched:
+        for found in draft.per_sentence:
+            sentence_hits.append(frozenset(lookup[k] for k in found.intersection(lookup)) if found else frozenset())
+    best_local, best_window = 0.0, ()
+    for index in range(len(sentence_hits)):
+        window = sentence_hits[index] | sentence_hits[index + 1] if index + 1 < len(sentence_hits) else sentence_hits[index]
+        local = sum(weights[f] for f in window)
+        if local > best_local:
+            best_local = local
+            best_window = (index, index + 1) if index + 1 < len(sentence_hits) else (index,)
+    sentence_mass = {i: sum(weights[f] for f in sentence_hits[i]) for i in best_window}
+    ranked = tuple(sorted((i for i in best_window if sentence_mass[i] > 0), key=lambda i: (-sentence_mass[i], i)))
+    runs = [f for f in profile.phrases if f in draft.phrases]
+    subject = {lookup[k] for k in lookup if k in draft.subject}
+    subject_mass = sum(weights[f] for f in subject) + sum(profile.phrases[f] for f in runs if f in draft.subject)
+    strong = sum(1 for f in matched if " " in f and f not in profile.pairs
+                 and fold(f) not in rules.weak_words and f not in profile.domain)
+    return Match(profile, matched, mass, best_local, ranked, sum(profile.phrases[f] for f in runs), subject_mass,
+                 strong)
+
+
+def region(draft: DraftFeatures, match: Match) -> str:
+    """The text of the paragraphs that carry the item's evidence, and the subject line.
+
+    An item's condition ("chưa công khai") is read here, not anywhere in the draft:
+    one unrelated "đã đăng tải" sentence elsewhere does not decide it.
+    """
+    indexes: set[int] = set()
+    for best in match.best_sentences:
+        line = draft.lines[best]
+        low = best
+        while low > 0 and draft.lines[low - 1] == line:
+            low -= 1
+        high = best
+        while high + 1 < len(draft.lines) and draft.lines[high + 1] == line:
+            high += 1
+        indexes.update(range(max(low, best - 8), min(high, best + 8) + 1))
+    return "\n".join(draft.sentences[i].text for i in sorted(indexes))
+
+
+FEATURES = ("bm25_rel", "bm25_log", "bm25_rank", "coverage", "local", "mass", "phrases", "subject", "strong",
+            "strength_rank", "gap_best", "explained", "agency_field", "doc_type", "restrictor_present",
+            "restrictor_missing", "condition_failed_elsewhere", "secret_work", "catalog_numbers", "length",
+            "item_length")
+
+
+def pair_features(matches: list[Match], bm25: dict[int, float], fts_rank: dict[int, int], draft: DraftFeatures,
+                  restrictors: dict[int, tuple[bool, bool]], elsewhere: dict[int, bool]) -> list[dict[str, float]]:
+    """The feature vector of each candidate, in the order of ``matches`` (best strength first)."""
+    top_bm25 = max(bm25.values(), default=0.0) or 1.0
+    best = matches[0].strength if matches else 0.0
+    explained_by: set[str] = set()
+    vectors = []
+    for rank, match in enumerate(matches):
+        profile = match.profile
+        item_id = profile.item.id
+        norm = math.sqrt(profile.total)
+        weights = profile.weights
+        matched_mass = sum(weights[f] for f in match.matched) or 1.0
+        explained = sum(weights[f] for f in match.matched if f in explained_by) / matched_mass
+        explained_by |= match.matched
+        present, missing = restrictors.get(item_id, (False, False))
+        vectors.append({
+            "bm25_rel": bm25.get(item_id, 0.0) / top_bm25,
+            "bm25_log": math.log1p(bm25.get(item_id, 0.0)),
+            "bm25_rank": math.log1p(fts_rank.get(item_id, 100)),
+            "coverage": match.mass / profile.total,
+            "local": match.local / profile.total,
+            "mass": match.mass / norm,
+            "phrases": match.phrase_mass / norm,
+            "subject": match.subject_mass / norm,
+            "strong": math.log1p(match.strong),
+            "strength_rank": math.log1p(rank),
+            "gap_best": match.strength - best,
+            "explained": explained,
+            "agency_field": float(not profile.domain.isdisjoint(draft.agency)),
+            "doc_type": float(bool(draft.doc_type) and draft.doc_type in profile.head),
+            "restrictor_present": float(present),
+            "restrictor_missing": float(missing),
+            "condition_failed_elsewhere": float(elsewhere.get(item_id, False)),
+            "secret_work": math.log1p(draft.secret_work),
+            "catalog_numbers": math.log1p(draft.catalog_numbers),
+            "length": math.log(max(draft.syllables, 1)),
+            "item_length": math.log(profile.total),
+        })
+    return vectors
+
+
+# --- the item's own limits: restrictors and conditions ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an item does not apply: a code a program can read, the words it rests on, a Vietnamese message."""
+
+    code: str  # "condition_failed" | "restrictor_missing" | "threshold_failed" | "below_threshold" | "explained"
+    words: tuple[str, ...]
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "words": list(self.words), "message": self.message}
+
+
+@dataclass(frozen=True)
+class Checks:
+    failed: tuple[Reason, ...]  # conditions failed in the evidence region, restrictors the draft lacks
+    restrictor_present: bool
+    restrictor_missing: bool
+    failed_elsewhere: bool  # a condition's defeater outside the evidence region (a feature, never a stop)
+
+
+def _has_phrase(phrase: str, folded_text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", folded_text) is not None
+
+
+def item_checks(profile: ItemProfile, draft: DraftFeatures, match: Match, rules: Rules) -> Checks:
+    """Restrictors need evidence anywhere in the draft; conditions are read in the evidence region.
+
+    Sources: the item's conditions extracted from the catalog text at ingest
+    (``ItemRecord.conditions``, evaluated by ``classifier/conditions.py``) when the
+    knowledge base has them, and the entries of rules.yml that name the item.
+    """
+    item = profile.item
+    area = region(draft, match)
+    folded_area = fold(area)
+    failed: list[Reason] = []
+    present = missing = elsewhere = False
+    extracted = getattr(item, "conditions", ()) or ()
+    if extracted:
+        from . import conditions as evaluator  # the catalog's own conditions (issue 11, item 1)
+
+        for condition in extracted:
+            if condition.kind == "restrictor":
+                terms = tuple(evaluator.restrictor_terms(condition))
+                if terms and any(_has_phrase(fold(t), draft.folded) for t in terms):
+                    present = True
+                elif terms:
+                    missing = True
+                    failed.append(Reason("restrictor_missing", terms[:8],
+                                         f"mục chỉ áp dụng khi dự thảo nói tới: {condition.text}"))
+            elif condition.kind == "condition":
+                verdict = evaluator.evaluate(condition, area)
+                if verdict.state == "failed":
+                    failed.append(Reason(verdict.code or "condition_failed", (condition.text,), verdict.reason))
+                elif evaluator.evaluate(condition, "\n".join(s.text for s in draft.sentences)).state == "failed":
+                    elsewhere = True
+    for condition in rules.conditions:
+        if condition.item_pattern.search(profile.match_text):
+            found = condition.defeaters.search(folded_area)
+            if found:
+                failed.append(Reason("condition_failed", (found.group(),), condition.message))
+            elif condition.defeaters.search(draft.folded):
+                elsewhere = True
+    for rule in rules.item_rules:
+        if not rule.covers(item):
+            continue
+        if rule.requires_any:
+            if any(_has_phrase(p, draft.folded) for p in rule.requires_any):
+                present = True
+            else:
+                missing = True
+                failed.append(Reason("restrictor_missing", rule.requires_any, rule.message))
+        if rule.area_km2_above is not None and draft.areas_km2 and max(draft.areas_km2) <= rule.area_km2_above:
+            failed.append(Reason("threshold_failed", (f"{max(draft.areas_km2):g} km²",), rule.message))
+    return Checks(tuple(failed), present, missing, elsewhere)
