@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from cancu.classifier.classify import REJECTED
 from cancu.classifier.model import Classification, Proposal
 from cancu.ingest.text import vn_date
 
@@ -39,9 +38,11 @@ def format_classification(result: Classification, name: str | None = None) -> st
         lines.append(f"Đề xuất độ mật: {result.level.upper()} (độ mật cao nhất trong các mục áp dụng)")
         for rank, proposal in enumerate(result.proposals, start=1):
             lines.extend(_proposal_lines(rank, proposal))
+    for review in result.review:
+        reason = review.reason.message if review.reason else "xác suất dưới ngưỡng chấp nhận"
+        lines.append(f"Cần xem xét (không tính vào độ mật): {review.level.upper()} — {review.citation} — {reason}")
     for near in result.near_misses:
-        reason = "; ".join(w.removeprefix(REJECTED) for w in near.warnings
-                           if w.startswith(("mục chỉ áp dụng", REJECTED))) or "điểm dưới ngưỡng"
+        reason = near.reason.message if near.reason else "điểm dưới ngưỡng"
         lines.append(f"Gần giống nhưng không áp dụng: {near.citation} — {reason}")
     lines.extend(f"Lưu ý chung: {warning}" for warning in result.warnings)
     return "\n".join(lines)

@@ -16,6 +16,7 @@ The draft flows through five stages, one module each, called in order by
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sqlite3
 import threading
 import weakref
@@ -26,7 +27,7 @@ from cancu.ingest.text import nfc
 
 from cancu.kb import KB
 from . import candidates as stage_candidates
-from .decision import Model, decide, load_model
+from .decision import LEVEL_RANK, Model, decide, load_model
 from .evidence import proposal
 from .features import (Checks, DraftFeatures, Match, Reason, draft_features, item_checks, match_item,
                        pair_features)
@@ -149,9 +150,10 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
     for index in answer.accepted:
         match = found[index].match
         weights = match.profile.weights
-        mass = sum(weights[f] for f in match.matched) or 1.0
-        novel = sum(weights[f] for f in match.matched if f not in explained) / mass
-        if primary and novel < NOVELTY:
+        mass = math.fsum(weights[f] for f in match.matched) or 1.0
+        novel = math.fsum(weights[f] for f in match.matched if f not in explained) / mass
+        ceiling = max((LEVEL_RANK[found[i].match.profile.item.level] for i in primary), default=0)
+        if primary and novel < NOVELTY and LEVEL_RANK[match.profile.item.level] <= ceiling:
             alternatives.append(index)
         else:
             primary.append(index)

@@ -208,7 +208,7 @@ def match_item(profile: ItemProfile, draft: DraftFeatures, rules: Rules) -> Matc
     lookup, weights = profile.lookup, profile.weights
     matched = frozenset(lookup[k] for k in lookup if k in draft.all)
     address = {lookup[k] for k in lookup if k in draft.address}
-    mass = sum(weights[f] * (ADDRESS_FACTOR if f in address else 1.0) for f in matched)
+    mass = math.fsum(weights[f] * (ADDRESS_FACTOR if f in address else 1.0) for f in matched)
     sentence_hits = []
     if matched:
         for found in draft.per_sentence:
@@ -216,18 +216,18 @@ def match_item(profile: ItemProfile, draft: DraftFeatures, rules: Rules) -> Matc
     best_local, best_window = 0.0, ()
     for index in range(len(sentence_hits)):
         window = sentence_hits[index] | sentence_hits[index + 1] if index + 1 < len(sentence_hits) else sentence_hits[index]
-        local = sum(weights[f] for f in window)
+        local = math.fsum(weights[f] for f in window)
         if local > best_local:
             best_local = local
             best_window = (index, index + 1) if index + 1 < len(sentence_hits) else (index,)
-    sentence_mass = {i: sum(weights[f] for f in sentence_hits[i]) for i in best_window}
+    sentence_mass = {i: math.fsum(weights[f] for f in sentence_hits[i]) for i in best_window}
     ranked = tuple(sorted((i for i in best_window if sentence_mass[i] > 0), key=lambda i: (-sentence_mass[i], i)))
     runs = [f for f in profile.phrases if f in draft.phrases]
     subject = {lookup[k] for k in lookup if k in draft.subject}
-    subject_mass = sum(weights[f] for f in subject) + sum(profile.phrases[f] for f in runs if f in draft.subject)
+    subject_mass = math.fsum(weights[f] for f in subject) + math.fsum(profile.phrases[f] for f in runs if f in draft.subject)
     strong = sum(1 for f in matched if " " in f and f not in profile.pairs
                  and fold(f) not in rules.weak_words and f not in profile.domain)
-    return Match(profile, matched, mass, best_local, ranked, sum(profile.phrases[f] for f in runs), subject_mass,
+    return Match(profile, matched, mass, best_local, ranked, math.fsum(profile.phrases[f] for f in runs), subject_mass,
                  strong)
 
 
@@ -252,8 +252,9 @@ def region(draft: DraftFeatures, match: Match) -> str:
 
 FEATURES = ("bm25_rel", "bm25_log", "bm25_rank", "coverage", "local", "mass", "phrases", "subject", "strong",
             "strength_rank", "gap_best", "explained", "agency_field", "doc_type", "restrictor_present",
-            "restrictor_missing", "condition_failed_elsewhere", "secret_work", "catalog_numbers", "length",
-            "item_length")
+            "restrictor_missing", "secret_work", "catalog_numbers", "length",
+            "item_length", "strength", "strength_ratio", "top_strength", "top_bm25", "best_decision",
+            "decision_share")
 
 
 def pair_features(matches: list[Match], bm25: dict[int, float], fts_rank: dict[int, int], draft: DraftFeatures,
@@ -262,14 +263,15 @@ def pair_features(matches: list[Match], bm25: dict[int, float], fts_rank: dict[i
     top_bm25 = max(bm25.values(), default=0.0) or 1.0
     best = matches[0].strength if matches else 0.0
     explained_by: set[str] = set()
+    top_decisions = [m.profile.item.decision for m in matches[:10]]
     vectors = []
     for rank, match in enumerate(matches):
         profile = match.profile
         item_id = profile.item.id
         norm = math.sqrt(profile.total)
         weights = profile.weights
-        matched_mass = sum(weights[f] for f in match.matched) or 1.0
-        explained = sum(weights[f] for f in match.matched if f in explained_by) / matched_mass
+        matched_mass = math.fsum(weights[f] for f in match.matched) or 1.0
+        explained = math.fsum(weights[f] for f in match.matched if f in explained_by) / matched_mass
         explained_by |= match.matched
         present, missing = restrictors.get(item_id, (False, False))
         vectors.append({
@@ -289,11 +291,16 @@ def pair_features(matches: list[Match], bm25: dict[int, float], fts_rank: dict[i
             "doc_type": float(bool(draft.doc_type) and draft.doc_type in profile.head),
             "restrictor_present": float(present),
             "restrictor_missing": float(missing),
-            "condition_failed_elsewhere": float(elsewhere.get(item_id, False)),
             "secret_work": math.log1p(draft.secret_work),
             "catalog_numbers": math.log1p(draft.catalog_numbers),
             "length": math.log(max(draft.syllables, 1)),
             "item_length": math.log(profile.total),
+            "strength": math.log1p(match.strength),
+            "strength_ratio": match.strength / best if best else 0.0,
+            "top_strength": float(rank == 0),
+            "top_bm25": float(fts_rank.get(item_id) == 0),
+            "best_decision": float(profile.item.decision == matches[0].profile.item.decision),
+            "decision_share": top_decisions.count(profile.item.decision) / max(len(top_decisions), 1),
         })
     return vectors
 

@@ -120,7 +120,7 @@ def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
         profiles.append(ItemProfile(
             item=item, weights=weights, lookup=lookup,
             # A cut compound's pair counts when the draft has it, but its syllables already make up the total.
-            total=sum(w for f, w in weights.items() if f not in by_item_pairs[item.id]) or 1.0,
+            total=math.fsum(w for f, w in weights.items() if f not in by_item_pairs[item.id]) or 1.0,
             match_text=folded, domain=domain, head=" ".join(_WORD.findall(folded)[:10]),
             phrases={f: math.log(1 + count / phrase_frequency[f]) * _specificity(f, background, background_count)
                      for f in sorted(by_item_phrases[item.id])},

@@ -169,7 +169,7 @@ def load_rules(kb: KB | None = None, path: Path | None = None) -> Rules:
             if kb is not None and not any(rule.covers(item) for item in kb.catalog_items):
                 raise RulesError(path, f"tham chiếu {ref!r} không có trong kho dữ liệu")
             item_rules.append(rule)
-    if kb is not None:
+    if kb is not None and kb.law_texts:  # a snapshot without the laws cannot vouch for law words
         kb_text = _kb_text(kb)
         _check_named([canonical for canonical, _ in synonyms], kb_text, path, "từ gốc của từ đồng nghĩa")
         for entry in spec.get("items") or []:
