@@ -338,7 +338,7 @@ def _coverage(condition, region: str) -> Verdict:
 
 # Words that open a restrictor or circumstance in the catalog and carry no content of their own.
 _LEAD = re.compile(
-    r"^(?:của|đối với|và|do|thuộc diện|thuộc(?: một số)? lĩnh vực|trong(?: một số)? lĩnh vực|thuộc dự án|thuộc"
+    r"^(?:của|đối với|và|do|thuộc diện|thuộc(?: một số)? lĩnh vực|trong(?: một số)? lĩnh vực|thuộc"
     r"|(?:trực tiếp )?phục vụ(?: trực tiếp)?(?: cho)?(?: (?:mục đích|nhiệm vụ|công tác|triển khai|việc))?"
     r"|(?:có )?liên quan (?:đến|tới)|(?:có thể |có |gây )?(?:tác động(?:, ảnh hưởng)?|ảnh hưởng)(?: tiêu cực| lớn)? (?:đến|tới)"
     r"|theo yêu cầu của|trình|gửi|cấp|(?:vụ việc )?có dấu hiệu|nếu có|có|trong trường h[ợọ]p|trong tình huống|khi được"
@@ -346,7 +346,10 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _TRAIL = re.compile(r"[\s,]*\b(?:quản lý(?:, bảo quản)?|chuẩn bị|giao|và|hoặc|các|khác)$", re.IGNORECASE)
-_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:và|hoặc)\s+", re.IGNORECASE)
+# List separators; "và" inside a body's name ("Hội đồng Quốc phòng và An ninh", "Giáo dục và Đào tạo")
+# joins two capitalised words and is not one, unless a new body starts ("… và Bộ Công an").
+_SPLIT = re.compile(r"\s*[,;]\s*|\s+hoặc\s+|(?<![A-ZĐÀ-Ỹ]\w)(?<![A-ZĐÀ-Ỹ]\w\w)(?<![A-ZĐÀ-Ỹ]\w\w\w)\s+và\s+"
+                    r"|\s+và\s+(?=(?:Bộ|Ban|Ủy ban|Văn phòng|Tòa án|Viện|Sở|Chủ tịch|Thủ tướng|các)\b)")
 
 
 def restrictor_terms(condition) -> tuple[str, ...]:
@@ -359,7 +362,7 @@ def restrictor_terms(condition) -> tuple[str, ...]:
     if condition.kind == "object" or condition.code not in _TERM_CODES:
         return ()
     terms: list[str] = []
-    for piece in _SPLIT.split(condition.text):
+    for piece in _SPLIT.split(_TRAIL.sub("", condition.text)):
         previous = None
         while previous != piece:
             previous = piece

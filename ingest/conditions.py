@@ -250,10 +250,14 @@ _BODY = (r"(?:Bộ Chính trị|Ban Bí thư(?: Trung ương Đảng)?|(?:Văn p
          r"|Ủy ban Kiểm tra Trung ương|Tiểu ban Bảo vệ Chính trị nội bộ Trung ương|Chủ tịch nước"
          r"|Chủ tịch Hội đồng Quốc phòng và An ninh)")
 _PARTY_BODIES = _BODY + r"(?:(?:, | và )" + _BODY + r")*"
+# Bodies a paper is submitted or sent to ("trình Bộ Chính trị, Ban Bí thư, Quốc hội …").
+_ADDRESSEE = (r"(?:" + _BODY + r"|Quốc hội|Ủy ban Thường vụ Quốc hội|(?:các )?Ủy ban của Quốc hội|Chính phủ"
+              r"|Thủ tướng Chính phủ)")
+_ADDRESSEES = _ADDRESSEE + r"(?:(?:, | và )" + _ADDRESSEE + r")*"
 
 RESTRICTOR_RULES: tuple[Rule, ...] = (
     Rule(RESTRICTOR, "whose", NamedPattern(
-        "whose_members", r"\b(?:của|đối với|và) các đồng chí\b" + _TAIL,
+        "whose_members", r"\b(?:của|đối với|và) các đồng chí\b[^.;]*?(?= về |[.;]|$)",
         matches=("kiểm tra sức khỏe của các đồng chí Ủy viên Bộ Chính trị, Ban Bí thư Trung ương Đảng.",
                  "giải quyết tố cáo đối với các đồng chí Ủy viên Bộ Chính trị, Ban Bí thư"),
         excludes=("của các cơ quan, tổ chức khác",),
@@ -284,10 +288,11 @@ RESTRICTOR_RULES: tuple[Rule, ...] = (
         excludes=("của các đồng chí Ủy viên Bộ Chính trị, Ban Bí thư",),
     )),
     Rule(RESTRICTOR, "recipient", NamedPattern(
-        "recipient", r"(?:(?<!tờ )\b(?:trình|gửi) |(?<=tờ trình ))(?:Ban Chấp hành Trung ương|Bộ Chính trị|Ban Bí thư|Quốc hội)[^.;]*?(?= về |[.;]|$)",
+        "recipient", r"(?:(?<!tờ )\b(?:trình|gửi) |(?<=tờ trình ))(?=Ban Chấp hành|Bộ Chính trị|Ban Bí thư|Quốc hội)"
+        + _ADDRESSEES + r"\b",
         matches=("văn bản của Chính phủ, Thủ tướng Chính phủ trình Ban Chấp hành Trung ương đảng, Bộ Chính trị về chủ trương",
                  "Báo cáo, Tờ trình Bộ Chính trị, Ban Bí thư, Quốc hội, Chính phủ, Thủ tướng Chính phủ;"),
-        excludes=("gửi các bộ, ngành, địa phương liên quan",),
+        excludes=("gửi các bộ, ngành, địa phương liên quan", "trình Thủ tướng Chính phủ"),
     )),
     Rule(RESTRICTOR, "on_request", NamedPattern(
         "on_request", r"\btheo yêu cầu của\b" + _TAIL,
