@@ -340,7 +340,8 @@ def _coverage(condition, region: str) -> Verdict:
 _LEAD = re.compile(
     r"^(?:của|đối với|và|do|thuộc diện|thuộc(?: một số)? lĩnh vực|trong(?: một số)? lĩnh vực|thuộc"
     r"|(?:trực tiếp )?phục vụ(?: trực tiếp)?(?: cho)?(?: (?:mục đích|nhiệm vụ|công tác|triển khai|việc))?"
-    r"|(?:có )?liên quan (?:đến|tới)|(?:có thể |có |gây )?(?:tác động(?:, ảnh hưởng)?|ảnh hưởng)(?: tiêu cực| lớn)? (?:đến|tới)"
+    r"|(?:có )?liên quan (?:đến|tới)|(?:có thể |có |gây )?(?:tác động(?:, ảnh hưởng)?|ảnh hưởng)(?: tiêu cực| lớn| trực tiếp)? (?:đến|tới)"
+    r"|có ý nghĩa quyết định(?: đến)?(?: khả năng)?"
     r"|theo yêu cầu của|trình|gửi|cấp|(?:vụ việc )?có dấu hiệu|nếu có|có|trong trường h[ợọ]p|trong tình huống|khi được"
     r"|mới|nhân sự|cần|các đồng chí|các|những|nguyên|vụ việc|vụ án|về các tội|tội phạm|mà|được|là|cho|với|về)\b[\s,]*",
     re.IGNORECASE,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 from .text import fold, nfc
@@ -37,6 +37,9 @@ class ItemCondition:
     start: int
     end: int
     params: dict = field(default_factory=dict, compare=False, hash=False)
+    # "text": the span is in the item's text; "heading": in the headings above it (items.heading),
+    # which the item inherits ("Thông tin về nhiệm vụ … phục vụ trực tiếp cho quốc phòng, an ninh …, gồm:").
+    source: str = "text"
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -355,6 +358,11 @@ RESTRICTOR_RULES: tuple[Rule, ...] = (
         matches=("các nội dung thuộc Danh mục bí mật Nhà nước độ Tối mật chưa công bố;",),
         excludes=("Danh mục dự án",),
     )),
+    Rule(RESTRICTOR, "which", NamedPattern(
+        "which_decisive", r"\bcó ý nghĩa quyết định\b" + _TAIL,
+        matches=("nhiệm vụ khoa học và công nghệ đặc biệt có ý nghĩa quyết định đến khả năng tác chiến phòng thủ đất nước, gồm:",),
+        excludes=("có ý nghĩa quan trọng",),
+    )),
     Rule(RESTRICTOR, "field", NamedPattern(
         "field", r"\b(?:thuộc|trong)(?: một số)? lĩnh vực\b" + _TAIL,
         matches=("phân bổ ngân sách thuộc lĩnh vực quốc phòng, an ninh và trật tự an toàn xã hội chưa công khai.",
@@ -375,10 +383,11 @@ RESTRICTOR_RULES: tuple[Rule, ...] = (
     )),
     Rule(RESTRICTOR, "impact", NamedPattern(
         "impact",
-        r"\b(?:có thể |có |gây )?(?:tác động(?:, ảnh hưởng)?|ảnh hưởng)(?: tiêu cực| lớn)? (?:đến|tới)\b" + _TAIL,
+        r"\b(?:có thể |có |gây )?(?:tác động(?:, ảnh hưởng)?|ảnh hưởng)(?: tiêu cực| lớn| trực tiếp)? (?:đến|tới)\b" + _TAIL,
         matches=("có tác động tiêu cực đến chính trị, an ninh, đối ngoại, trật tự an toàn xã hội.",
                  "gây ảnh hưởng đến chính trị, xã hội, an ninh quốc phòng và đối ngoại.",
-                 "có tác động, ảnh hưởng đến chính trị, an ninh quốc gia."),
+                 "có tác động, ảnh hưởng đến chính trị, an ninh quốc gia.",
+                 "có tác động trực tiếp đến quốc phòng, an ninh; bảo vệ chủ quyền quốc gia"),
         excludes=("ảnh hưởng của dịch bệnh",),
     )),
 )
@@ -386,7 +395,7 @@ RESTRICTOR_RULES: tuple[Rule, ...] = (
 # Words that join parts of an item and belong to none of them.
 _EDGE = re.compile(r"(?:[\s,;:.–—-]+|(?:và|hoặc|của|có|về|đối với|với)\b)+", re.I)
 _PUNCT = re.compile(r"[\s,;:.–—-]+")
-_EDGE_END = re.compile(r"(?:[\s,;:.–—-]+|\b(?:và|hoặc|của|có|về|đối với|với|khi|trong|được|là|các|cho|có nội dung))+$", re.I)
+_EDGE_END = re.compile(r"(?:[\s,;:.–—-]+|\b(?:và|hoặc|của|có|về|đối với|với|khi|trong|được|là|các|có nội dung|bao gồm|gồm))+$", re.I)
 
 
 def _trim(text: str, start: int, end: int, joining_head: bool = False) -> tuple[int, int]:
@@ -448,6 +457,24 @@ def extract_conditions(item_text: str) -> list[ItemCondition]:
     return sorted(parts, key=lambda part: (part.start, part.end, part.kind))
 
 
+def extract_heading_conditions(heading: str, item_text: str) -> list[ItemCondition]:
+    """Restrictors and conditions an item inherits from the headings above it, spans into ``heading``.
+
+    ``heading`` is items.heading (segments joined by " › "). A segment that
+    repeats the item's own text (a level with a single paragraph) adds nothing.
+    """
+    parts: list[ItemCondition] = []
+    offset = 0
+    for segment in heading.split(" › "):
+        start = heading.index(segment, offset)
+        offset = start + len(segment)
+        if item_text and item_text[:60] in segment:
+            continue
+        parts.extend(replace(part, start=part.start + start, end=part.end + start, source="heading")
+                     for part in extract_conditions(segment) if part.kind != OBJECT)
+    return parts
+
+
 def _objects(text: str, taken: list[tuple[int, int]]) -> Iterator[ItemCondition]:
     """The stretches of the item no restrictor or condition covers: what it protects."""
     position = 0
@@ -465,8 +492,8 @@ def condition_rows(items: list[dict]) -> Iterator[dict]:
     for item in items:
         if not item.get("catalog_item"):
             continue
-        for part in extract_conditions(item["text"]):
+        for part in extract_conditions(item["text"]) + extract_heading_conditions(item["heading"], item["text"]):
             row_id += 1
             yield {"id": row_id, "item_id": item["id"], "kind": part.kind, "code": part.code, "text": part.text,
                    "start": part.start, "end": part.end,
-                   "params": json.dumps(part.params, ensure_ascii=False, sort_keys=True)}
+                   "params": json.dumps(part.params, ensure_ascii=False, sort_keys=True), "source": part.source}

@@ -159,7 +159,7 @@ def write_kb(
     db["item_conditions"].insert_all(
         condition_rows(rows), pk="id",
         columns={"id": int, "item_id": int, "kind": str, "code": str, "text": str, "start": int, "end": int,
-                 "params": str},
+                 "params": str, "source": str},
         foreign_keys=[("item_id", "items", "id")],
     )
     db["item_conditions"].create_index(["item_id"])

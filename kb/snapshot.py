@@ -190,9 +190,10 @@ def _conditions(connection: sqlite3.Connection) -> dict[int, tuple[ConditionReco
     if not connection.execute("select 1 from sqlite_master where name = 'item_conditions'").fetchone():
         return {}
     grouped: dict[int, list[ConditionRecord]] = {}
-    for row in _rows(connection, "select * from item_conditions order by item_id, start, id"):
+    for row in _rows(connection, "select * from item_conditions order by item_id, id"):
         grouped.setdefault(row["item_id"], []).append(ConditionRecord(
-            row["kind"], row["code"], row["text"], row["start"], row["end"], json.loads(row["params"] or "{}")))
+            row["kind"], row["code"], row["text"], row["start"], row["end"], json.loads(row["params"] or "{}"),
+            row.get("source") or "text"))
     return {item_id: tuple(parts) for item_id, parts in grouped.items()}
 
 

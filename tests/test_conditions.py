@@ -15,7 +15,8 @@ import yaml
 from datasette.app import Datasette
 
 from cancu.classifier.conditions import FAILED, MET, UNKNOWN, evaluate, restrictor_terms
-from cancu.ingest.conditions import KINDS, ItemCondition, NamedPattern, extract_conditions
+from cancu.ingest.conditions import (KINDS, ItemCondition, NamedPattern, extract_conditions,
+                                     extract_heading_conditions)
 from cancu.kb import load_kb
 from cancu.serve import load_metadata
 
@@ -39,25 +40,29 @@ def _only(item, code: str) -> ItemCondition:
 def test_every_stored_span_is_the_item_text_at_that_span(kb_path):
     connection = sqlite3.connect(kb_path)
     rows = connection.execute(
-        "select c.text, substr(i.text, c.start + 1, c.[end] - c.start), c.kind, i.catalog_item"
+        "select c.text, c.source, c.kind, i.catalog_item,"
+        " substr(case c.source when 'heading' then i.heading else i.text end, c.start + 1, c.[end] - c.start)"
         " from item_conditions c join items i on i.id = c.item_id").fetchall()
     connection.close()
     assert len(rows) > 300
-    for text, at_span, kind, catalog_item in rows:
+    assert {source for _, source, *_ in rows} == {"text", "heading"}
+    for text, source, kind, catalog_item, at_span in rows:
         assert text == at_span
         assert kind in KINDS and catalog_item == 1
+        assert source == "text" or kind != "object"
 
 
 def test_every_catalog_item_has_an_object_and_its_parts_do_not_overlap(kb):
     for item in kb.catalog_items:
         assert any(part.kind == "object" for part in item.conditions), item.citation
-        spans = sorted((part.start, part.end) for part in item.conditions)
+        spans = sorted((part.start, part.end) for part in item.conditions if part.source == "text")
         assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:])), item.citation
 
 
 def test_snapshot_holds_what_the_extractor_gives(kb):
     for item in kb.catalog_items:
-        assert item.conditions == tuple(extract_conditions(item.text))
+        assert item.conditions == tuple(extract_conditions(item.text)
+                                        + extract_heading_conditions(item.heading, item.text))
     assert all(item.conditions == () for item in kb.items if not item.catalog_item)
 
 
@@ -106,6 +111,14 @@ def test_restrictors_of_known_items(kb):
     assert "xâm phạm an ninh quốc gia" in which and "dư luận xã hội đặc biệt quan tâm" in which
     inspection = _item(kb, "774/QĐ-TTg", 1, 1, "a")
     assert _only(inspection, "before_announcement").text.startswith("trước khi công bố")
+
+
+def test_an_item_inherits_the_restrictor_of_its_heading(kb):
+    # 137/QĐ-TTg lists only document kinds; what makes them Tuyệt mật is said once, in the heading above.
+    report = _item(kb, "137/QĐ-TTg", 1, 2)
+    (purpose,) = [p for p in report.conditions if p.source == "heading" and p.code == "purpose"]
+    assert report.heading[purpose.start:purpose.end] == purpose.text
+    assert restrictor_terms(purpose) == ("quốc phòng", "an ninh")
 
 
 def test_an_item_without_when_or_whose_is_all_object():
