@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from cancu.ingest.conditions import CONDITION, RESTRICTOR, NamedPattern, fold_aligned, has_diacritics
+from cancu.ingest.conditions import CONDITION, RESTRICTOR, NamedPattern, prepare
 from cancu.ingest.text import fold, nfc
 
 MET, FAILED, UNKNOWN = "met", "failed", "unknown"
@@ -98,18 +98,7 @@ class PublicStatement:
 
 def _prepared(region: str) -> tuple[str, bool]:
     """The region as matched (NFC, or folded when typed without diacritics) and whether it is folded."""
-    text = nfc(region) if len(nfc(region)) == len(region) else region
-    if has_diacritics(text):
-        return text, False
-    return fold_aligned(text), True
-
-
-def _search_last(pattern: NamedPattern, text: str, folded: bool) -> re.Match | None:
-    regex = pattern.folded if folded else pattern.regex
-    last = None
-    for last in regex.finditer(text):
-        pass
-    return last
+    return prepare(region)
 
 
 def _nearest_marker(text: str, window_start: int, folded: bool,

@@ -56,6 +56,11 @@ def _is_marked(ch: str) -> bool:
     return ch in "đĐ" or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", ch))
 
 
+# Precomposed Latin letters carrying a mark (Vietnamese and others) and đ/Đ, as one character class.
+_MARKED = re.compile("[" + "".join(chr(c) for c in range(0xC0, 0x1EFA) if chr(c).isalpha() and _is_marked(chr(c))) + "]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def has_diacritics(text: str) -> bool:
     """True when the text was typed with Vietnamese diacritics.
 
@@ -63,11 +68,21 @@ def has_diacritics(text: str) -> bool:
     them marks none. A few marked letters in a long unmarked text (a quoted name)
     do not make it marked, so the share of marked letters decides.
     """
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return False
-    marked = sum(1 for ch in letters if _is_marked(ch))
-    return marked >= max(1, len(letters) // 50)
+    marked = len(_MARKED.findall(text))
+    return marked >= 1 and marked >= len(_LETTER.findall(text)) // 50
+
+
+def prepare(text: str) -> tuple[str, bool]:
+    """The text as patterns read it, and whether it is folded.
+
+    NFC when that keeps every offset; folded (one character per character) only
+    when the text was typed without diacritics, so "chưa" never meets "chữa".
+    """
+    normal = nfc(text)
+    text = normal if len(normal) == len(text) else text
+    if has_diacritics(text):
+        return text, False
+    return fold_aligned(text), True
 
 
 @dataclass(frozen=True)
@@ -104,10 +119,13 @@ class NamedPattern:
 
     def finditer(self, text: str) -> Iterator[re.Match]:
         """Matches in ``text``; offsets always point into ``text`` as given."""
-        text = nfc(text) if len(nfc(text)) == len(text) else text
-        if has_diacritics(text) or not self.foldable:
-            return self.regex.finditer(text)
-        return self.folded.finditer(fold_aligned(text))
+        return self.finditer_prepared(*prepare(text))
+
+    def finditer_prepared(self, prepared: str, folded: bool) -> Iterator[re.Match]:
+        """Matches in text already passed through ``prepare`` (once for many patterns)."""
+        if folded and self.foldable:
+            return self.folded.finditer(prepared)
+        return self.regex.finditer(prepared)
 
     def search(self, text: str) -> re.Match | None:
         return next(iter(self.finditer(text)), None)
@@ -415,7 +433,9 @@ def _trim(text: str, start: int, end: int, joining_head: bool = False) -> tuple[
 
 
 def _matches(rules: tuple[Rule, ...], text: str) -> list[tuple[Rule, re.Match]]:
-    found = [(rule, match) for rule in rules for match in rule.pattern.finditer(text) if match.end() > match.start()]
+    prepared = prepare(text)
+    found = [(rule, match) for rule in rules for match in rule.pattern.finditer_prepared(*prepared)
+             if match.end() > match.start()]
     return sorted(found, key=lambda pair: (pair[1].start(), -pair[1].end()))
 
 
