@@ -43,20 +43,22 @@ class Verdict:
 # ("chưa công khai"), which the markers before it decide.
 PUBLIC_ACT = NamedPattern(
     "public_act",
-    r"\b(?:công bố|công khai|đăng tải|đăng (?:trên|lên)|đưa lên|niêm yết|phổ biến rộng rãi|họp báo"
-    r"|thông cáo báo chí|cung cấp cho (?:các cơ quan )?báo chí|xét xử công khai)\b",
-    matches=("đã công bố", "đã được đăng tải trên cổng thông tin", "niêm yết tại trụ sở", "tổ chức họp báo"),
-    excludes=("công văn", "báo cáo", "công tác"),
+    r"\b(?:công bố|công khai|đăng tải|đăng (?:trên|lên)|(?:đưa|cập nhật) (?:lên|trên) (?=cổng|trang)|niêm yết"
+    r"|phổ biến rộng rãi|họp báo|thông cáo báo chí|cung cấp cho (?:các cơ quan )?báo chí|xét xử công khai)\b",
+    matches=("đã công bố", "đã được đăng tải trên cổng thông tin", "niêm yết tại trụ sở", "tổ chức họp báo",
+             "Số liệu đã được cập nhật trên trang thông tin điện tử"),
+    excludes=("công văn", "báo cáo", "công tác", "đã quay phim, đưa lên mạng xã hội"),
 )
 
 # Acts that are public by their own words ("đăng tải trên Cổng thông tin điện tử")
 # when no marker before them says otherwise.
 PUBLIC_PLACE = NamedPattern(
     "public_place",
-    r"\b(?:đăng tải|đăng|đưa|công bố|công khai|niêm yết)(?: công khai)? (?:trên|lên|tại) "
+    r"\b(?:đăng tải|đăng|đưa|cập nhật|công bố|công khai|niêm yết)(?: \w+){0,4}? (?:trên|lên|tại) "
     r"(?:các )?(?:cổng|trang|báo|phương tiện thông tin|website|mạng xã hội|trụ sở|bảng tin|họp báo)"
     r"|\bthông cáo báo chí\b|\bhọp báo\b|\bxét xử công khai\b",
     matches=("được đăng tải trên Cổng thông tin điện tử tỉnh", "công bố công khai trên báo Nhân dân",
+             "đăng tải Kế hoạch trên Cổng thông tin điện tử",
              "niêm yết công khai tại trụ sở", "Thông cáo báo chí"),
     excludes=("đăng ký", "báo cáo tại hội nghị"),
 )
@@ -83,7 +85,10 @@ ALREADY = NamedPattern(
 )
 
 _CLAUSE_END = re.compile(r"[.;!?\n]|\b(?:nhưng|song|tuy nhiên|còn|riêng)\b", re.IGNORECASE)
-_LOOKBACK_WORDS = 8
+# A marker governs the act it precedes by up to this many words (numbers and dates not counted:
+# "dự kiến ngày 27/3/2023 ban hành quyết định và công bố …").
+_LOOKBACK_WORDS = 10
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -120,8 +125,8 @@ def public_statements(region: str) -> Iterator[PublicStatement]:
     place = PUBLIC_PLACE.folded if folded else PUBLIC_PLACE.regex
     for act in acts:
         clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, act.start())), default=0)
-        words = list(re.finditer(r"\w+", text[clause_start:act.start()]))[-_LOOKBACK_WORDS:]
-        window_start = clause_start + (words[0].start() if words else 0)
+        words = list(_WORD.finditer(text, clause_start, act.start()))[-_LOOKBACK_WORDS:]
+        window_start = words[0].start() if words else clause_start
         best = _nearest_marker(text[:act.start()], window_start, folded,
                                (("not_yet", NEGATION), ("not_yet", LATER), ("no_claim", NO_CLAIM), ("public", ALREADY)))
         if best:
@@ -178,8 +183,8 @@ def _approval(region: str) -> tuple[str, tuple[int, int]] | None:
     result = None
     for act in (APPROVED.folded if folded else APPROVED.regex).finditer(text):
         clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, act.start())), default=0)
-        words = list(re.finditer(r"\w+", text[clause_start:act.start()]))[-_LOOKBACK_WORDS:]
-        window_start = clause_start + (words[0].start() if words else 0)
+        words = list(_WORD.finditer(text, clause_start, act.start()))[-_LOOKBACK_WORDS:]
+        window_start = words[0].start() if words else clause_start
         best = _nearest_marker(text[:act.start()], window_start, folded,
                                (("not_yet", NEGATION), ("not_yet", LATER), ("not_yet", NO_CLAIM), ("approved", ALREADY)))
         if best:

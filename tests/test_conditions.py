@@ -140,6 +140,7 @@ NOT_PUBLIC = ItemCondition("condition", "not_public", "chưa công khai", 0, 14,
     "Số liệu chưa được Bộ Y tế công khai.",
     "De thi chua cong bo, de nghi giu bi mat.",
     "Đề nghị không công khai nội dung này.",
+    "Dự kiến ngày 15/4/2025 ban hành quyết định và công bố tại trụ sở đơn vị.",
 ])
 def test_not_yet_public_is_not_failed(region):
     verdict = evaluate(NOT_PUBLIC, region)
@@ -161,6 +162,15 @@ def test_already_public_fails(region):
     assert "đã được công bố" in verdict.reason
     start, end = verdict.span
     assert region[start:end] in verdict.reason
+
+
+@pytest.mark.parametrize("region", [
+    "Báo cáo tình hình công tác quý II.",
+    "Thời hạn thanh tra 30 ngày kể từ ngày công bố quyết định thanh tra.",
+    "Một số người đã quay video, đưa lên mạng xã hội để xuyên tạc.",
+])
+def test_no_claim_about_this_information_is_unknown(region):
+    assert evaluate(NOT_PUBLIC, region).state == UNKNOWN
 
 
 def test_silence_is_unknown_and_a_repaired_word_is_not_a_negation():
