@@ -55,12 +55,20 @@ PUBLIC_ACT = NamedPattern(
 PUBLIC_PLACE = NamedPattern(
     "public_place",
     r"\b(?:đăng tải|đăng|đưa|cập nhật|công bố|công khai|niêm yết)(?: \w+){0,4}? (?:trên|lên|tại) "
-    r"(?:các )?(?:cổng|trang|báo|phương tiện thông tin|website|mạng xã hội|trụ sở|bảng tin|họp báo)"
+    r"(?:các )?(?:cổng|trang|báo|phương tiện thông tin|website|trụ sở|bảng tin|họp báo)"
     r"|\bthông cáo báo chí\b|\bhọp báo\b|\bxét xử công khai\b",
     matches=("được đăng tải trên Cổng thông tin điện tử tỉnh", "công bố công khai trên báo Nhân dân",
              "đăng tải Kế hoạch trên Cổng thông tin điện tử",
              "niêm yết công khai tại trụ sở", "Thông cáo báo chí"),
     excludes=("đăng ký", "báo cáo tại hội nghị"),
+)
+
+# Where people post on their own (a social network, a personal page, a closed group): a leak or
+# a distortion, not the holder of the information making it public; it says nothing of the item.
+LEAK_PLACE = NamedPattern(
+    "leak_place", r"\b(?:mạng xã hội|trang cá nhân|nhóm kín|trang mạng|diễn đàn mạng|facebook|zalo|tiktok|youtube)\b",
+    matches=("đăng tải trên trang cá nhân", "đưa lên mạng xã hội", "đăng trong nhóm kín trên Zalo"),
+    excludes=("Cổng thông tin điện tử", "trang thông tin điện tử của Sở"),
 )
 
 NEGATION = NamedPattern(
@@ -123,7 +131,12 @@ def public_statements(region: str) -> Iterator[PublicStatement]:
     text, folded = _prepared(region)
     acts = (PUBLIC_ACT.folded if folded else PUBLIC_ACT.regex).finditer(text)
     place = PUBLIC_PLACE.folded if folded else PUBLIC_PLACE.regex
+    leak = LEAK_PLACE.folded if folded else LEAK_PLACE.regex
     for act in acts:
+        clause_end = next((m.start() for m in _CLAUSE_END.finditer(text, act.end())), len(text))
+        if leak.search(text, act.end(), min(clause_end, act.end() + 80)):
+            yield PublicStatement("no_claim", None, act.start(), act.end())
+            continue
         clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, act.start())), default=0)
         words = list(_WORD.finditer(text, clause_start, act.start()))[-_LOOKBACK_WORDS:]
         window_start = words[0].start() if words else clause_start

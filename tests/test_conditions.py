@@ -168,6 +168,7 @@ def test_already_public_fails(region):
     "Báo cáo tình hình công tác quý II.",
     "Thời hạn thanh tra 30 ngày kể từ ngày công bố quyết định thanh tra.",
     "Một số người đã quay video, đưa lên mạng xã hội để xuyên tạc.",
+    "Một nhóm công nhân đã đăng tải nội dung sai sự thật trên mạng xã hội.",
 ])
 def test_no_claim_about_this_information_is_unknown(region):
     assert evaluate(NOT_PUBLIC, region).state == UNKNOWN
