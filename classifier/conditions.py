@@ -393,7 +393,25 @@ def _terms_present(condition, region: str) -> Verdict:
     return Verdict(UNKNOWN, condition.code, f"dự thảo không nêu rõ: {condition.text}")
 
 
+# "trừ trường hợp người tố cáo có yêu cầu khác": the person asks for, or agrees to, being named.
+CONSENT = NamedPattern(
+    "consent", r"\b(?:đề nghị|yêu cầu|đồng ý|chấp thuận|cho phép)\b(?: \w+){0,6}? (?:công khai|nêu tên|công bố)\b",
+    matches=("có văn bản đề nghị được công khai họ tên của mình", "đồng ý để cơ quan giải quyết nêu tên"),
+    excludes=("đề nghị giữ bí mật họ tên",),
+)
+
+
 def _exception(condition, region: str) -> Verdict:
+    """Only the catalog's "… có yêu cầu khác" exception can be read from a draft: a request or consent to be named."""
+    if "yêu cầu khác" in condition.text:
+        text, folded = _prepared(region)
+        for consent in (CONSENT.folded if folded else CONSENT.regex).finditer(text):
+            words = list(_WORD.finditer(text, 0, consent.start()))[-3:]
+            negated = words and (NEGATION.folded if folded else NEGATION.regex).search(
+                text, words[0].start(), consent.start())
+            if not negated:
+                return Verdict(FAILED, condition.code, f"mục có ngoại lệ và dự thảo nói người liên quan đề nghị hoặc "
+                               f"đồng ý công khai: “{region[consent.start():consent.end()]}”", (consent.start(), consent.end()))
     return Verdict(UNKNOWN, condition.code, f"mục có ngoại lệ, cần người đọc xét: {condition.text}")
 
 

@@ -204,6 +204,13 @@ def test_approval_conditions():
     assert evaluate(pending, "Đề án trình Quốc hội xem xét, chưa được thông qua.").state == MET
 
 
+def test_the_accusers_own_request_is_the_items_exception(kb):
+    exception = _only(_item(kb, "774/QĐ-TTg", 1, 2, "a"), "exception")
+    assert evaluate(exception, "Ông A có văn bản đề nghị được công khai họ tên của mình.").state == FAILED
+    assert evaluate(exception, "Ông A không đồng ý công khai họ tên.").state == UNKNOWN
+    assert evaluate(exception, "Đơn tố cáo gửi ngày 12/3/2025.").state == UNKNOWN
+
+
 # --------------------------------------------------------------------------- thresholds
 
 MAP_ITEM = ("bản đồ địa hình quốc gia các tỷ lệ 1:2.000, 1:5.000, 1:10.000, 1:25.000, 1:100.000 có diện tích "
