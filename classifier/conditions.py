@@ -350,7 +350,7 @@ _LEAD = re.compile(
     r"|(?:có )?liên quan (?:đến|tới)|(?:có thể |có |gây )?(?:tác động(?:, ảnh hưởng)?|ảnh hưởng)(?: tiêu cực| lớn| trực tiếp)? (?:đến|tới)"
     r"|có ý nghĩa quyết định(?: đến)?(?: khả năng)?"
     r"|theo yêu cầu của|trình|gửi|cấp|(?:vụ việc )?có dấu hiệu|nếu có|có|trong trường h[ợọ]p|trong tình huống|khi được"
-    r"|mới|nhân sự|cần|các đồng chí|các|những|nguyên|vụ việc|vụ án|về các tội|tội phạm|mà|được|là|cho|với|về)\b[\s,]*",
+    r"|mới|nhân sự|người thuộc|cần|các đồng chí|các|những|nguyên|vụ việc|vụ án|về các tội|tội phạm|mà|được|là|cho|với|về)\b[\s,]*",
     re.IGNORECASE,
 )
 _TRAIL = re.compile(r"[\s,]*\b(?:quản lý(?:, bảo quản)?|chuẩn bị|giao|và|hoặc|các|khác)$", re.IGNORECASE)

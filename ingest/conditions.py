@@ -308,6 +308,11 @@ RESTRICTOR_RULES: tuple[Rule, ...] = (
         matches=("phương án nhân sự Ủy viên Bộ Chính trị là Tổng Bí thư, Chủ tịch nước, Thủ tướng Chính phủ",),
         excludes=("của các đồng chí Ủy viên Bộ Chính trị, Ban Bí thư",),
     )),
+    Rule(RESTRICTOR, "whose", NamedPattern(
+        "whose_forces", r"\bngười thuộc (?:Quân đội|Công an|Cơ yếu)[^.;]*?(?= được |[.;]|$)",
+        matches=("Thông tin về người thuộc Quân đội nhân dân, Công an nhân dân, Cơ yếu được cử đi đào tạo",),
+        excludes=("người lao động thuộc doanh nghiệp",),
+    )),
     Rule(RESTRICTOR, "recipient", NamedPattern(
         "recipient", r"(?:(?<!tờ )\b(?:trình|gửi) |(?<=tờ trình ))(?=Ban Chấp hành|Bộ Chính trị|Ban Bí thư|Quốc hội)"
         + _ADDRESSEES + r"\b",
@@ -349,6 +354,12 @@ RESTRICTOR_RULES: tuple[Rule, ...] = (
         "which_signs", r"\b(?:vụ việc )?có dấu hiệu\b" + _TAIL,
         matches=("Cuộc kiểm toán vụ việc có dấu hiệu tham nhũng chưa công khai.",),
         excludes=("không có vi phạm",),
+    )),
+    Rule(RESTRICTOR, "which", NamedPattern(
+        "which_rare", r"\b(?:số lượng còn ít|bị đe dọa tuyệt chủng|không được mua, bán)\b" + _TAIL,
+        matches=("vùng trồng dược liệu số lượng còn ít hoặc bị đe dọa tuyệt chủng.",
+                 "được quản lý trong các bảo tàng và không được mua, bán, tặng, cho."),
+        excludes=("số lượng tiền in",),
     )),
     Rule(RESTRICTOR, "which", NamedPattern(
         "which_dispute", r"\b(?:nếu )?có tranh chấp\b" + _TAIL,
