@@ -50,6 +50,15 @@ class DraftFeatures:
     catalog_numbers: int = 0  # distinct catalog decision numbers ("531/QĐ-TTg") the draft quotes
     syllables: int = 0
     lines: tuple[int, ...] = ()  # per sentence, the line it starts on (the paragraph, in these drafts)
+    text: str = ""  # the sentences, joined (in memory only, like the draft)
+
+    @functools.cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Positions of each folded word in the draft, for paraphrase-tolerant restrictor lookup."""
+        found: dict[str, list[int]] = {}
+        for index, word in enumerate(re.findall(r"\w+", self.folded)):
+            found.setdefault(word, []).append(index)
+        return found
 
 
 def _synonym_hits(sentences: list[Sentence], rules: Rules) -> list[set[str]]:
@@ -108,7 +117,8 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
                          frozenset(agency), frozenset(address - content),
                          secret_work=len(_SECRET_WORK.findall(folded_text)),
                          catalog_numbers=len({m.lower().replace("đ", "d") for m in _CATALOG_NUMBER.findall(folded_text)}),
-                         syllables=sum(len(s.tokens) for s in sentences), lines=tuple(s.line for s in sentences))
+                         syllables=sum(len(s.tokens) for s in sentences), lines=tuple(s.line for s in sentences),
+                         text="\n".join(s.text for s in sentences))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -197,6 +207,7 @@ class Match:
     phrase_mass: float  # verbatim three-syllable runs shared with the item
     subject_mass: float  # the item's weight in the draft's subject line
     strong: int  # distinct multi-syllable words shared that are not generic nor the field's name
+    local_keys: frozenset[str] = frozenset()  # the item's keys in the best window
 
     @property
     def strength(self) -> float:
@@ -213,12 +224,12 @@ def match_item(profile: ItemProfile, draft: DraftFeatures, rules: Rules) -> Matc
     if matched:
         for found in draft.per_sentence:
             sentence_hits.append(frozenset(lookup[k] for k in found.intersection(lookup)) if found else frozenset())
-    best_local, best_window = 0.0, ()
+    best_local, best_window, best_keys = 0.0, (), frozenset()
     for index in range(len(sentence_hits)):
         window = sentence_hits[index] | sentence_hits[index + 1] if index + 1 < len(sentence_hits) else sentence_hits[index]
         local = math.fsum(weights[f] for f in window)
         if local > best_local:
-            best_local = local
+            best_local, best_keys = local, window
             best_window = (index, index + 1) if index + 1 < len(sentence_hits) else (index,)
     sentence_mass = {i: math.fsum(weights[f] for f in sentence_hits[i]) for i in best_window}
     ranked = tuple(sorted((i for i in best_window if sentence_mass[i] > 0), key=lambda i: (-sentence_mass[i], i)))
@@ -228,7 +239,7 @@ def match_item(profile: ItemProfile, draft: DraftFeatures, rules: Rules) -> Matc
     strong = sum(1 for f in matched if " " in f and f not in profile.pairs
                  and fold(f) not in rules.weak_words and f not in profile.domain)
     return Match(profile, matched, mass, best_local, ranked, math.fsum(profile.phrases[f] for f in runs), subject_mass,
-                 strong)
+                 strong, best_keys)
 
 
 def region(draft: DraftFeatures, match: Match) -> str:
@@ -254,7 +265,7 @@ FEATURES = ("bm25_rel", "bm25_log", "bm25_rank", "coverage", "local", "mass", "p
             "strength_rank", "gap_best", "explained", "agency_field", "doc_type", "restrictor_present",
             "restrictor_missing", "secret_work", "catalog_numbers", "length",
             "item_length", "strength", "strength_ratio", "top_strength", "top_bm25", "best_decision",
-            "decision_share")
+            "decision_share", "object_coverage", "object_local")
 
 
 def pair_features(matches: list[Match], bm25: dict[int, float], fts_rank: dict[int, int], draft: DraftFeatures,
@@ -301,6 +312,10 @@ def pair_features(matches: list[Match], bm25: dict[int, float], fts_rank: dict[i
             "top_bm25": float(fts_rank.get(item_id) == 0),
             "best_decision": float(profile.item.decision == matches[0].profile.item.decision),
             "decision_share": top_decisions.count(profile.item.decision) / max(len(top_decisions), 1),
+            "object_coverage": (math.fsum(weights[f] for f in match.matched if f in profile.object)
+                                / (math.fsum(weights[f] for f in profile.object) or 1.0)),
+            "object_local": (math.fsum(weights[f] for f in match.local_keys if f in profile.object)
+                             / (math.fsum(weights[f] for f in profile.object) or 1.0)),
         })
     return vectors
 
@@ -320,6 +335,10 @@ class Reason:
         return {"code": self.code, "words": list(self.words), "message": self.message}
 
 
+WHOLE_DRAFT = frozenset({"area_min_km2", "scale_min", "scale_in", "category_min", "grade_min", "distance_max_km",
+                         "coverage"})
+
+
 @dataclass(frozen=True)
 class Checks:
     failed: tuple[Reason, ...]  # conditions failed in the evidence region, restrictors the draft lacks
@@ -330,6 +349,36 @@ class Checks:
 
 def _has_phrase(phrase: str, folded_text: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", folded_text) is not None
+
+
+MAX_GAP = 3  # words a drafter puts between two words of a restrictor ("dư luận [xã hội] đặc biệt quan tâm")
+
+
+def _paraphrased(phrase: str, positions: dict[str, list[int]]) -> bool:
+    """The phrase's words in order, each within MAX_GAP words of the previous, up to a third of them left out.
+
+    Drafts name a restrictor in their own words: "dư luận đặc biệt quan tâm" for the
+    catalog's "dư luận xã hội đặc biệt quan tâm".
+    """
+    words = phrase.split()
+    if len(words) < 3:
+        return False
+    may_skip = len(words) // 3
+    for first in range(may_skip + 1):
+        for start in positions.get(words[first], ()):
+            position, skipped = start, first
+            for word in words[first + 1:]:
+                places = positions.get(word, ())
+                at = bisect.bisect_right(places, position)
+                if at < len(places) and places[at] <= position + MAX_GAP + 1:
+                    position = places[at]
+                else:
+                    skipped += 1
+                    if skipped > may_skip:
+                        break
+            if skipped <= may_skip:
+                return True
+    return False
 
 
 def item_checks(profile: ItemProfile, draft: DraftFeatures, match: Match, rules: Rules) -> Checks:
@@ -348,21 +397,19 @@ def item_checks(profile: ItemProfile, draft: DraftFeatures, match: Match, rules:
     if extracted:
         from . import conditions as evaluator  # the catalog's own conditions (issue 11, item 1)
 
+        whole = draft.text
         for condition in extracted:
-            if condition.kind == "restrictor":
-                terms = tuple(evaluator.restrictor_terms(condition))
-                if terms and any(_has_phrase(fold(t), draft.folded) for t in terms):
+            if condition.kind == "restrictor" or condition.code == "circumstance":
+                # Drafts paraphrase a restrictor as often as they quote it: evidence, not a requirement.
+                if evaluator.evaluate(condition, whole).state == "met":
                     present = True
-                elif terms:
+                else:
                     missing = True
-                    failed.append(Reason("restrictor_missing", terms[:8],
-                                         f"mục chỉ áp dụng khi dự thảo nói tới: {condition.text}"))
             elif condition.kind == "condition":
-                verdict = evaluator.evaluate(condition, area)
+                # A threshold describes the object wherever the draft states it; the rest is read locally.
+                verdict = evaluator.evaluate(condition, whole if condition.code in WHOLE_DRAFT else area)
                 if verdict.state == "failed":
-                    failed.append(Reason(verdict.code or "condition_failed", (condition.text,), verdict.reason))
-                elif evaluator.evaluate(condition, "\n".join(s.text for s in draft.sentences)).state == "failed":
-                    elsewhere = True
+                    failed.append(Reason("condition_failed", (condition.text,), verdict.reason))
     for condition in rules.conditions:
         if condition.item_pattern.search(profile.match_text):
             found = condition.defeaters.search(folded_area)
@@ -374,7 +421,7 @@ def item_checks(profile: ItemProfile, draft: DraftFeatures, match: Match, rules:
         if not rule.covers(item):
             continue
         if rule.requires_any:
-            if any(_has_phrase(p, draft.folded) for p in rule.requires_any):
+            if any(_has_phrase(p, draft.folded) or _paraphrased(p, draft.positions) for p in rule.requires_any):
                 present = True
             else:
                 missing = True

@@ -33,7 +33,7 @@ from .rules import Rules
 from .textprep import segment_marked
 from .words import FOLDED, canonical, gap_pairs, item_features, phrases
 
-PROFILE_VERSION = "2"  # bump when what a profile holds changes
+PROFILE_VERSION = "3"  # bump when what a profile holds changes
 UNIGRAM_FACTOR = 0.3  # a lone syllable says less than a word or a syllable pair
 WEAK_FACTOR = 0.15  # words every administrative text uses (rules.yml weak_words)
 DOMAIN_FACTOR = 0.25  # words naming the decision's field or body ("thanh tra", "Tòa án nhân dân")
@@ -53,6 +53,7 @@ class ItemProfile:
     head: str  # first words of the item, where catalog items name the kind of document
     phrases: dict[str, float]  # folded three-syllable runs of the item, weighted by rarity
     pairs: frozenset[str]  # keys that are cut compounds (gap pairs), not counted in total
+    object: frozenset[str] = frozenset()  # keys of what the item protects (its "object" span, item_conditions)
 
 
 def item_text(item: ItemRecord) -> str:
@@ -117,6 +118,11 @@ def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
         lookup = {FOLDED + canonical(f): f for f in sorted(weights, key=lambda f: -weights[f])[::-1]}
         lookup.update({f: f for f in weights})
         folded = fold(item.text)
+        object_keys: set[str] = set()
+        for condition in getattr(item, "conditions", ()) or ():
+            if condition.kind == "object":
+                words, marked = segment_marked(condition.text, breaks=True)
+                object_keys |= item_features(words, rules, marked) | gap_pairs(words, rules, marked)
         profiles.append(ItemProfile(
             item=item, weights=weights, lookup=lookup,
             # A cut compound's pair counts when the draft has it, but its syllables already make up the total.
@@ -125,6 +131,7 @@ def build_profiles(kb: KB, rules: Rules) -> tuple[ItemProfile, ...]:
             phrases={f: math.log(1 + count / phrase_frequency[f]) * _specificity(f, background, background_count)
                      for f in sorted(by_item_phrases[item.id])},
             pairs=frozenset(by_item_pairs[item.id]),
+            object=frozenset(object_keys & set(weights)),
         ))
     return tuple(profiles)
 
@@ -167,7 +174,8 @@ def cached_profiles(kb: KB, rules: Rules, rules_text: bytes) -> tuple[ItemProfil
 def _to_json(profile: ItemProfile) -> dict:
     return {"item": profile.item.id, "weights": profile.weights, "lookup": profile.lookup, "total": profile.total,
             "match_text": profile.match_text, "domain": sorted(profile.domain), "head": profile.head,
-            "phrases": profile.phrases, "pairs": sorted(profile.pairs)}
+            "phrases": profile.phrases, "pairs": sorted(profile.pairs),
+            "object": sorted(profile.object)}
 
 
 def _from_json(stored: list[dict], kb: KB) -> tuple[ItemProfile, ...]:
@@ -176,4 +184,5 @@ def _from_json(stored: list[dict], kb: KB) -> tuple[ItemProfile, ...]:
         raise ValueError("stale profile cache")
     return tuple(ItemProfile(item=kb.items_by_id[p["item"]], weights=p["weights"], lookup=p["lookup"],
                              total=p["total"], match_text=p["match_text"], domain=frozenset(p["domain"]),
-                             head=p["head"], phrases=p["phrases"], pairs=frozenset(p["pairs"])) for p in stored)
+                             head=p["head"], phrases=p["phrases"], pairs=frozenset(p["pairs"]),
+                             object=frozenset(p["object"])) for p in stored)
