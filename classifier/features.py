@@ -26,6 +26,7 @@ from .rules import Rules
 from .textprep import Sentence
 from .words import features, phrase_features, phrases
 
+RICHEST = 3  # sentences richest in the item's words whose paragraphs make up its evidence region
 ADDRESS_FACTOR = 0.3  # words only in the header, "Kính gửi" or "Nơi nhận" lines: who writes to whom, not what about
 _AREA = re.compile(r"(\d+(?:[.,]\d+)?)\s*km\s*(?:2|²|vuong)\b")
 _CATALOG_NUMBER = re.compile(r"\b\d{1,4}(?:/\d{4})?/q[dđ]-ttg\b", re.IGNORECASE)
@@ -208,6 +209,7 @@ class Match:
     subject_mass: float  # the item's weight in the draft's subject line
     strong: int  # distinct multi-syllable words shared that are not generic nor the field's name
     local_keys: frozenset[str] = frozenset()  # the item's keys in the best window
+    richest: tuple[int, ...] = ()  # the sentences with the most of the item's weight, anywhere in the draft
 
     @property
     def strength(self) -> float:
@@ -231,7 +233,9 @@ def match_item(profile: ItemProfile, draft: DraftFeatures, rules: Rules) -> Matc
         if local > best_local:
             best_local, best_keys = local, window
             best_window = (index, index + 1) if index + 1 < len(sentence_hits) else (index,)
-    sentence_mass = {i: math.fsum(weights[f] for f in sentence_hits[i]) for i in best_window}
+    masses = [math.fsum(weights[f] for f in hits) if hits else 0.0 for hits in sentence_hits]
+    richest = tuple(sorted((i for i in range(len(masses)) if masses[i] > 0), key=lambda i: (-masses[i], i))[:RICHEST])
+    sentence_mass = {i: masses[i] for i in best_window}
     ranked = tuple(sorted((i for i in best_window if sentence_mass[i] > 0), key=lambda i: (-sentence_mass[i], i)))
     runs = [f for f in profile.phrases if f in draft.phrases]
     subject = {lookup[k] for k in lookup if k in draft.subject}
@@ -239,7 +243,7 @@ def match_item(profile: ItemProfile, draft: DraftFeatures, rules: Rules) -> Matc
     strong = sum(1 for f in matched if " " in f and f not in profile.pairs
                  and fold(f) not in rules.weak_words and f not in profile.domain)
     return Match(profile, matched, mass, best_local, ranked, math.fsum(profile.phrases[f] for f in runs), subject_mass,
-                 strong, best_keys)
+                 strong, best_keys, richest)
 
 
 def region(draft: DraftFeatures, match: Match) -> str:
@@ -249,7 +253,7 @@ def region(draft: DraftFeatures, match: Match) -> str:
     one unrelated "đã đăng tải" sentence elsewhere does not decide it.
     """
     indexes: set[int] = set()
-    for best in match.best_sentences:
+    for best in sorted(set(match.best_sentences) | set(match.richest)):
         line = draft.lines[best]
         low = best
         while low > 0 and draft.lines[low - 1] == line:
@@ -401,7 +405,8 @@ def item_checks(profile: ItemProfile, draft: DraftFeatures, match: Match, rules:
         for condition in extracted:
             if condition.kind == "restrictor" or condition.code == "circumstance":
                 # Drafts paraphrase a restrictor as often as they quote it: evidence, not a requirement.
-                if evaluator.evaluate(condition, whole).state == "met":
+                if evaluator.evaluate(condition, whole).state == "met" or any(
+                        _paraphrased(fold(term).lower(), draft.positions) for term in evaluator.restrictor_terms(condition)):
                     present = True
                 else:
                     missing = True
