@@ -54,6 +54,18 @@ class DraftFeatures:
     text: str = ""  # the sentences, joined (in memory only, like the draft)
 
     @functools.cached_property
+    def _mentioned(self) -> dict[str, bool]:
+        return {}
+
+    def mentions(self, phrase: str) -> bool:
+        """The folded phrase as written, or paraphrased (see _paraphrased); remembered per draft."""
+        found = self._mentioned.get(phrase)
+        if found is None:
+            found = _has_phrase(phrase, self.folded) or _paraphrased(phrase, self.positions)
+            self._mentioned[phrase] = found
+        return found
+
+    @functools.cached_property
     def positions(self) -> dict[str, list[int]]:
         """Positions of each folded word in the draft, for paraphrase-tolerant restrictor lookup."""
         found: dict[str, list[int]] = {}
@@ -385,6 +397,24 @@ def _paraphrased(phrase: str, positions: dict[str, list[int]]) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded_term(term: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(term).lower()))
+
+
+_TERMS: dict = {}
+
+
+def _terms(condition) -> tuple[str, ...]:
+    """restrictor_terms of a condition record, remembered (records are catalog data, never drafts)."""
+    key = (condition.kind, condition.code, condition.text)
+    if key not in _TERMS:
+        from . import conditions as evaluator
+
+        _TERMS[key] = tuple(evaluator.restrictor_terms(condition))
+    return _TERMS[key]
+
+
 def item_checks(profile: ItemProfile, draft: DraftFeatures, match: Match, rules: Rules) -> Checks:
     """Restrictors need evidence anywhere in the draft; conditions are read in the evidence region.
 
@@ -394,19 +424,17 @@ def item_checks(profile: ItemProfile, draft: DraftFeatures, match: Match, rules:
     """
     item = profile.item
     area = region(draft, match)
-    folded_area = fold(area)
     failed: list[Reason] = []
     present = missing = elsewhere = False
     extracted = getattr(item, "conditions", ()) or ()
     if extracted:
         from . import conditions as evaluator  # the catalog's own conditions (issue 11, item 1)
 
-        whole = draft.text
+        whole = draft.text  # thresholds describe the object wherever the draft states them
         for condition in extracted:
             if condition.kind == "restrictor" or condition.code == "circumstance":
                 # Drafts paraphrase a restrictor as often as they quote it: evidence, not a requirement.
-                if evaluator.evaluate(condition, whole).state == "met" or any(
-                        _paraphrased(fold(term).lower(), draft.positions) for term in evaluator.restrictor_terms(condition)):
+                if any(draft.mentions(_folded_term(term)) for term in _terms(condition)):
                     present = True
                 else:
                     missing = True
@@ -417,7 +445,7 @@ def item_checks(profile: ItemProfile, draft: DraftFeatures, match: Match, rules:
                     failed.append(Reason("condition_failed", (condition.text,), verdict.reason))
     for condition in rules.conditions:
         if condition.item_pattern.search(profile.match_text):
-            found = condition.defeaters.search(folded_area)
+            found = condition.defeaters.search(fold(area))
             if found:
                 failed.append(Reason("condition_failed", (found.group(),), condition.message))
             elif condition.defeaters.search(draft.folded):
@@ -426,7 +454,7 @@ def item_checks(profile: ItemProfile, draft: DraftFeatures, match: Match, rules:
         if not rule.covers(item):
             continue
         if rule.requires_any:
-            if any(_has_phrase(p, draft.folded) or _paraphrased(p, draft.positions) for p in rule.requires_any):
+            if any(draft.mentions(p) for p in rule.requires_any):
                 present = True
             else:
                 missing = True
