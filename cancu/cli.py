@@ -6,6 +6,7 @@ function and formats the result. Library errors become messages here and only he
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import sys
@@ -199,14 +200,17 @@ def serve(db_path, host, port):
 # --------------------------------------------------------------------------- classify (issue 3)
 
 
-def _read_input(source: str) -> tuple[str, str]:
-    """(name, text) of a file argument, or of standard input for '-'."""
-    from cancu.ingest.readers import read_document
+def _read_input(source: str):
+    """The Document of a file argument, or of standard input for '-', through the reading boundary.
+
+    Standard input is read up to the size limit plus one byte, so an endless stream
+    (``cat /dev/zero |``) is refused instead of filling memory.
+    """
+    from cancu.ingest.readers import max_bytes, read_bytes, read_file
 
     if source == "-":
-        with click.open_file("-", encoding="utf-8") as stream:
-            return "-", stream.read()
-    return source, read_document(Path(source), guess_encoding=True)
+        return read_bytes(sys.stdin.buffer.read(max_bytes() + 1), "-", guess_encoding=True)
+    return read_file(Path(source), guess_encoding=True)
 
 
 @cli.command()
@@ -237,12 +241,16 @@ def classify(inputs, db_path, as_of, top, as_json):
     failures = 0
     for index, source in enumerate(inputs):
         try:
-            name, text = _read_input(source)
+            document = _read_input(source)
         except IngestError as error:
             click.echo(f"Lỗi: {error}", err=True)
             failures += 1
             continue
-        result = classify_text(text, kb, as_of=as_of, top=top)
+        name = document.name
+        result = classify_text(document.text, kb, as_of=as_of, top=top)
+        if document.warnings:
+            result = dataclasses.replace(result, warnings=(*(f"Tệp {name}: {w}." for w in document.warnings),
+                                                           *result.warnings))
         if as_json:
             payload = result.to_dict()
             if len(inputs) > 1:

@@ -19,7 +19,7 @@ import yaml
 from .errors import IngestError, ParseError
 from .model import Decision, LawText, Level, Unit
 from .parse import normalize_number, number_key, parse_decision, parse_law, parse_register, split_front_matter
-from .readers import SUPPORTED_SUFFIXES, read_document
+from .readers import SUPPORTED_SUFFIXES, is_special, read_document, walk_folder
 from .store import write_kb
 
 DECISION_MARK = "QĐ-TTg"
@@ -57,13 +57,16 @@ def fingerprint(paths: list[Path]) -> str:
 
 
 def collect_sources(paths: list[Path]) -> list[Path]:
-    """Files given, and the supported files found (recursively) in folders given."""
+    """Files given, and the supported files found (recursively) in folders given.
+
+    Sub-folders that cannot be listed, FIFOs, devices and broken links are kept, so
+    reading them fails with the reason instead of being skipped silently.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*")
-                                if p.is_file() and (p.suffix.lower() in SUPPORTED_SUFFIXES or p.suffix.lower() == ".csv")
-                                and not p.name.startswith(".")))
+            found.extend(p for p in walk_folder(path, recursive=True)
+                         if is_special(p) or p.suffix.lower() in SUPPORTED_SUFFIXES | {".csv"})
         else:
             found.append(path)
     return found
@@ -130,9 +133,10 @@ def load_sources(paths: list[Path]) -> tuple[list[Decision], list[LawText], dict
 
 
 def _read_csv(path: Path) -> str:
-    from .readers import decode_bytes
+    """The register's text, through the same boundary as every other source (regular file, size, UTF-8)."""
+    from .readers import decode_bytes, read_regular_bytes
 
-    return decode_bytes(path.read_bytes(), path, guess_encoding=False)
+    return decode_bytes(read_regular_bytes(path), path, guess_encoding=False)
 
 
 def _register_only(row: dict) -> Decision:
