@@ -28,6 +28,8 @@ from markupsafe import Markup
 
 from cancu.ingest.text import fold, nfc, vn_date
 
+from . import security
+
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CLASSIFY_PATH = "/-/phan-loai"
 
@@ -182,6 +184,17 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     """Register every function of SQL_FUNCTIONS (deterministic, so usable in indexes and views)."""
     for name, arity, function in SQL_FUNCTIONS:
         conn.create_function(name, arity, function, deterministic=True)
+    security.limit_connection(conn)
+
+
+@hookimpl
+def startup(datasette) -> None:
+    security.quiet_sql_errors(datasette)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return security.guard_requests
 
 
 # --- templates, menu, cells -----------------------------------------------------------
@@ -308,32 +321,49 @@ def _as_of_from_form(value: str) -> tuple[dt.date | None, str | None]:
     return dt.date.fromisoformat(iso), None
 
 
+CLASSIFY_RUNNER = security.BoundedRunner()
+
+
 async def classify_page(datasette, request) -> Response:
     """GET: the form. POST: the same form with the classifier's answer below it."""
     context = {"draft_text": "", "as_of_text": "", "error": None, "result": None,
                "as_of_sources": AS_OF_SOURCES, "vn_date": vn_date_or_none, "score": vn_score}
+    status = 200
     if request.method == "POST":
-        form = await request.post_vars()
-        draft_text = form.get("draft_text", "")
-        as_of_text = form.get("as_of", "")
-        context.update(draft_text=draft_text, as_of_text=as_of_text)
-        as_of, error = _as_of_from_form(as_of_text)
-        if error:
-            context["error"] = error
-        elif not draft_text.strip():
-            context["error"] = "Hãy dán nội dung dự thảo vào ô bên dưới."
-        elif len(draft_text) > MAX_DRAFT_CHARS:
-            context["error"] = f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự; hãy dán từng phần.".replace(",", ".")
-        else:
-            try:
-                path = await kb_path(datasette)
-            except KnowledgeBaseMissing as missing:
-                context["error"] = f"Không phân loại được: {missing}."
-            else:
-                context["result"] = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
+        try:
+            form = await security.read_form(request)
+            refused = security.refusal(request, form)
+            if refused:
+                raise refused
+            await _classify_form(datasette, form, context)
+        except security.RequestRefused as refused:
+            context["error"], status = refused.message, refused.status
     page = await datasette.render_template("cancu_phan_loai.html", context, request=request)
-    status = 400 if context["error"] and request.method == "POST" else 200
+    if context["error"] and status == 200:
+        status = 400
     return Response.html(page, status=status, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+async def _classify_form(datasette, form: dict[str, str], context: dict) -> None:
+    """Check the fields, then classify off the event loop; the answer or the error goes into ``context``."""
+    draft_text = form.get("draft_text", "")
+    as_of_text = form.get("as_of", "")
+    context.update(draft_text=draft_text, as_of_text=as_of_text)
+    as_of, error = _as_of_from_form(as_of_text)
+    if error:
+        context["error"] = error
+    elif not draft_text.strip():
+        context["error"] = "Hãy dán nội dung dự thảo vào ô bên dưới."
+    elif len(draft_text) > MAX_DRAFT_CHARS:
+        context["draft_text"] = ""  # not echoed back: the page would be as large as the paste
+        context["error"] = f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự; hãy dán từng phần.".replace(",", ".")
+    else:
+        try:
+            path = await kb_path(datasette)
+        except KnowledgeBaseMissing as missing:
+            context["error"] = f"Không phân loại được: {missing}."
+        else:
+            context["result"] = await CLASSIFY_RUNNER.run(classify_draft, draft_text, path, as_of)
 
 
 @hookimpl
