@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -66,22 +67,75 @@ def as_of_option(command):
     )(command)
 
 
+def user_message(error: BaseException) -> str | None:
+    """The one-line Vietnamese message for an error of the user's input or environment; None for a bug.
+
+    Named library errors (ingest, knowledge base, rules) carry their own message;
+    SQLite and file-system errors (disk full, read-only disk, no permission, damaged
+    database) get one saying what to do. Anything else is a bug and keeps its traceback.
+    """
+    rules = sys.modules.get("cancu.classifier.rules")  # not imported: its errors cannot have happened
+    if isinstance(error, IngestError) or (rules and isinstance(error, rules.RulesError)):
+        return str(error)
+    if isinstance(error, sqlite3.Error):
+        return _sqlite_message(error)
+    if isinstance(error, OSError):
+        return _os_message(error)
+    return None
+
+
+def _sqlite_message(error: sqlite3.Error) -> str:
+    text = str(error).lower()
+    if "full" in text:
+        return "ổ đĩa đã đầy khi ghi cơ sở dữ liệu; giải phóng chỗ trống rồi chạy lại (bản cũ vẫn giữ nguyên)"
+    if "readonly" in text or "read-only" in text:
+        return "không ghi được cơ sở dữ liệu (thư mục hoặc ổ đĩa chỉ đọc); chọn tệp ở nơi ghi được bằng --db"
+    if "locked" in text or "busy" in text:
+        return "cơ sở dữ liệu đang bị tiến trình khác khóa; chờ lệnh kia xong rồi chạy lại"
+    if "unable to open" in text:
+        return "không mở được tệp cơ sở dữ liệu; kiểm tra đường dẫn --db và quyền truy cập"
+    return (f"cơ sở dữ liệu hỏng hoặc không đọc được ({error}); chạy lại `cancu ingest` "
+            "(với --db nếu dùng tệp riêng) để dựng lại")
+
+
+def _os_message(error: OSError) -> str:
+    import errno
+
+    where = f" ({error.filename})" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        return f"ổ đĩa đã đầy{where}; giải phóng chỗ trống rồi chạy lại (bản cũ vẫn giữ nguyên)"
+    if error.errno == errno.EROFS:
+        return f"ổ đĩa chỉ đọc{where}; chọn nơi ghi được bằng --db hoặc --output"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"không có quyền truy cập{where}; chọn tệp khác hoặc cấp quyền rồi chạy lại"
+    if error.errno == errno.ENOENT:
+        return f"không tìm thấy tệp hoặc thư mục{where}"
+    return f"lỗi hệ thống tệp: {error.strerror or error}{where}"
+
+
 def translate_errors(command):
-    """Turn the library's named errors into 'Lỗi: …' and exit 1; bugs keep their traceback."""
+    """Turn user and environment errors into 'Lỗi: …' and exit 1; bugs keep their traceback."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except IngestError as error:
-            raise CancuError(str(error)) from error
+        except Exception as error:
+            message = user_message(error)
+            if message is None:
+                raise
+            raise CancuError(message) from error
 
     return wrapper
 
 
+def warn(message: str) -> None:
+    click.echo(f"Cảnh báo: {message}", err=True)
+
+
 def open_kb(db_path: Path | None) -> Path:
-    """The knowledge base to read, built from the shipped data if missing or stale."""
-    return ensure_kb(db_path or default_db_path())
+    """The knowledge base to read, built from the shipped data if missing or stale (the old one if that fails)."""
+    return ensure_kb(db_path or default_db_path(), warn=warn)
 
 
 @click.group()
@@ -317,8 +371,11 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
                 results = list(bar)
         else:
             results = list(results)
-    except IngestError as error:
-        raise CheckCouldNotRun(str(error)) from error
+    except Exception as error:
+        message = user_message(error)
+        if message is None:
+            raise
+        raise CheckCouldNotRun(message) from error
     report = render(results, output_format)
     if output:
         try:

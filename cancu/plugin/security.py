@@ -57,18 +57,19 @@ class RequestRefused(Exception):
 
 
 def cross_site_refusal(headers: dict[str, str]) -> str | None:
-    """Why a POST comes from another site (browsers send ``Sec-Fetch-Site`` and ``Origin``), or None.
+    """Why a POST comes from another site, or None.
 
-    Both headers are optional (command-line clients, old browsers); when present
-    they must say "this site". The CSRF pair is checked separately.
+    ``Sec-Fetch-Site`` decides when the browser sends it (all current ones do). Else
+    ``Origin``, when present, must name this host; "null" is accepted there because
+    the page's ``Referrer-Policy: no-referrer`` makes browsers send it for their own
+    form. Clients that send neither (command line) still need the CSRF pair.
     """
     fetch_site = headers.get("sec-fetch-site", "").lower()
-    if fetch_site and fetch_site not in ("same-origin", "none"):
-        return "yêu cầu gửi từ trang web khác"
+    if fetch_site:
+        return None if fetch_site in ("same-origin", "none") else "yêu cầu gửi từ trang web khác"
     origin = headers.get("origin")
-    if origin is not None:
-        host = headers.get("host", "")
-        if origin == "null" or urlsplit(origin).netloc.lower() != host.lower():
+    if origin is not None and origin != "null":
+        if urlsplit(origin).netloc.lower() != headers.get("host", "").lower():
             return "yêu cầu gửi từ trang web khác"
     return None
 
