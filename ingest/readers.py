@@ -118,8 +118,8 @@ def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) ->
     if not text.strip():
         raise SourceUnreadable(path, "không có nội dung chữ")
     if len(text) > max_chars():
-        raise SourceUnreadable(path, f"nội dung dài {len(text):,} ký tự, quá giới hạn {max_chars():,} ký tự "
-                               "(đặt CANCU_MAX_CHARS để nâng giới hạn)".replace(",", "."))
+        raise SourceUnreadable(path, f"nội dung dài {_n(len(text))} ký tự, quá giới hạn {_n(max_chars())} ký tự "
+                               "(đặt CANCU_MAX_CHARS để nâng giới hạn)")
     _refuse_legacy_encoding(text, path)
     return Document(str(name), text, warnings)
 
@@ -129,9 +129,13 @@ def _check_suffix(suffix: str, path: Path) -> None:
         raise SourceUnreadable(path, f"định dạng '{suffix}' chưa được hỗ trợ (dùng .txt, .docx, .html, .pdf)")
 
 
+def _n(number: int) -> str:
+    """A count written the Vietnamese way: 1.048.576."""
+    return f"{number:,}".replace(",", ".")
+
+
 def _too_big(size: int) -> str:
-    return (f"tệp lớn {size:,} byte, quá giới hạn {max_bytes():,} byte "
-            "(đặt CANCU_MAX_BYTES để nâng giới hạn)").replace(",", ".")
+    return f"tệp lớn {_n(size)} byte, quá giới hạn {_n(max_bytes())} byte (đặt CANCU_MAX_BYTES để nâng giới hạn)"
 
 
 def read_regular_bytes(path: Path) -> bytes:
@@ -383,8 +387,8 @@ def _docx_member(package: zipfile.ZipFile, name: str, path: Path) -> bytes:
     """One member of the package, refused before inflating when it declares more than the limit."""
     info = package.getinfo(name)
     if info.file_size > MAX_DOCX_INFLATED:
-        raise SourceUnreadable(path, f"tệp .docx khai báo phần '{name}' giải nén ra {info.file_size:,} byte, "
-                               f"quá giới hạn {MAX_DOCX_INFLATED:,} byte".replace(",", "."))
+        raise SourceUnreadable(path, f"tệp .docx khai báo phần '{name}' giải nén ra {_n(info.file_size)} byte, "
+                               f"quá giới hạn {_n(MAX_DOCX_INFLATED)} byte (nghi là bom nén)")
     return package.read(name)
 
 
@@ -405,8 +409,8 @@ def _docx_body(data: bytes, path: Path):
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             declared = sum(info.file_size for info in package.infolist())
             if declared > 4 * MAX_DOCX_INFLATED:
-                raise SourceUnreadable(path, f"tệp .docx khai báo giải nén ra {declared:,} byte, quá giới hạn "
-                                       f"{4 * MAX_DOCX_INFLATED:,} byte (nghi là bom nén)".replace(",", "."))
+                raise SourceUnreadable(path, f"tệp .docx khai báo giải nén ra {_n(declared)} byte, quá giới hạn "
+                                       f"{_n(4 * MAX_DOCX_INFLATED)} byte (nghi là bom nén)")
             relationships = etree.fromstring(_docx_member(package, "_rels/.rels", path), parser)
             target = next((r.get("Target") for r in relationships if r.get("Type") == _OFFICE_DOCUMENT), None)
             if not target:
@@ -433,7 +437,7 @@ def _docx_text(data: bytes, path: Path) -> str:
                 for cell in row.iter(qn("w:tc")):
                     lines.extend(_docx_paragraph_text(p) for p in cell.iter(qn("w:p")))
         if len(lines) > MAX_DOCX_PARAGRAPHS:
-            raise SourceUnreadable(path, f"tệp .docx có hơn {MAX_DOCX_PARAGRAPHS:,} đoạn, quá giới hạn".replace(",", "."))
+            raise SourceUnreadable(path, f"tệp .docx có hơn {_n(MAX_DOCX_PARAGRAPHS)} đoạn, quá giới hạn")
     return "\n".join(lines)
 
 
@@ -479,8 +483,7 @@ def _pdf_text(data: bytes, path: Path) -> str:
             if not opened:
                 raise SourceUnreadable(path, "PDF được mã hóa bằng mật khẩu")
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise SourceUnreadable(path, f"PDF có {len(reader.pages):,} trang, quá giới hạn {MAX_PDF_PAGES:,} trang"
-                                   .replace(",", "."))
+            raise SourceUnreadable(path, f"PDF có {_n(len(reader.pages))} trang, quá giới hạn {_n(MAX_PDF_PAGES)} trang")
         pages, total = [], 0
         for page in reader.pages:
             pages.append(page.extract_text() or "")
