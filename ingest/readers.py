@@ -114,7 +114,9 @@ def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) ->
             text, warnings = decode_text(data, path, guess_encoding=guess_encoding)
     except RecursionError:
         raise SourceUnreadable(path, "cấu trúc lồng nhau quá sâu") from None
-    text = nfc(text)
+    text, stacked = _trim_stacked_marks(nfc(text))
+    if stacked:
+        warnings += (f"bỏ {_n(stacked)} dấu phụ chồng lên nhau (một chữ cái tiếng Việt có nhiều nhất hai dấu)",)
     if not text.strip():
         raise SourceUnreadable(path, "không có nội dung chữ")
     if len(text) > max_chars():
@@ -122,6 +124,24 @@ def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) ->
                                "(đặt CANCU_MAX_CHARS để nâng giới hạn)")
     _refuse_legacy_encoding(text, path)
     return Document(str(name), text, warnings)
+
+
+# Combining marks: after NFC a Vietnamese letter keeps at most two (a shape and a tone that have
+# no precomposed form). Longer stacks are noise ("Zalgo" text) that multiplies tokenizer work.
+_STACKED_MARKS = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{2})"
+                            "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+def _trim_stacked_marks(text: str) -> tuple[str, int]:
+    """The text with stacks of combining marks cut to two, and how many marks were dropped."""
+    dropped = 0
+
+    def keep_two(match: re.Match) -> str:
+        nonlocal dropped
+        dropped += len(match[0]) - 2
+        return match[1]
+
+    return _STACKED_MARKS.sub(keep_two, text), dropped
 
 
 def _check_suffix(suffix: str, path: Path) -> None:
