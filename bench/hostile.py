@@ -358,7 +358,7 @@ def probe_server(folder: Path, db: Path) -> list[Outcome]:
                {"content-type": form, "cookie": cookie, "sec-fetch-site": "cross-site"}, "từ chối")
         served("POST hợp lệ", "POST", "/-/phan-loai", {200}, signed,
                {"content-type": form, "cookie": cookie, "sec-fetch-site": "same-origin"}, "phân loại")
-        served("multipart", "POST", "/-/phan-loai", {411, 415}, b"--x\r\n\r\n--x--\r\n",
+        served("multipart hỏng", "POST", "/-/phan-loai", {400, 415}, b"--x\r\n\r\n--x--\r\n",
                {"content-type": "multipart/form-data; boundary=x", "cookie": cookie}, "từ chối")
         served("form không phải UTF-8", "POST", "/-/phan-loai", {400}, b"csrftoken=" + token.encode()
                + b"&draft_text=\xff\xfe", {"content-type": form, "cookie": cookie}, "từ chối")

@@ -267,15 +267,15 @@ async def test_the_oversize_draft_is_not_echoed_back(ds):
     (("post", "/-/phan-loai", b"--x\r\n\r\n--x--\r\n", "multipart/form-data; boundary=x"), 415),
 ])
 async def test_malformed_requests_get_a_4xx_not_a_500(ds, kb_path, request_args, status):
-    token, cookies = await _token(ds)
+    _, cookies = await _token(ds)
     method, path, *body = request_args
     path = path.format(db=kb_path.stem)
     if method == "get":
         response = await ds.client.get(path)
     else:
         content, content_type = body or (b"a=b", "application/x-www-form-urlencoded")
-        response = await ds.client.post(path, content=content, cookies=cookies,
-                                        headers={"content-type": content_type, "x-csrftoken": token})
+        # the cookie without the x-csrftoken header: the body itself must be read (asgi-csrf used to crash on it)
+        response = await ds.client.post(path, content=content, cookies=cookies, headers={"content-type": content_type})
     assert response.status_code == status
 
 
