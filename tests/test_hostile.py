@@ -406,3 +406,30 @@ def test_a_huge_article_number_names_file_and_line(tmp_path):
     text = '---\nnumber: "1/QĐ-TTg"\n---\nĐiều 1. Bí mật nhà nước độ Mật gồm:\n1. Thông tin.\nĐiều 123456789012345678901234. Hết.\n'
     with pytest.raises(ParseError, match=r"qd.txt, dòng 6: số Điều/khoản quá lớn \(123456789012345678901234\)"):
         parse_decision(text, tmp_path / "qd.txt")
+
+
+# --------------------------------------------------------------------------- the CLI's error boundary
+
+
+def test_a_full_disk_during_ingest_is_one_line_and_keeps_the_old_kb(tmp_path, kb_path, monkeypatch):
+    db_path = tmp_path / "kho.db"
+    db_path.write_bytes(kb_path.read_bytes())
+    before = db_path.read_bytes()
+
+    def disk_full(path, *args, **kwargs):
+        Path(path).write_bytes(b"partial")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(build, "write_kb", disk_full)
+    result = CliRunner().invoke(cli, ["ingest", "--db", str(db_path)])
+    assert result.exit_code == 1 and not isinstance(result.exception, sqlite3.Error)
+    assert result.stderr == ("Lỗi: ổ đĩa đã đầy khi ghi cơ sở dữ liệu; giải phóng chỗ trống rồi chạy lại "
+                             "(bản cũ vẫn giữ nguyên)\n")
+    assert db_path.read_bytes() == before
+    assert not list(tmp_path.glob(".kho.db.*.tmp"))
+
+
+def test_a_bug_still_surfaces_with_its_traceback(tmp_path, kb_path, monkeypatch):
+    monkeypatch.setattr(build, "write_kb", lambda *a, **k: {}["not an environment error"])
+    result = CliRunner().invoke(cli, ["ingest", "--db", str(tmp_path / "kho.db")])
+    assert isinstance(result.exception, KeyError)
