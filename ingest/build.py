@@ -270,7 +270,7 @@ def build_kb(
     until = validity(decisions)
     terms = load_terms(shipped_data_dir(), laws) if include_shipped else []
     meta = {
-        "schema_version": "1",
+        "schema_version": SCHEMA_VERSION,
         "data_fingerprint": fingerprint(shipped) if shipped else "",
         "built_from": "shipped" if include_shipped and not extra else "custom",
         "sources": str(len(paths) - len(errors)),
