@@ -375,6 +375,11 @@ def probe_server(folder: Path, db: Path) -> list[Outcome]:
         if len(data) > 100_000:
             outcomes[-1].clean, outcomes[-1].what = False, f"trang trả lời {len(data)} byte (gửi lại dự thảo)"
 
+        marks = urllib.parse.urlencode({"csrftoken": token, "draft_text": ("a" + "\u0301" * 199 + " ") * 900}).encode()
+        status, data = served("dán 180.000 dấu phụ chồng", "POST", "/-/phan-loai", {200}, marks,
+                              {"content-type": form, "cookie": cookie}, "bỏ dấu thừa")
+        if "dấu phụ chồng".encode() not in data:
+            outcomes[-1].clean, outcomes[-1].what = False, "không có cảnh báo"
         # Long pastes within the limit (no sentence ends) while other pages are asked for.
         for chars in (60_000, 199_000):
             words = SECRET_DRAFT.replace(".", " ").replace("\n", " ")

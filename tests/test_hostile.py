@@ -260,6 +260,17 @@ async def test_the_oversize_draft_is_not_echoed_back(ds):
 
 
 @pytest.mark.asyncio
+async def test_a_paste_goes_through_the_reading_boundary(ds):
+    token, cookies = await _token(ds)
+    draft_text = SECRET_DRAFT.replace("Tổ ra đề", "Tổ" + "\u0301" * 300 + " ra đề", 1)
+    response = await ds.client.post("/-/phan-loai", data={"csrftoken": token, "draft_text": draft_text},
+                                    cookies=cookies)
+    assert response.status_code == 200
+    assert "Nội dung dán vào: bỏ 298 dấu phụ chồng lên nhau" in response.text  # two kept on the letter
+    assert 'Độ mật đề xuất: <span class="cancu-level">Tối mật</span>' in response.text
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("request_args,status", [
     (("get", "/{db}/items?_timelimit=abc"), 400),
     (("post", "/{db}/dieu_khoan_ap_dung"), 405),

@@ -316,6 +316,25 @@ def classify_draft(draft_text: str, path: Path, as_of: dt.date | None):
     return classify(draft_text, shared_kb(path), as_of=as_of, top=5)
 
 
+def classify_pasted(draft_text: str, path: Path, as_of: dt.date | None):
+    """A paste goes through the same reading boundary as a file (stacked marks trimmed, legacy
+    font encodings refused), then to ``classify_draft``; what the reader noted leads the warnings."""
+    import dataclasses
+
+    from cancu.ingest.errors import SourceUnreadable
+    from cancu.ingest.readers import read_bytes
+
+    try:
+        document = read_bytes(draft_text.encode("utf-8", errors="replace"), "dự thảo dán vào")
+    except SourceUnreadable as error:
+        raise security.RequestRefused(400, f"Không phân loại được: {error.reason}.") from None
+    result = classify_draft(document.text, path, as_of)
+    if document.warnings:
+        result = dataclasses.replace(result, warnings=(*(f"Nội dung dán vào: {w}." for w in document.warnings),
+                                                       *result.warnings))
+    return result
+
+
 def _as_of_from_form(value: str) -> tuple[dt.date | None, str | None]:
     """(date, error): the optional date field of the form."""
     if not value.strip():
@@ -368,7 +387,7 @@ async def _classify_form(datasette, form: dict[str, str], context: dict) -> None
         except KnowledgeBaseMissing as missing:
             context["error"] = f"Không phân loại được: {missing}."
         else:
-            context["result"] = await CLASSIFY_RUNNER.run(classify_draft, draft_text, path, as_of)
+            context["result"] = await CLASSIFY_RUNNER.run(classify_pasted, draft_text, path, as_of)
 
 
 @hookimpl
