@@ -114,14 +114,13 @@ def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) ->
             text, warnings = decode_text(data, path, guess_encoding=guess_encoding)
     except RecursionError:
         raise SourceUnreadable(path, "cấu trúc lồng nhau quá sâu") from None
+    _check_length(text, path)  # before normalising: NFC and the mark trimming are linear but not free
     text, stacked = _trim_stacked_marks(nfc(text))
     if stacked:
         warnings += (f"bỏ {_n(stacked)} dấu phụ chồng lên nhau (một chữ cái tiếng Việt có nhiều nhất hai dấu)",)
     if not text.strip():
         raise SourceUnreadable(path, "không có nội dung chữ")
-    if len(text) > max_chars():
-        raise SourceUnreadable(path, f"nội dung dài {_n(len(text))} ký tự, quá giới hạn {_n(max_chars())} ký tự "
-                               "(đặt CANCU_MAX_CHARS để nâng giới hạn)")
+    _check_length(text, path)
     _refuse_legacy_encoding(text, path)
     return Document(str(name), text, warnings)
 
@@ -142,6 +141,12 @@ def _trim_stacked_marks(text: str) -> tuple[str, int]:
         return match[1]
 
     return _STACKED_MARKS.sub(keep_two, text), dropped
+
+
+def _check_length(text: str, path: Path) -> None:
+    if len(text) > max_chars():
+        raise SourceUnreadable(path, f"nội dung dài {_n(len(text))} ký tự, quá giới hạn {_n(max_chars())} ký tự "
+                               "(đặt CANCU_MAX_CHARS để nâng giới hạn)")
 
 
 def _check_suffix(suffix: str, path: Path) -> None:
