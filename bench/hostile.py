@@ -233,6 +233,44 @@ def probe_files(folder: Path, db: Path) -> list[Outcome]:
     return outcomes
 
 
+def fuzz_child(count: int, folder: Path) -> None:
+    """In a limited child: flip bytes of a good .docx and .pdf ``count`` times each, read every copy."""
+    import collections
+    import random
+
+    from cancu.ingest.errors import SourceUnreadable
+    from cancu.ingest.readers import read_bytes
+    from test_check import make_text_pdf
+
+    bases = {"f.docx": hostile_files.make_docx(folder / "f.docx", SECRET_DRAFT).read_bytes(),
+             "f.pdf": make_text_pdf(folder / "f.pdf", SECRET_DRAFT.splitlines()).read_bytes()}
+    rng = random.Random(7)
+    counts: collections.Counter = collections.Counter()
+    for name, base in bases.items():
+        for _ in range(count):
+            data = bytearray(base)
+            for _ in range(rng.choice([1, 2, 5, 20])):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            try:
+                read_bytes(bytes(data), name)
+                counts["read"] += 1
+            except SourceUnreadable:
+                counts["unreadable"] += 1
+            except Exception as error:  # the probe counts what escapes the boundary
+                counts[f"escaped {type(error).__name__}"] += 1
+    print(json.dumps(counts))
+
+
+def probe_fuzz(folder: Path, count: int = 600) -> list[Outcome]:
+    run = run_limited([sys.executable, __file__, "--fuzz-child", str(count), str(folder)], timeout=300)
+    counts = json.loads(run.stdout) if run.stdout.startswith("{") else {}
+    escaped = sum(v for k, v in counts.items() if k.startswith("escaped"))
+    clean = run.exit_code == 0 and escaped == 0 and sum(counts.values()) == 2 * count and not run.stderr.strip()
+    return [Outcome(f"lật byte {2 * count} tệp .docx/.pdf", clean,
+                    f"đọc được {counts.get('read', 0)}, unreadable {counts.get('unreadable', 0)}, thoát ra {escaped}"
+                    + ("" if not run.stderr.strip() else "; có in ra stderr"), run)]
+
+
 # --------------------------------------------------------------------------- knowledge base probes
 
 
@@ -423,15 +461,20 @@ def probe_server(folder: Path, db: Path) -> list[Outcome]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="", help="files,kb,server (default: all)")
-    groups = [g for g in parser.parse_args().only.split(",") if g] or ["files", "kb", "server"]
+    parser.add_argument("--only", default="", help="files,fuzz,kb,server (default: all)")
+    parser.add_argument("--fuzz-child", nargs=2, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.fuzz_child:
+        return fuzz_child(int(options.fuzz_child[0]), Path(options.fuzz_child[1]))
+    groups = [g for g in options.only.split(",") if g] or ["files", "fuzz", "kb", "server"]
     with tempfile.TemporaryDirectory(prefix="cancu-hostile-") as temporary:
         folder = Path(temporary)
         db = folder / "cancu.db"
         subprocess.run([CANCU, "ingest", "--db", str(db)], check=True, capture_output=True)
         before = db.read_bytes()
         outcomes: list[Outcome] = []
-        for group, probe in (("files", probe_files), ("kb", probe_kb), ("server", probe_server)):
+        for group, probe in (("files", probe_files), ("fuzz", lambda f, _: probe_fuzz(f)), ("kb", probe_kb),
+                             ("server", probe_server)):
             if group in groups:
                 (folder / group).mkdir()
                 outcomes.extend(probe(folder / group, db))

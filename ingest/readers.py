@@ -496,7 +496,8 @@ def _pdf_text(data: bytes, path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    # pypdf logs what it repairs, sometimes with bytes of the document: nothing of a draft reaches the terminal.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     pdf_errors = (PyPdfError, *_ZIP_ERRORS, TypeError, AttributeError, AssertionError, ZeroDivisionError)
     try:
         reader = PdfReader(io.BytesIO(data))
