@@ -127,6 +127,10 @@ class KB:
         self.items_by_id = {item.id: item for item in items}
         self._by_key = {number_key(number): record for number, record in decisions.items()}
 
+    def __getstate__(self) -> dict:
+        """Pickled without the in-memory copy (a connection cannot cross processes): connect() then opens the file."""
+        return {**self.__dict__, "_copy": None}
+
     def connect(self) -> sqlite3.Connection:
         """A read-only connection to the same database this snapshot was read from (for full-text search)."""
         if self._copy is not None:

@@ -130,8 +130,10 @@ async def read_form(request, limit: int = MAX_FORM_BYTES) -> dict[str, str]:
     try:
         text = bytes(body).decode("utf-8")
         return dict(parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=20))
-    except (UnicodeDecodeError, ValueError):
+    except UnicodeDecodeError:
         raise RequestRefused(400, "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ.") from None
+    except ValueError:  # more fields than the form has
+        raise RequestRefused(400, "Biểu mẫu gửi lên không hợp lệ.") from None
 
 
 # --- classification off the event loop -------------------------------------------------------
