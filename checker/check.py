@@ -432,9 +432,9 @@ def collect_drafts(paths: Iterable[str | Path], recursive: bool = False) -> list
 _WORKER: dict = {}
 
 
-def _init_worker(db_path: str, as_of: dt.date | None, today: dt.date | None) -> None:
-    """Each worker process loads the KB snapshot once."""
-    _WORKER.update(kb=load_kb(db_path), as_of=as_of, today=today)
+def _init_worker(db_path: str, as_of: dt.date | None, today: dt.date | None, image: bytes | None = None) -> None:
+    """Each worker process loads the KB snapshot once, from the parent's copy (one KB for the whole batch)."""
+    _WORKER.update(kb=load_kb(db_path, image), as_of=as_of, today=today)
 
 
 def _check_in_worker(path: str) -> CheckResult:
@@ -452,5 +452,6 @@ def check_files(paths: list[Path], db_path: str | Path, *, as_of: dt.date | None
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     chunk = max(1, min(16, len(paths) // (workers * 8)))
-    with context.Pool(workers, initializer=_init_worker, initargs=(str(db_path), as_of, today)) as pool:
+    image = (kb or load_kb(db_path)).serialize()
+    with context.Pool(workers, initializer=_init_worker, initargs=(str(db_path), as_of, today, image)) as pool:
         yield from pool.imap(_check_in_worker, [str(p) for p in paths], chunksize=chunk)

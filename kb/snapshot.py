@@ -127,6 +127,13 @@ class KB:
         self.items_by_id = {item.id: item for item in items}
         self._by_key = {number_key(number): record for number, record in decisions.items()}
 
+    def serialize(self) -> bytes:
+        """The database this snapshot was read from, as bytes (see ``load_kb(path, image)``)."""
+        if self._copy is not None:
+            return self._copy.serialize()
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as connection:
+            return connection.serialize()
+
     def __getstate__(self) -> dict:
         """Pickled without the in-memory copy (a connection cannot cross processes): connect() then opens the file."""
         return {**self.__dict__, "_copy": None}
@@ -228,6 +235,10 @@ class _MemoryCopy:
         self._keeper = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
         source.backup(self._keeper)
 
+    def serialize(self) -> bytes:
+        """The copied database as bytes, for worker processes that must read the very same knowledge base."""
+        return self._keeper.serialize()
+
     def connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
         connection.execute("pragma query_only = 1")
@@ -262,13 +273,21 @@ def open_copy(db_path: Path) -> _MemoryCopy:
         raise KnowledgeBaseUnusable(db_path, f"cơ sở dữ liệu hỏng hoặc không đọc được ({error})") from None
 
 
-def load_kb(db_path: str | Path) -> KB:
+def load_kb(db_path: str | Path, image: bytes | None = None) -> KB:
     """Read the knowledge base once, read-only, into an immutable snapshot (see the module docstring).
 
-    Raises KnowledgeBaseUnusable for a missing, damaged, foreign or older-schema file.
+    ``image`` (from ``KB.serialize()``) is the database itself: worker processes of a batch
+    load the parent's copy so that the whole batch reads one knowledge base. Raises
+    KnowledgeBaseUnusable for a missing, damaged, foreign or older-schema file.
     """
     db_path = Path(db_path)
-    copy = open_copy(db_path)
+    if image is None:
+        copy = open_copy(db_path)
+    else:
+        source = sqlite3.connect(":memory:")
+        source.deserialize(image)
+        copy = _MemoryCopy(source)
+        source.close()
     connection = copy.connect()
     try:
         decisions = {row["number"]: _record(DecisionRecord, row) for row in _rows(connection, "select * from decisions")}

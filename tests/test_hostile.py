@@ -325,6 +325,23 @@ def test_classification_while_the_kb_is_replaced_returns_the_same_answer(tmp_pat
     assert answer.level == "Tối mật"
 
 
+def test_batch_workers_read_the_parents_knowledge_base(tmp_path, kb_path):
+    from cancu.checker.check import check_files
+
+    db_path = tmp_path / "cancu.db"
+    db_path.write_bytes(kb_path.read_bytes())
+    kb = load_kb(db_path)
+    drafts = []
+    for index in range(2):
+        drafts.append(tmp_path / f"du-thao-{index}.txt")
+        drafts[-1].write_text(SECRET_DRAFT, encoding="utf-8")
+    other = tmp_path / "khac.db"
+    build_kb(other, [SHIPPED / "decisions" / "562-qd-ttg-2025.txt"], include_shipped=False)
+    os.replace(other, db_path)  # replaced after the run loaded its snapshot, before the workers start
+    results = list(check_files(drafts, db_path, workers=2, kb=kb))
+    assert [r.level for r in results] == ["Tối mật", "Tối mật"]
+
+
 def test_no_shipped_works_with_catalog_texts_only(tmp_path):
     db_path = tmp_path / "rieng.db"
     result = run("ingest", str(SHIPPED / "decisions" / "531-qd-ttg-2023.txt"), "--no-shipped", "--db", str(db_path))
