@@ -203,6 +203,14 @@ def menu_links(datasette, actor, request):
 
 
 @hookimpl
+def extra_template_vars(template, datasette):
+    """The catalogs listed on the home page (cancu/plugin/pages.py)."""
+    from .pages import home_template_vars
+
+    return home_template_vars(template, datasette)
+
+
+@hookimpl
 def extra_css_urls(template, database, table, columns, view_name, request, datasette):
     return [datasette.urls.path("/-/cancu.css")]
 
@@ -309,19 +317,33 @@ def _as_of_from_form(value: str) -> tuple[dt.date | None, str | None]:
 
 
 async def classify_page(datasette, request) -> Response:
-    """GET: the form. POST: the same form with the classifier's answer below it."""
-    context = {"draft_text": "", "as_of_text": "", "error": None, "result": None,
-               "as_of_sources": AS_OF_SOURCES, "vn_date": vn_date_or_none, "score": vn_score}
+    """GET: the form. POST: the same form with the classifier's answer and the proposal below it.
+
+    The draft is pasted or uploaded (.docx, .pdf, .txt; read in memory by .upload).
+    """
+    from .pages import decision_path
+    from .proposal_view import DraftRejected, page_sections, proposal_document, read_draft_form
+    from .upload import SIZE_WORDS
+
+    context = {"draft_text": "", "as_of_text": "", "error": None, "result": None, "proposal": None,
+               "file_name": None, "as_of_sources": AS_OF_SOURCES, "vn_date": vn_date_or_none, "score": vn_score,
+               "decision_path": lambda number: datasette.urls.path(decision_path(number)),
+               "proposal_sections": page_sections, "max_upload": SIZE_WORDS}
+    status = 200
     if request.method == "POST":
-        form = await request.post_vars()
-        draft_text = form.get("draft_text", "")
-        as_of_text = form.get("as_of", "")
-        context.update(draft_text=draft_text, as_of_text=as_of_text)
+        try:
+            draft_text, as_of_text, file_name = await read_draft_form(request)
+        except DraftRejected as rejected:
+            draft_text, as_of_text, file_name = "", "", None
+            context["error"], status = str(rejected), rejected.status
+        context.update(draft_text=draft_text, as_of_text=as_of_text, file_name=file_name)
         as_of, error = _as_of_from_form(as_of_text)
-        if error:
+        if context["error"]:
+            pass
+        elif error:
             context["error"] = error
         elif not draft_text.strip():
-            context["error"] = "Hãy dán nội dung dự thảo vào ô bên dưới."
+            context["error"] = "Hãy dán nội dung dự thảo vào ô bên dưới hoặc chọn tệp dự thảo."
         elif len(draft_text) > MAX_DRAFT_CHARS:
             context["error"] = f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự; hãy dán từng phần.".replace(",", ".")
         else:
@@ -331,14 +353,21 @@ async def classify_page(datasette, request) -> Response:
                 context["error"] = f"Không phân loại được: {missing}."
             else:
                 context["result"] = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
+                context["proposal"] = proposal_document(context["result"], path, draft_text)
+        if context["error"] and status == 200:
+            status = 400
     page = await datasette.render_template("cancu_phan_loai.html", context, request=request)
-    status = 400 if context["error"] and request.method == "POST" else 200
     return Response.html(page, status=status, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
 
 @hookimpl
 def register_routes(datasette):
+    from .pages import PAGE_ROUTES
+    from .proposal_view import download_proposal
+
     return [
         (r"^/-/phan-loai$", classify_page),
+        (r"^/-/phan-loai/de-xuat$", download_proposal),
+        *PAGE_ROUTES,
         (r"^/-/cancu\.css$", cancu_css),
     ]

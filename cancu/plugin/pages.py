@@ -1,0 +1,185 @@
+"""Pages to read a catalog as a document: one per decision (/-/danh-muc/<slug>) and their index.
+
+Each decision page shows the header facts, status and validity, what it replaced
+and what replaced it, how complete the stored text is, and the text as a tree
+(Điều → khoản → điểm) with each item's level, its citation to copy and, when the
+knowledge base has them (table ``item_conditions``), the conditions the classifier
+reads. Everything comes from the read-only database through Datasette.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from datasette.utils.asgi import NotFound, Response
+
+from cancu.ingest.text import fold, vn_date
+
+CATALOG_PATH = "/-/danh-muc"
+STATUS_WORDS = {"in_force": "còn hiệu lực", "replaced": "đã bị thay thế", "repealed": "đã bị bãi bỏ",
+                "unknown": "chưa rõ tình trạng hiệu lực"}
+COMPLETENESS_WORDS = {"full": "toàn văn", "partial": "một phần", "summary": "tóm tắt"}
+LEVEL_CLASSES = {"Tuyệt mật": "tuyet-mat", "Tối mật": "toi-mat", "Mật": "mat"}
+UNKNOWN_STATUS_NOTE = ("Kho không xác định được quyết định này còn hiệu lực hay không (ví dụ quyết định ban hành "
+                       "theo Pháp lệnh Bảo vệ bí mật nhà nước số 30/2000/PL-UBTVQH10, hết hiệu lực từ 01/7/2020 "
+                       "theo khoản 3 Điều 27 Luật số 29/2018/QH14, hoặc sổ đăng ký không ghi ngày hết hiệu lực): "
+                       "các mục của nó được liệt kê sau các mục còn hiệu lực.")
+
+
+def decision_slug(number: str) -> str:
+    """"531/QĐ-TTg" → "531-qd-ttg"; "15/2003/QĐ-TTg" → "15-2003-qd-ttg"."""
+    return fold(number).replace("/", "-").replace(" ", "")
+
+
+def decision_path(number: str) -> str:
+    return f"{CATALOG_PATH}/{decision_slug(number)}"
+
+
+def today_vn() -> dt.date:
+    """Today in Vietnam (UTC+7), not at UTC midnight."""
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=7)).date()
+
+
+def _vn(iso: str | None) -> str | None:
+    return vn_date(iso) if iso else None
+
+
+async def kb_database(datasette):
+    """The Datasette database holding cancu's tables (decisions, items)."""
+    for database in datasette.databases.values():
+        if not database.is_memory and {"decisions", "items"} <= set(await database.table_names()):
+            return database
+    raise NotFound("Không có cơ sở dữ liệu danh mục nào được mở")
+
+
+def in_force_rank(row: dict, day: dt.date) -> int:
+    """0 in force on ``day``, 1 status unknown, 2 no longer (or not yet) in force: the order of every list."""
+    if row.get("status") == "unknown":
+        return 1
+    start, end = row.get("valid_from"), row.get("valid_until")
+    iso = day.isoformat()
+    return 0 if (start is None or start <= iso) and (end is None or end > iso) else 2
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+@dataclass
+class Node:
+    row: dict
+    children: list["Node"] = field(default_factory=list)
+    conditions: list[dict] = field(default_factory=list)
+
+
+def build_tree(rows: list[dict]) -> list[Node]:
+    """Items in document order, nested by parent_id (Điều → khoản → điểm)."""
+    nodes = {row["id"]: Node(row) for row in rows}
+    roots = []
+    for row in rows:
+        parent = nodes.get(row["parent_id"])
+        (parent.children if parent else roots).append(nodes[row["id"]])
+    return roots
+
+
+async def _conditions(database, item_ids: list[int]) -> dict[int, list[dict]]:
+    """Rows of item_conditions by item, when that table exists (added by the conditions work)."""
+    if not item_ids or "item_conditions" not in await database.table_names():
+        return {}
+    columns = [c.name for c in await database.table_column_details("item_conditions")]
+    key = next((c for c in ("item_id", "item") if c in columns), None)
+    if key is None:
+        return {}
+    marks = ", ".join("?" for _ in item_ids)
+    result = await database.execute(f"select * from item_conditions where [{key}] in ({marks})", item_ids)
+    by_item: dict[int, list[dict]] = {}
+    for row in result.rows:
+        values = dict(row)
+        item_id = values.pop(key)
+        shown = {k: v for k, v in values.items() if v not in (None, "") and k not in ("id", "rowid", "position")}
+        by_item.setdefault(item_id, []).append(shown)
+    return by_item
+
+
+async def decision_page(datasette, request) -> Response:
+    database = await kb_database(datasette)
+    slug = request.url_vars["slug"]
+    decisions = [dict(r) for r in (await database.execute("select * from decisions")).rows]
+    row = next((d for d in decisions if decision_slug(d["number"]) == slug), None)
+    if row is None:
+        raise NotFound(f"Không có quyết định “{slug}” trong kho")
+    by_number = {d["number"]: d for d in decisions}
+    items = [dict(r) for r in (await database.execute(
+        "select id, path, kind, label, article, clause, point, level, catalog_item, text, heading, citation, "
+        "parent_id, valid_from, valid_until from items where decision = ? order by position, id",
+        [row["number"]])).rows]
+    repeals = [dict(r) for r in (await database.execute(
+        "select * from repeals where decision = ? or repealed_by = ?", [row["number"], row["number"]])).rows]
+    conditions = await _conditions(database, [i["id"] for i in items if i["catalog_item"]])
+    tree = build_tree(items)
+
+    def attach(nodes):
+        for node in nodes:
+            node.conditions = conditions.get(node.row["id"], [])
+            attach(node.children)
+
+    attach(tree)
+    replaces = [by_number.get(n, {"number": n}) for n in json.loads(row["replaces"] or "[]")]
+    context = {
+        "decision": row, "tree": tree, "repeals": repeals, "replaces": replaces,
+        "replaced_by": by_number.get(row["replaced_by"]) if row["replaced_by"] else None,
+        "sources": json.loads(row["sources"] or "[]"), "status_words": STATUS_WORDS,
+        "completeness_words": COMPLETENESS_WORDS, "level_classes": LEVEL_CLASSES, "vn": _vn,
+        "decision_path": lambda number: datasette.urls.path(decision_path(number)),
+        "in_force_today": in_force_rank(row, today_vn()) == 0, "today": vn_date(today_vn().isoformat()),
+        "unknown_note": UNKNOWN_STATUS_NOTE, "database_name": database.name,
+        "catalog_count": sum(1 for i in items if i["catalog_item"]),
+    }
+    page = await datasette.render_template("cancu_danh_muc.html", context, request=request)
+    return Response.html(page)
+
+
+# --------------------------------------------------------------------------- index and home page
+
+
+async def catalog_rows(datasette) -> list[dict]:
+    """Every decision, in force today first, then status unknown, then the rest; by field inside."""
+    database = await kb_database(datasette)
+    rows = [dict(r) for r in (await database.execute(
+        "select number, date, title, field, status, valid_from, valid_until, replaced_by, text_completeness, "
+        "has_text, item_count, top_level from decisions")).rows]
+    day = today_vn()
+    for row in rows:
+        row["rank"] = in_force_rank(row, day)
+        row["href"] = datasette.urls.path(decision_path(row["number"]))
+    return sorted(rows, key=lambda r: (r["rank"], fold(r["field"] or ""), r["valid_from"] or ""))
+
+
+async def catalog_index(datasette, request) -> Response:
+    page = await datasette.render_template("cancu_danh_muc_index.html", {
+        "catalogs": await catalog_rows(datasette), "status_words": STATUS_WORDS,
+        "completeness_words": COMPLETENESS_WORDS, "vn": _vn, "today": vn_date(today_vn().isoformat()),
+        "unknown_note": UNKNOWN_STATUS_NOTE}, request=request)
+    return Response.html(page)
+
+
+def home_template_vars(template, datasette):
+    """The list of catalogs for the home page (index.html), in force today first."""
+    if template != "index.html":
+        return {}
+
+    async def inner():
+        try:
+            return {"cancu_catalogs": await catalog_rows(datasette), "cancu_status_words": STATUS_WORDS,
+                    "cancu_completeness_words": COMPLETENESS_WORDS}
+        except NotFound:
+            return {}
+
+    return inner
+
+
+PAGE_ROUTES = [
+    (r"^/-/danh-muc$", catalog_index),
+    (r"^/-/danh-muc/(?P<slug>[a-z0-9-]+)$", decision_page),
+]
