@@ -228,9 +228,9 @@ def stats(db_path):
 
 @cli.command()
 @db_option
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
               help="Địa chỉ lắng nghe; mặc định chỉ máy này truy cập được.")
-@click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535),
+@click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535), metavar="CỔNG",
               help="Cổng lắng nghe.")
 @translate_errors
 def serve(db_path, host, port):

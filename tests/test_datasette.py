@@ -402,7 +402,7 @@ async def test_classify_page_shows_warnings_and_near_misses(ds, monkeypatch):
     assert "Ngày xét hiệu lực: <strong>16/5/2025</strong>" in html
     assert "<li>Kết luận dựa trên các danh mục có trong kho.</li>" in html
     assert "Các mục gần khớp nhưng không được đề xuất (1)" in html
-    assert near.citation + " — Mật · Điểm khớp: 0,30" in html
+    assert near.citation + " — Mật · Độ khớp: 0,30" in html
     assert "<li>Điều kiện “chưa công khai” không thỏa.</li>" in html
 
 
@@ -458,7 +458,169 @@ async def test_classify_page_does_not_log_or_keep_the_draft(ds, caplog, datasett
 
 
 def test_serve_help_is_vietnamese_with_example():
-    result = CliRunner().invoke(cli, ["serve", "--help"], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["serve", "--help"], catch_exceptions=False, prog_name="cancu")
     assert result.exit_code == 0
-    assert "Ví dụ:" in result.output and "cancu serve --port 8080 --db kho.db" in result.output
-    assert "[default: 127.0.0.1]" in result.output
+    assert "Ví dụ:" in result.output and "\n      cancu serve --port 8080 --db kho.db\n" in result.output
+    flat = " ".join(result.output.split())
+    assert "[mặc định: 127.0.0.1]" in flat and flat.startswith("Cách dùng: cancu serve [TÙY CHỌN]")
+
+
+# --- upload, proposal download, decision pages (issue 13) ----------------------------------------
+
+
+def _docx_bytes(text: str) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_bytes(tmp_path: Path, text: str) -> bytes:
+    from test_check import make_text_pdf  # the same PDF builder the check tests use
+
+    lines = [line for line in text.splitlines() if line.strip()]
+    return make_text_pdf(tmp_path / "du-thao.pdf", lines).read_bytes()
+
+
+async def _upload(ds: Datasette, name: str, data: bytes, as_of: str = "12/12/2024", path: str = "/-/phan-loai"):
+    token, cookies = await _form_token(ds)
+    return await ds.client.post(path, data={"csrftoken": token, "as_of": as_of, "draft_text": ""},
+                                files={"draft_file": (name, data, "application/octet-stream")}, cookies=cookies)
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf", "txt"])
+@pytest.mark.asyncio
+async def test_classify_page_reads_an_uploaded_draft(ds, kind, tmp_path):
+    draft_text = (DRAFTS / "d-008.txt").read_text(encoding="utf-8")
+    data = {"docx": lambda: _docx_bytes(draft_text), "pdf": lambda: _pdf_bytes(tmp_path, draft_text),
+            "txt": lambda: draft_text.encode("utf-8")}[kind]()
+    response = await _upload(ds, f"bao-cao.{kind}", data)
+    assert response.status_code == 200, response.text[-2000:]
+    html = response.text
+    assert f'<span class="cancu-citation">{EXAM_CITATION}</span>' in html
+    assert f"Đã đọc tệp: <strong>bao-cao.{kind}</strong>" in html
+    assert 'id="de-xuat"' in html and "Căn cứ xác định độ mật" in html  # the proposal, on the page
+    assert 'href="/-/danh-muc/531-qd-ttg#muc-' in html  # every proposal links to its decision page
+    assert "no-store" in response.headers["cache-control"]
+
+
+@pytest.mark.parametrize(
+    "name,data,status,message",
+    [
+        ("du-thao.docx", b"PK\x03\x04 not really a zip", 400, "Không đọc được tệp “du-thao.docx”"),
+        ("du-thao.pdf", b"%PDF-1.4 broken", 400, "Không đọc được tệp “du-thao.pdf”"),
+        ("du-thao.txt", b"   ", 400, "tệp rỗng"),
+        ("anh.png", b"\x89PNG\r\n", 400, "chỉ nhận tệp .docx, .pdf (có lớp chữ) hoặc .txt"),
+    ],
+)
+@pytest.mark.asyncio
+async def test_classify_page_refuses_unreadable_uploads(ds, name, data, status, message):
+    response = await _upload(ds, name, data)
+    assert response.status_code == status
+    assert message in response.text
+    assert 'class="cancu-citation"' not in response.text
+
+
+@pytest.mark.asyncio
+async def test_classify_page_refuses_a_too_large_upload(ds, monkeypatch):
+    from cancu.plugin import upload
+
+    monkeypatch.setattr(upload, "MAX_UPLOAD_BYTES", 1000)
+    response = await _upload(ds, "lon.txt", ("Đề thi chính thức. " * 200).encode("utf-8"))
+    assert response.status_code == 413
+    assert "lớn quá" in response.text
+
+
+@pytest.mark.asyncio
+async def test_upload_without_csrf_token_is_refused(ds):
+    _, cookies = await _form_token(ds)
+    response = await ds.client.post("/-/phan-loai", data={"as_of": ""}, files={"draft_file": ("a.txt", b"x")},
+                                    cookies=cookies)
+    assert response.status_code == 403
+
+
+@pytest.mark.asyncio
+async def test_proposal_download_is_a_docx_built_in_memory(ds):
+    import io
+
+    import docx
+
+    draft_text = (DRAFTS / "d-008.txt").read_text(encoding="utf-8")
+    response = await _upload(ds, "bao-cao.docx", _docx_bytes(draft_text), path="/-/phan-loai/de-xuat")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert response.headers["content-disposition"] == 'attachment; filename="de-xuat-do-mat-2024-12-12.docx"'
+    assert "no-store" in response.headers["cache-control"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert EXAM_CITATION in text and "độ “Tối mật”" in text
+    token, cookies = await _form_token(ds)
+    markdown = await ds.client.post("/-/phan-loai/de-xuat?format=md", cookies=cookies,
+                                    data={"csrftoken": token, "as_of": "2024-12-12", "draft_text": draft_text})
+    assert markdown.status_code == 200 and markdown.headers["content-type"].startswith("text/markdown")
+    assert f"- {EXAM_CITATION} (độ Tối mật)" in markdown.text
+
+
+@pytest.mark.asyncio
+async def test_uploads_and_downloads_leave_no_trace(ds, caplog, datasette_kb, tmp_path, monkeypatch):
+    """Nothing of an uploaded draft reaches a log, a temporary file, a cookie or the URL."""
+    import tempfile
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    draft_text = (DRAFTS / "d-008.txt").read_text(encoding="utf-8")
+    marker = "Tổ ra đề môn Hóa học đã hoàn thành nhiệm vụ"
+    before = datasette_kb.stat().st_mtime_ns
+    with caplog.at_level(logging.DEBUG):
+        page = await _upload(ds, "bao-cao.docx", _docx_bytes(draft_text))
+        download = await _upload(ds, "bao-cao.docx", _docx_bytes(draft_text), path="/-/phan-loai/de-xuat")
+    assert (page.status_code, download.status_code) == (200, 200)
+    assert all(marker not in record.getMessage() for record in caplog.records)
+    for response in (page, download):
+        assert marker not in str(response.url) and marker not in response.headers.get("set-cookie", "")
+        assert "no-store" in response.headers["cache-control"]
+    assert list(spool.iterdir()) == []
+    assert datasette_kb.stat().st_mtime_ns == before
+
+
+@pytest.mark.asyncio
+async def test_decision_page_tree_badges_and_links(ds):
+    response = await ds.client.get("/-/danh-muc/531-qd-ttg")
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1>Quyết định số 531/QĐ-TTg</h1>" in html
+    assert '<a href="/-/danh-muc/809-qd-ttg">809/QĐ-TTg</a>' in html  # what it replaced
+    assert html.count('<span class="cancu-badge toi-mat">Tối mật</span>') == 2
+    assert html.count('<span class="cancu-badge mat">Mật</span>') == 2
+    assert f'<code class="cancu-cite">{EXAM_CITATION}</code>' in html
+    tree = html.split("<h2>Nội dung</h2>")[1]
+    assert tree.index("<strong>Điều 1</strong>") < tree.index("<strong>1.</strong>")  # Điều → khoản, nested
+    assert re.search(r'<li id="muc-\d+" class="cancu-item kind-article">.*?<ul class="cancu-tree">.*?kind-clause',
+                     tree, re.S)
+    assert "Kho không có toàn văn quyết định này" in html  # 531 is partial
+    old = (await ds.client.get("/-/danh-muc/809-qd-ttg")).text
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in old and "đã bị thay thế" in old
+    assert (await ds.client.get("/-/danh-muc/khong-co")).status_code == 404
+
+
+@pytest.mark.asyncio
+async def test_decision_page_marks_unknown_status(ds):
+    html = (await ds.client.get("/-/danh-muc/15-2003-qd-ttg")).text
+    assert "chưa rõ tình trạng hiệu lực" in html and "30/2000/PL-UBTVQH10" in html
+
+
+@pytest.mark.asyncio
+async def test_home_and_index_list_catalogs_in_force_first(ds):
+    for path in ("/", "/-/danh-muc"):
+        html = (await ds.client.get(path)).text
+        ranks = [int(r) for r in re.findall(r'<tr class="rank-(\d)">', html)]
+        assert ranks and ranks == sorted(ranks)
+        assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in html
+        assert html.index("/-/danh-muc/531-qd-ttg") < html.index("/-/danh-muc/15-2003-qd-ttg") < html.index(
+            "/-/danh-muc/809-qd-ttg")
