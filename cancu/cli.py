@@ -427,3 +427,39 @@ def de_xuat(draft, db_path, as_of, output_format, output):
         write_output((to_markdown if output_format == "md" else to_text)(document), output)
     if output:
         click.echo(f"Đã ghi đề xuất ra {output}.", err=True)
+
+
+# --------------------------------------------------------------------------- tra-cuu (issue 13)
+
+
+@cli.command("tra-cuu")
+@click.argument("question")
+@db_option
+@as_of_option
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 50), metavar="SỐ",
+              help="Số mục tối đa.")
+@output_options(("text", "json", "md"), "text")
+@translate_errors
+def tra_cuu(question, db_path, as_of, top, output_format, output):
+    """Trả lời một câu hỏi bằng các mục danh mục còn hiệu lực, khớp nhất trước.
+
+    Mỗi mục: chuỗi căn cứ, độ mật, nguyên văn và điều kiện áp dụng (nếu kho có).
+    Mục của quyết định chưa rõ tình trạng hiệu lực được đánh dấu và xếp sau. Câu
+    hỏi "danh mục … lĩnh vực … gồm những gì" được trả lời bằng quyết định đó.
+
+    Ví dụ:
+
+    \b
+        cancu tra-cuu "Đề thi tốt nghiệp THPT có phải là bí mật nhà nước độ Tối mật không?"
+        cancu tra-cuu "Danh mục bí mật nhà nước độ Mật lĩnh vực y tế gồm những gì?" --format md
+        cancu tra-cuu "quy hoạch sử dụng đất quốc phòng" --as-of 2024-06-01 --format json
+    """
+    import json
+
+    from cancu.questions import ask, format_answer
+
+    answer = ask(question, open_kb(db_path), as_of=as_of, limit=top)
+    if output_format == "json":
+        write_output(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
+    else:
+        write_output(format_answer(answer, markdown=output_format == "md"), output)

@@ -624,3 +624,36 @@ async def test_home_and_index_list_catalogs_in_force_first(ds):
         assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in html
         assert html.index("/-/danh-muc/531-qd-ttg") < html.index("/-/danh-muc/15-2003-qd-ttg") < html.index(
             "/-/danh-muc/809-qd-ttg")
+
+
+@pytest.mark.asyncio
+async def test_items_page_shows_reader_columns_and_keeps_the_rest_queryable(ds):
+    html = (await ds.client.get("/cancu/items?decision=531/QĐ-TTg")).text
+    assert 'class="col-citation' in html and 'class="col-text_folded' not in html and 'class="col-path' not in html
+    shown = (await ds.client.get("/cancu/items?decision=531/QĐ-TTg&_col=path")).text
+    assert 'class="col-path' in shown
+    data = (await ds.client.get("/cancu/items.json?_shape=objects&_size=1")).json()
+    assert "text_folded" in data["rows"][0]  # the API keeps every column
+
+
+@pytest.mark.asyncio
+async def test_canned_query_lists_unknown_status_items_after_items_in_force(ds):
+    rows = await get_rows(ds, "/cancu/dieu_khoan_ap_dung.json?tu_khoa=ngan+hang")
+    states = [row["Hiệu lực của quyết định"] for row in rows]
+    assert "chưa rõ tình trạng hiệu lực" in states
+    assert states == sorted(states, key=lambda state: state == "chưa rõ tình trạng hiệu lực")
+    html = (await ds.client.get("/cancu/dieu_khoan_ap_dung?tu_khoa=de+thi")).text
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in html
+
+
+@pytest.mark.asyncio
+async def test_classify_page_answers_a_question(ds):
+    response = await _classify(ds, "Đề thi tốt nghiệp THPT có phải là bí mật nhà nước độ Tối mật không?",
+                               as_of="12/12/2024")
+    assert response.status_code == 200
+    html = response.text
+    assert 'id="tra-loi"' in html and 'id="ket-qua"' not in html
+    answer = html.split('id="tra-loi"')[1]
+    assert answer.index(EXAM_CITATION) < answer.index("cancu-answer-item") + 2000
+    asked = (await _classify(ds, "Danh mục bí mật nhà nước độ Mật lĩnh vực y tế gồm những gì?")).text
+    assert 'Danh mục được hỏi: <a href="/-/danh-muc/440-qd-ttg">440/QĐ-TTg</a>' in asked

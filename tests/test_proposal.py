@@ -173,3 +173,22 @@ def test_classify_format_md_and_json_alias(kb_path, tmp_path, exam_draft):
     assert f"— {EXAM_CITATION} (độ khớp 0," in markdown and "Đoạn trong dự thảo" in markdown
     legacy = CliRunner().invoke(cli, ["classify", str(draft), "--db", str(kb_path), "--json"])
     assert legacy.output.lstrip().startswith("{") and '"as_of"' in legacy.output
+
+
+def test_tra_cuu_ranks_items_in_force_and_marks_unknown_status(kb_path):
+    from cancu.questions import ask, is_question
+
+    assert is_question("Đề thi tốt nghiệp THPT có phải là bí mật nhà nước độ Tối mật không?")
+    assert not is_question((DRAFTS / "d-008.txt").read_text(encoding="utf-8"))
+    answer = ask("Đề thi tốt nghiệp THPT có phải là bí mật nhà nước độ Tối mật không?", kb_path,
+                 as_of=dt.date(2024, 12, 12))
+    assert answer.items[0].citation == EXAM_CITATION and answer.level == "Tối mật"
+    bank = ask("ngân hàng", kb_path, as_of=dt.date(2024, 12, 12), limit=30)
+    unknown = [item.status_unknown for item in bank.items]
+    assert any(unknown) and unknown == sorted(unknown)
+    result = CliRunner().invoke(cli, ["tra-cuu", "Danh mục bí mật nhà nước độ Mật lĩnh vực y tế gồm những gì?",
+                                      "--db", str(kb_path), "--as-of", "2025-01-01"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Danh mục được hỏi: 440/QĐ-TTg" in result.output
+    assert all("440/QĐ-TTg" in line and line.startswith(("1. MẬT", "2. MẬT"))
+               for line in result.output.splitlines() if line[:2] in ("1.", "2.", "3."))

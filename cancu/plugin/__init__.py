@@ -199,7 +199,16 @@ def prepare_jinja2_environment(env, datasette) -> None:
 
 @hookimpl
 def menu_links(datasette, actor, request):
-    return [{"href": datasette.urls.path(CLASSIFY_PATH), "label": "Phân loại dự thảo"}]
+    return [{"href": datasette.urls.path(CLASSIFY_PATH), "label": "Phân loại dự thảo"},
+            {"href": datasette.urls.path("/-/danh-muc"), "label": "Danh mục theo lĩnh vực"}]
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Readable table pages: internal columns hidden unless asked for (cancu/plugin/pages.py)."""
+    from .pages import hide_internal_columns
+
+    return hide_internal_columns
 
 
 @hookimpl
@@ -242,6 +251,10 @@ def render_cell(value, column, table, database, datasette):
         return _marked_html(value)
     if column == "sources" and table in ("decisions", "laws") and isinstance(value, str) and value.startswith("["):
         return _sources_html(value)
+    if isinstance(value, str) and ((table is None and column == "Quyết định") or (table == "items" and column == "decision")):
+        from .pages import decision_path
+
+        return Markup(f'<a href="{html.escape(datasette.urls.path(decision_path(value)))}">{html.escape(value)}</a>')
     return None
 
 
@@ -263,6 +276,8 @@ mark { background: #fff3a8; padding: 0 0.1em; }
 .cancu-citation { font-weight: bold; }
 .cancu-warnings li, .cancu-error { color: #8a4b00; }
 .cancu-evidence td, .cancu-evidence th { vertical-align: top; }
+/* The column legend above table rows: the descriptions stay in the metadata and the JSON API. */
+dl.column-descriptions { display: none; }
 /* Folded copies of text and heading only feed the search index. */
 td.col-text_folded, th.col-text_folded, td.col-heading_folded, th.col-heading_folded { display: none; }
 """
@@ -328,7 +343,7 @@ async def classify_page(datasette, request) -> Response:
     context = {"draft_text": "", "as_of_text": "", "error": None, "result": None, "proposal": None,
                "file_name": None, "as_of_sources": AS_OF_SOURCES, "vn_date": vn_date_or_none, "score": vn_score,
                "decision_path": lambda number: datasette.urls.path(decision_path(number)),
-               "proposal_sections": page_sections, "max_upload": SIZE_WORDS}
+               "proposal_sections": page_sections, "max_upload": SIZE_WORDS, "answer": None}
     status = 200
     if request.method == "POST":
         try:
@@ -352,8 +367,13 @@ async def classify_page(datasette, request) -> Response:
             except KnowledgeBaseMissing as missing:
                 context["error"] = f"Không phân loại được: {missing}."
             else:
-                context["result"] = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
-                context["proposal"] = proposal_document(context["result"], path, draft_text)
+                from cancu.questions import ask, is_question
+
+                if file_name is None and is_question(draft_text):  # a question gets items, not a classification
+                    context["answer"] = await asyncio.to_thread(ask, draft_text, path, as_of)
+                else:
+                    context["result"] = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
+                    context["proposal"] = proposal_document(context["result"], path, draft_text)
         if context["error"] and status == 200:
             status = 400
     page = await datasette.render_template("cancu_phan_loai.html", context, request=request)

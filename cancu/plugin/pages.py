@@ -183,3 +183,30 @@ PAGE_ROUTES = [
     (r"^/-/danh-muc$", catalog_index),
     (r"^/-/danh-muc/(?P<slug>[a-z0-9-]+)$", decision_page),
 ]
+
+
+# --------------------------------------------------------------------------- readable table pages
+
+# Columns a reader of the HTML table does not need: search-only folded copies, internal
+# ordering and tree links, numbers the citation already spells out. They stay in the
+# table, in the JSON API and in SQL; a URL with its own _col/_nocol shows them again.
+HIDDEN_COLUMNS = {
+    "items": ("path", "kind", "article", "clause", "point", "level_rank", "catalog_item", "position", "parent_id",
+              "line", "text_folded", "heading_folded"),
+    "decisions": ("issuer", "effective", "replaces", "source_file", "has_text", "warnings", "missing"),
+}
+
+
+def hide_internal_columns(app):
+    """ASGI wrapper: add _nocol=… to HTML table pages of items and decisions that choose no columns."""
+
+    async def wrapped(scope, receive, send):
+        if scope.get("type") == "http" and scope.get("method") == "GET":
+            parts = scope.get("path", "").strip("/").split("/")
+            query = scope.get("query_string", b"")
+            if len(parts) == 2 and parts[1] in HIDDEN_COLUMNS and b"_col=" not in query and b"_nocol=" not in query:
+                extra = "&".join(f"_nocol={column}" for column in HIDDEN_COLUMNS[parts[1]]).encode()
+                scope = dict(scope, query_string=(query + b"&" + extra) if query else extra)
+        await app(scope, receive, send)
+
+    return wrapped
