@@ -155,9 +155,8 @@ def _decision_note(kb: KB, number: str, day: dt.date) -> DecisionNote:
         validity = f"{since}; còn hiệu lực vào ngày {vn_date(day.isoformat())}."
     completeness = None
     if record.text_completeness in ("partial", "summary"):
-        completeness = (f"Kho chỉ có {COMPLETENESS_WORDS[record.text_completeness]} của quyết định này"
-                        + (f" (thiếu: {record.missing})" if record.missing else "")
-                        + "; đối chiếu lời văn với bản chính thức.")
+        completeness = (f"Kho chỉ có {COMPLETENESS_WORDS[record.text_completeness]} của quyết định này; "
+                        "đối chiếu lời văn với bản chính thức.")
     return DecisionNote(record.number, reference, record.field, in_force, validity, completeness)
 
 

@@ -74,6 +74,19 @@ def topic_words(question: str) -> str:
     return folded.strip()
 
 
+def with_synonyms(question: str) -> str:
+    """The question plus the full phrase of each abbreviation it uses ("THPT" → "trung học phổ thông").
+
+    The abbreviations are those of data/rules.yml, the table the classifier reads.
+    """
+    from cancu.classifier.rules import load_rules
+
+    folded = fold(question)
+    extra = [canonical for canonical, variants in getattr(load_rules(), "synonyms", ())
+             if any(pattern.search(folded if on_folded else question) for pattern, on_folded in variants)]
+    return " ".join([question, *extra])
+
+
 def named_level(question: str) -> str | None:
     folded = " " + " ".join(re.findall(r"\w+", fold(question))) + " "
     for key in ("tuyet mat", "toi mat"):
@@ -117,7 +130,8 @@ where items_fts match cancu_fts_any(:words)
   and items.catalog_item = 1
   and items.valid_from <= :day
   and (items.valid_until is null or items.valid_until > :day)
-order by decisions.status = 'unknown', bm25(items_fts, 0, 0, 1.0, 0.5), items.id
+  and (decisions.status = 'unknown') = :unknown
+order by bm25(items_fts, 0, 0, 1.0, 0.5), items.id
 limit :limit
 """
 
@@ -139,7 +153,7 @@ def _asked_decisions(connection: sqlite3.Connection, question: str, day: dt.date
 def ask(question: str, db_path: Path, as_of: dt.date | None = None, limit: int = 10) -> Answer:
     """The items in force on ``as_of`` (default today) that a question is about, ranked; status unknown last."""
     day = as_of or dt.date.today()
-    words = topic_words(question)
+    words = topic_words(with_synonyms(nfc(question)))
     connection = _connection(Path(db_path))
     level = named_level(question)
     try:
@@ -154,7 +168,9 @@ def ask(question: str, db_path: Path, as_of: dt.date | None = None, limit: int =
                 f"order by decisions.status = 'unknown', items.id",
                 [*decisions, level, level, day.isoformat(), day.isoformat()]).fetchall()
         else:
-            rows = connection.execute(ASK_SQL, {"words": words, "day": day.isoformat(), "limit": limit}).fetchall()
+            # ranked apart: a strong match in a decision of unknown status still shows, after the items in force
+            rows = [row for unknown in (0, 1) for row in connection.execute(
+                ASK_SQL, {"words": words, "day": day.isoformat(), "limit": limit, "unknown": unknown})]
         conditions = _conditions(connection, [row[0] for row in rows])
     finally:
         connection.close()
@@ -177,6 +193,9 @@ def format_answer(answer: Answer, markdown: bool = False) -> str:
     if not answer.items:
         lines.append("Không tìm thấy mục danh mục nào khớp với câu hỏi.")
     for rank, item in enumerate(answer.items, start=1):
+        if item.status_unknown and (rank == 1 or not answer.items[rank - 2].status_unknown):
+            lines += ["", ("### " if markdown else "") + "Mục của quyết định chưa rõ tình trạng hiệu lực "
+                      "(ban hành theo Pháp lệnh 30/2000/PL-UBTVQH10 hoặc sổ đăng ký không xác định được):"]
         mark = " [chưa rõ tình trạng hiệu lực của quyết định]" if item.status_unknown else ""
         lines.append(f"{bullet if markdown else f'{rank}. '}{item.level.upper()} — {item.citation}{mark}")
         lines.append(f"   “{item.text}”")
