@@ -55,6 +55,7 @@ class Basis:
     text: str
     decision: str
     item_id: int
+    conditions: tuple[str, ...] = ()  # the item's restrictors and conditions, the catalog's words
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,14 @@ def draft_title(text: str) -> str | None:
 # --------------------------------------------------------------------------- assembly
 
 
-def _basis(proposal: Proposal) -> Basis:
-    return Basis(proposal.citation, proposal.level, proposal.text, proposal.decision, proposal.item_id)
+def _basis(proposal: Proposal, kb: KB) -> Basis:
+    """A proposal as written into the proposal, with the conditions of its item the drafter confirms."""
+    from cancu.conditions_text import TO_CONFIRM, condition_line
+
+    item = kb.items_by_id.get(proposal.item_id)
+    parts = getattr(item, "conditions", ()) if item else ()
+    conditions = tuple(condition_line(part.kind, part.text) for part in parts if part.kind in TO_CONFIRM)
+    return Basis(proposal.citation, proposal.level, proposal.text, proposal.decision, proposal.item_id, conditions)
 
 
 def _decision_note(kb: KB, number: str, day: dt.date) -> DecisionNote:
@@ -213,7 +220,7 @@ def build_proposal(result: Classification, kb: KB, laws: LawBook, title: str | N
     day = result.as_of
     accepted = tuple(p for p in result.proposals if not p.alternative)
     review = tuple(getattr(result, "review", ()) or ())
-    bases = tuple(_basis(p) for p in accepted) if result.level else ()
+    bases = tuple(_basis(p, kb) for p in accepted) if result.level else ()
     numbers = list(dict.fromkeys(b.decision for b in bases))
     provision, ground_note = legal_ground(laws, day) if bases else (None, None)
     notes = list(dict.fromkeys([w for p in accepted for w in p.warnings] + list(result.warnings)))
@@ -228,8 +235,8 @@ def build_proposal(result: Classification, kb: KB, laws: LawBook, title: str | N
     return ProposalDocument(
         title=title, as_of=day, as_of_source=result.as_of_source, level=result.level if bases else None,
         bases=bases,
-        alternatives=tuple(_basis(p) for p in result.proposals if p.alternative) if bases else (),
-        review=tuple(_basis(p) for p in review),
+        alternatives=tuple(_basis(p, kb) for p in result.proposals if p.alternative) if bases else (),
+        review=tuple(_basis(p, kb) for p in review),
         decisions=tuple(_decision_note(kb, number, day) for number in numbers),
         protection=_protection(laws, result.level, day) if bases else None,
         ground=provision.citation if provision else None,
@@ -270,6 +277,11 @@ def sections(document: ProposalDocument) -> list[Section]:
             f"độ “{document.level}”.",)))
         out.append(Section("Căn cứ xác định độ mật",
                            tuple(f"{b.citation} (độ {b.level}): “{b.text}”" for b in document.bases), bullets=True))
+        confirm = tuple(f"{b.citation}: {line}" if len(document.bases) > 1 else line
+                        for b in document.bases for line in b.conditions)
+        if confirm:
+            out.append(Section("Phạm vi, điều kiện mục danh mục đặt ra (người soạn thảo xác nhận dự thảo đáp ứng)",
+                               confirm, bullets=True))
         out.append(Section("Quyết định ban hành danh mục và hiệu lực", tuple(
             f"{d.reference}" + (f" (lĩnh vực {d.field})" if d.field else "") + f": {d.validity}"
             + (f" {d.completeness}" if d.completeness else "") for d in document.decisions), bullets=True))

@@ -104,19 +104,18 @@ def _connection(db_path: Path) -> sqlite3.Connection:
 
 
 def _conditions(connection: sqlite3.Connection, item_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    tables = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
-    if "item_conditions" not in tables or not item_ids:
+    """Lines of item_conditions by item (empty for a knowledge base built before that table)."""
+    from cancu.conditions_text import condition_line
+
+    if not item_ids or not connection.execute(
+            "select 1 from sqlite_master where name = 'item_conditions'").fetchone():
         return {}
-    columns = [row[1] for row in connection.execute("pragma table_info(item_conditions)")]
-    key = next((c for c in ("item_id", "item") if c in columns), None)
-    if key is None:
-        return {}
-    shown = [c for c in columns if c not in (key, "id", "position")]
     found: dict[int, list[str]] = {}
     marks = ", ".join("?" for _ in item_ids)
-    for row in connection.execute(f"select [{key}], {', '.join(f'[{c}]' for c in shown)} from item_conditions "
-                                  f"where [{key}] in ({marks})", item_ids):
-        found.setdefault(row[0], []).append("; ".join(f"{c}: {v}" for c, v in zip(shown, row[1:]) if v not in (None, "")))
+    for item_id, kind, text in connection.execute(
+            f"select item_id, kind, text from item_conditions where item_id in ({marks}) order by item_id, id",
+            item_ids):
+        found.setdefault(item_id, []).append(condition_line(kind, text))
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -199,7 +198,7 @@ def format_answer(answer: Answer, markdown: bool = False) -> str:
         mark = " [chưa rõ tình trạng hiệu lực của quyết định]" if item.status_unknown else ""
         lines.append(f"{bullet if markdown else f'{rank}. '}{item.level.upper()} — {item.citation}{mark}")
         lines.append(f"   “{item.text}”")
-        lines.extend(f"   Điều kiện: {condition}" for condition in item.conditions)
+        lines.extend(f"   {condition}" for condition in item.conditions)
     if answer.level:
         lines += ["", f"Câu hỏi nêu độ {answer.level}: đối chiếu độ mật của từng mục ở trên."]
     return "\n".join(lines) + "\n"

@@ -604,6 +604,7 @@ async def test_decision_page_tree_badges_and_links(ds):
     assert re.search(r'<li id="muc-\d+" class="cancu-item kind-article">.*?<ul class="cancu-tree">.*?kind-clause',
                      tree, re.S)
     assert "Kho không có toàn văn quyết định này" in html  # 531 is partial
+    assert "<li>Điều kiện: “chưa công khai”</li>" in html  # the conditions the classifier reads (item_conditions)
     old = (await ds.client.get("/-/danh-muc/809-qd-ttg")).text
     assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in old and "đã bị thay thế" in old
     assert (await ds.client.get("/-/danh-muc/khong-co")).status_code == 404

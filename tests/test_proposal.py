@@ -52,6 +52,7 @@ def test_docx_proposal_holds_level_basis_term_decision_ground_and_fields(kb, law
     for label in ("Nơi nhận: ", "Số lượng bản phát hành: ", "Sao, chụp: ", "Người soạn thảo: "):
         assert any(p.startswith(label) for p in paragraphs), label
     assert "Tên, trích yếu văn bản: Báo cáo kết quả hoàn thiện đề thi môn Hóa học" in paragraphs
+    assert "Điều kiện: “chưa công khai”" in paragraphs  # the item's own condition, for the drafter to confirm
     assert "không thay thế quyết định của người đứng đầu cơ quan" in text
     # alternatives are listed apart and never as the basis
     basis = text.split("Căn cứ xác định độ mật")[1].split("Quyết định ban hành danh mục")[0]

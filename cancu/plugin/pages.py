@@ -70,7 +70,7 @@ def in_force_rank(row: dict, day: dt.date) -> int:
 class Node:
     row: dict
     children: list["Node"] = field(default_factory=list)
-    conditions: list[dict] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
 
 
 def build_tree(rows: list[dict]) -> list[Node]:
@@ -83,22 +83,18 @@ def build_tree(rows: list[dict]) -> list[Node]:
     return roots
 
 
-async def _conditions(database, item_ids: list[int]) -> dict[int, list[dict]]:
-    """Rows of item_conditions by item, when that table exists (added by the conditions work)."""
+async def _conditions(database, item_ids: list[int]) -> dict[int, list[str]]:
+    """Lines of item_conditions by item, when that table exists (older knowledge bases lack it)."""
+    from cancu.conditions_text import condition_line
+
     if not item_ids or "item_conditions" not in await database.table_names():
         return {}
-    columns = [c.name for c in await database.table_column_details("item_conditions")]
-    key = next((c for c in ("item_id", "item") if c in columns), None)
-    if key is None:
-        return {}
     marks = ", ".join("?" for _ in item_ids)
-    result = await database.execute(f"select * from item_conditions where [{key}] in ({marks})", item_ids)
-    by_item: dict[int, list[dict]] = {}
-    for row in result.rows:
-        values = dict(row)
-        item_id = values.pop(key)
-        shown = {k: v for k, v in values.items() if v not in (None, "") and k not in ("id", "rowid", "position")}
-        by_item.setdefault(item_id, []).append(shown)
+    result = await database.execute(
+        f"select item_id, kind, text from item_conditions where item_id in ({marks}) order by item_id, id", item_ids)
+    by_item: dict[int, list[str]] = {}
+    for item_id, kind, text in result.rows:
+        by_item.setdefault(item_id, []).append(condition_line(kind, text))
     return by_item
 
 
