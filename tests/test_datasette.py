@@ -350,7 +350,8 @@ async def _classify(ds: Datasette, draft_text: str, as_of: str = ""):
 async def test_classify_page_form(ds):
     response = await ds.client.get("/-/phan-loai")
     html = response.text
-    assert '<form class="cancu-form" action="/-/phan-loai" method="post"' in html
+    assert '<form class="cancu-form" id="cancu-form" action="/-/phan-loai" method="post" enctype="multipart/form-data"' in html
+    assert '<input type="file" id="draft_file" name="draft_file" accept=".docx,.pdf,.txt">' in html
     assert '<textarea id="draft_text" name="draft_text"' in html
     assert "không lưu" in html
     assert "no-store" in response.headers["cache-control"]
