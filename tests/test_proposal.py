@@ -193,3 +193,13 @@ def test_tra_cuu_ranks_items_in_force_and_marks_unknown_status(kb_path):
     assert "Danh mục được hỏi: 440/QĐ-TTg" in result.output
     assert all("440/QĐ-TTg" in line and line.startswith(("1. MẬT", "2. MẬT"))
                for line in result.output.splitlines() if line[:2] in ("1.", "2.", "3."))
+
+
+def test_first_command_says_it_builds_the_knowledge_base(tmp_path, exam_draft):
+    draft = tmp_path / "a.txt"
+    draft.write_text(exam_draft, encoding="utf-8")
+    fresh = tmp_path / "moi" / "cancu.db"
+    first = CliRunner().invoke(cli, ["tra-cuu", "đề thi", "--db", str(fresh)], catch_exceptions=False)
+    assert first.exit_code == 0 and "Đang dựng kho danh mục" in first.stderr and fresh.exists()
+    again = CliRunner().invoke(cli, ["tra-cuu", "đề thi", "--db", str(fresh)], catch_exceptions=False)
+    assert "Đang dựng kho danh mục" not in again.stderr

@@ -251,10 +251,10 @@ def render_cell(value, column, table, database, datasette):
         return _marked_html(value)
     if column == "sources" and table in ("decisions", "laws") and isinstance(value, str) and value.startswith("["):
         return _sources_html(value)
-    if isinstance(value, str) and ((table is None and column == "Quyết định") or (table == "items" and column == "decision")):
-        from .pages import decision_path
+    if (table is None and column == "Quyết định") or (table in ("items", "items_in_force_today") and column == "decision"):
+        from .pages import decision_link
 
-        return Markup(f'<a href="{html.escape(datasette.urls.path(decision_path(value)))}">{html.escape(value)}</a>')
+        return decision_link(value, datasette)
     return None
 
 

@@ -10,10 +10,12 @@ reads. Everything comes from the read-only database through Datasette.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from dataclasses import dataclass, field
 
 from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup
 
 from cancu.ingest.text import fold, vn_date
 
@@ -35,6 +37,16 @@ def decision_slug(number: str) -> str:
 
 def decision_path(number: str) -> str:
     return f"{CATALOG_PATH}/{decision_slug(number)}"
+
+
+def decision_link(value, datasette) -> Markup | None:
+    """A decision number (or Datasette's expanded foreign key {value, label}) as a link to its page."""
+    number = value.get("value") if isinstance(value, dict) else value
+    if not isinstance(number, str) or not number:
+        return None
+    label = value.get("label") if isinstance(value, dict) else None
+    suffix = f" ({html.escape(label)})" if label and label != number else ""
+    return Markup(f'<a href="{html.escape(datasette.urls.path(decision_path(number)))}">{html.escape(number)}</a>{suffix}')
 
 
 def today_vn() -> dt.date:
