@@ -158,15 +158,15 @@ def cli():
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[NGUỒN]...")
 @db_option
 @click.option("--keep-going", is_flag=True, help="Bỏ qua tệp lỗi, nhập các tệp còn lại và liệt kê tệp bị bỏ qua.")
-@click.option("--no-shipped", is_flag=True, help="Chỉ nhập SOURCES, không kèm dữ liệu đi cùng gói.")
+@click.option("--no-shipped", is_flag=True, help="Chỉ nhập NGUỒN, không kèm dữ liệu đi cùng gói.")
 @translate_errors
 def ingest(sources, db_path, keep_going, no_shipped):
     """Dựng cơ sở dữ liệu danh mục bí mật nhà nước từ các văn bản.
 
-    Không có SOURCES: dựng từ dữ liệu đi kèm (data/). SOURCES là tệp .txt (có
+    Không có NGUỒN: dựng từ dữ liệu đi kèm (data/). NGUỒN là tệp .txt (có
     phần đầu YAML), .docx, .html, .pdf, sổ đăng ký .csv, hoặc thư mục chứa chúng;
     chúng được nhập cùng dữ liệu đi kèm. Cơ sở dữ liệu được ghi ra tệp tạm rồi mới
     thay thế, nên lần chạy lỗi không làm hỏng bản cũ.
@@ -178,7 +178,7 @@ def ingest(sources, db_path, keep_going, no_shipped):
         cancu ingest quyet-dinh-moi.docx --db kho.db
     """
     if no_shipped and not sources:
-        raise click.UsageError("--no-shipped cần ít nhất một SOURCES")
+        raise click.UsageError("--no-shipped cần ít nhất một NGUỒN")
     target = db_path or default_db_path()
     try:
         report = build_kb(target, list(sources), include_shipped=not no_shipped, keep_going=keep_going)
@@ -269,7 +269,7 @@ def _read_input(source: str) -> tuple[str, str]:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1, required=True, metavar="TỆP...")
 @db_option
 @as_of_option
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), metavar="SỐ",
@@ -280,7 +280,7 @@ def _read_input(source: str) -> tuple[str, str]:
 def classify(inputs, db_path, as_of, top, output_format, output, as_json):
     """Đề xuất mục danh mục bí mật nhà nước, độ mật và căn cứ cho dự thảo.
 
-    INPUTS là tệp .txt, .docx, .pdf, .html, hoặc '-' để đọc từ đầu vào chuẩn.
+    TỆP là tệp .txt, .docx, .pdf, .html, hoặc '-' để đọc từ đầu vào chuẩn.
     Nội dung dự thảo chỉ được xử lý trong bộ nhớ, không lưu lại. JSON với nhiều
     tệp: mỗi dòng một đối tượng có khóa "file".
 
@@ -332,7 +332,8 @@ class CheckCouldNotRun(CancuError):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path),
+                metavar="ĐƯỜNG_DẪN...")
 @db_option
 @as_of_option
 @output_options(("table", "json", "csv", "md"), "table")
@@ -343,7 +344,7 @@ class CheckCouldNotRun(CancuError):
 def check(paths, db_path, as_of, output_format, output, workers, recursive, silent):
     """Kiểm tra dự thảo trước khi phát hành: dấu độ mật, căn cứ và danh mục.
 
-    PATHS là tệp .txt, .docx, .pdf, .html hoặc thư mục chứa chúng. Với mỗi dự thảo:
+    ĐƯỜNG_DẪN là tệp .txt, .docx, .pdf, .html hoặc thư mục chứa chúng. Với mỗi dự thảo:
     căn cứ nêu trong dự thảo có tồn tại, còn hiệu lực vào ngày của dự thảo, có khớp
     dấu độ mật không, và công cụ đề xuất mục nào. Nội dung dự thảo không được lưu lại.
     Mã thoát: 0 khi không dự thảo nào có phát hiện, 1 khi có, 2 khi lệnh không chạy được.
@@ -384,7 +385,7 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
 
 
 @cli.command("de-xuat")
-@click.argument("draft")
+@click.argument("draft", metavar="DỰ_THẢO")
 @db_option
 @as_of_option
 @output_options(("text", "md", "docx", "json"), "text")
@@ -392,7 +393,7 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
 def de_xuat(draft, db_path, as_of, output_format, output):
     """Lập phần đề xuất độ mật cho Tờ trình, Phiếu trình duyệt ký văn bản.
 
-    DRAFT là tệp .txt, .docx, .pdf, .html, hoặc '-' để đọc từ đầu vào chuẩn. Kết
+    DỰ_THẢO là tệp .txt, .docx, .pdf, .html, hoặc '-' để đọc từ đầu vào chuẩn. Kết
     quả gồm độ mật đề xuất, căn cứ (điểm, khoản, Điều của quyết định ban hành danh
     mục), thời hạn bảo vệ, hiệu lực của quyết định vào ngày của dự thảo và các mục
     người soạn thảo điền hoặc xác nhận (nơi nhận, số lượng bản phát hành, sao, chụp,
@@ -433,7 +434,7 @@ def de_xuat(draft, db_path, as_of, output_format, output):
 
 
 @cli.command("tra-cuu")
-@click.argument("question")
+@click.argument("question", metavar="CÂU_HỎI")
 @db_option
 @as_of_option
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 50), metavar="SỐ",

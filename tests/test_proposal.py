@@ -149,7 +149,7 @@ def test_cli_errors_and_usage_are_vietnamese(kb_path, tmp_path):
     runner = CliRunner()
     bad = runner.invoke(cli, ["classify", "x.txt", "--khong-co"], prog_name="cancu")
     assert bad.exit_code == 2
-    assert "Cách dùng: cancu classify [TÙY CHỌN] INPUTS..." in bad.output
+    assert "Cách dùng: cancu classify [TÙY CHỌN] TỆP..." in bad.output
     assert "Lỗi: Không có tùy chọn '--khong-co'." in bad.output
     bad = runner.invoke(cli, ["check", str(tmp_path), "--format", "pdf"], prog_name="cancu")
     assert "Giá trị không hợp lệ cho '--format': 'pdf' không thuộc các giá trị" in bad.output
