@@ -660,3 +660,21 @@ async def test_classify_page_answers_a_question(ds):
     assert answer.index(EXAM_CITATION) < answer.index("cancu-answer-item") + 2000
     asked = (await _classify(ds, "Danh mục bí mật nhà nước độ Mật lĩnh vực y tế gồm những gì?")).text
     assert 'Danh mục được hỏi: <a href="/-/danh-muc/440-qd-ttg">440/QĐ-TTg</a>' in asked
+
+
+@pytest.mark.asyncio
+async def test_served_instance_suggests_no_facets(datasette_kb):
+    served = make_datasette(datasette_kb)
+    assert served.setting("suggest_facets") is False
+    html = (await served.client.get("/cancu/items")).text
+    assert "Suggested facets" not in html
+    assert '<dl class="column-descriptions">' in html and "dl.column-descriptions { display: none; }" in (
+        await served.client.get("/-/cancu.css")).text  # the legend stays in the page source, not above the rows
+
+
+@pytest.mark.asyncio
+async def test_proposal_download_requires_csrf_token(ds):
+    _, cookies = await _form_token(ds)
+    response = await ds.client.post("/-/phan-loai/de-xuat", data={"draft_text": "Đề thi chính thức"}, cookies=cookies)
+    assert response.status_code == 403
+    assert (await ds.client.get("/-/phan-loai/de-xuat")).status_code == 302

@@ -27,7 +27,8 @@ async def read_draft_form(request) -> tuple[str, str, str | None]:
     form = await read_form(request)
     as_of_text = form.fields.get("as_of", "")
     if form.upload is not None and form.upload.name:
-        return upload_text(form.upload), as_of_text, form.upload.name
+        # docx and pdf parsing is CPU work: off the event loop, so other pages keep answering
+        return await asyncio.to_thread(upload_text, form.upload), as_of_text, form.upload.name
     return form.fields.get("draft_text", ""), as_of_text, None
 
 
