@@ -97,7 +97,7 @@ def build_tree(rows: list[dict]) -> list[Node]:
 
 async def _conditions(database, item_ids: list[int]) -> dict[int, list[str]]:
     """Lines of item_conditions by item, when that table exists (older knowledge bases lack it)."""
-    from cancu.conditions_text import condition_line
+    from cancu.conditions_text import TO_CONFIRM, condition_line
 
     if not item_ids or "item_conditions" not in await database.table_names():
         return {}
@@ -106,7 +106,8 @@ async def _conditions(database, item_ids: list[int]) -> dict[int, list[str]]:
         f"select item_id, kind, text from item_conditions where item_id in ({marks}) order by item_id, id", item_ids)
     by_item: dict[int, list[str]] = {}
     for item_id, kind, text in result.rows:
-        by_item.setdefault(item_id, []).append(condition_line(kind, text))
+        if kind in TO_CONFIRM:  # the object is the item's own text, shown above
+            by_item.setdefault(item_id, []).append(condition_line(kind, text))
     return by_item
 
 
