@@ -21,6 +21,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from cancu.classifier.model import Classification, Proposal
+from cancu.ingest.citation import decision_reference
 from cancu.ingest.text import fold, nfc, vn_date
 from cancu.kb import KB
 from cancu.kb.laws import LawBook, LawProvision
@@ -117,12 +118,17 @@ def draft_title(text: str) -> str | None:
         if re.match(r"v/v\b|ve viec\b", folded):
             return line[:MAX_TITLE_CHARS]
         kind = next((k for k in DOC_KINDS if folded == k or folded.startswith(k + " ")), None)
-        if kind and line == line.upper() and index + 1 < len(lines):
+        if kind is None or line != line.upper():
+            continue
+        name = line[:1] + line[1:].lower()
+        if len(folded.split()) <= len(kind.split()) + 1 and index + 1 < len(lines):
+            # "BÁO CÁO" or "BÁO CÁO NHANH" alone: the subject follows, over two lines when the first is "VỀ"
             subject = lines[index + 1]
-            if line.upper() == line and len(folded) <= len(kind) + 2:
-                name = line[:1] + line[1:].lower()
-                return f"{name} {subject[:1].lower()}{subject[1:]}"[:MAX_TITLE_CHARS]
-            return (line[:1] + line[1:].lower())[:MAX_TITLE_CHARS]
+            if len(subject.split()) <= 2 and index + 2 < len(lines):
+                subject = f"{subject} {lines[index + 2]}"
+            subject = subject.lower() if subject == subject.upper() else subject[:1].lower() + subject[1:]
+            return f"{name} {subject}"[:MAX_TITLE_CHARS]
+        return name[:MAX_TITLE_CHARS]
     return None
 
 
@@ -140,8 +146,6 @@ def _basis(proposal: Proposal, kb: KB) -> Basis:
 
 
 def _decision_note(kb: KB, number: str, day: dt.date) -> DecisionNote:
-    from cancu.ingest.citation import decision_reference
-
     record = kb.decisions[number]
     reference = decision_reference(record.number, record.date, record.issuer)
     since = f"có hiệu lực từ {vn_date(record.valid_from.isoformat())}" if record.valid_from else "không rõ ngày hiệu lực"

@@ -64,6 +64,7 @@ async def _body(request, limit: int) -> bytes:
 
 def _multipart(body: bytes, boundary: bytes) -> DraftForm:
     """Fields and at most one file of a multipart body, all in memory."""
+    from python_multipart.exceptions import FormParserError
     from python_multipart.multipart import MultipartParser, parse_options_header
 
     parts: list[dict] = []
@@ -97,7 +98,7 @@ def _multipart(body: bytes, boundary: bytes) -> DraftForm:
     try:
         parser.write(body)
         parser.finalize()
-    except Exception as error:  # python-multipart raises several types for a malformed body
+    except FormParserError as error:  # every parse error of python-multipart derives from it
         raise FormRejected("Biểu mẫu gửi lên không hợp lệ; hãy tải lại trang và gửi lại.") from error
     fields: dict[str, str] = {}
     upload = None
