@@ -17,8 +17,7 @@ from cancu import clivi
 
 clivi.install()  # before any decorator runs: click builds some of its words (Path's "file") at definition time
 
-from cancu.ingest.build import BuildFailed, build_kb, default_db_path, ensure_kb, kb_is_current  # noqa: E402
-from cancu.ingest.errors import IngestError
+from cancu.ingest.errors import IngestError  # noqa: E402
 
 
 class CancuError(click.ClickException):
@@ -84,6 +83,8 @@ def translate_errors(command):
 
 def open_kb(db_path: Path | None) -> Path:
     """The knowledge base to read, built from the shipped data if missing or stale (and the user told so)."""
+    from cancu.ingest.build import default_db_path, ensure_kb, kb_is_current
+
     path = db_path or default_db_path()
     if not kb_is_current(path):
         click.echo(f"Đang dựng kho danh mục từ dữ liệu đi kèm vào {path} (chỉ lần đầu hoặc khi dữ liệu đổi)…",
@@ -177,6 +178,8 @@ def ingest(sources, db_path, keep_going, no_shipped):
         cancu ingest
         cancu ingest quyet-dinh-moi.docx --db kho.db
     """
+    from cancu.ingest.build import BuildFailed, build_kb, default_db_path
+
     if no_shipped and not sources:
         raise click.UsageError("--no-shipped cần ít nhất một NGUỒN")
     target = db_path or default_db_path()
