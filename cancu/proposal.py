@@ -57,6 +57,7 @@ class Basis:
     decision: str
     item_id: int
     conditions: tuple[str, ...] = ()  # the item's restrictors and conditions, the catalog's words
+    note: str | None = None  # for an item under review: why the classifier did not accept it
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,9 @@ def _basis(proposal: Proposal, kb: KB) -> Basis:
     item = kb.items_by_id.get(proposal.item_id)
     parts = getattr(item, "conditions", ()) if item else ()
     conditions = tuple(condition_line(part.kind, part.text) for part in parts if part.kind in TO_CONFIRM)
-    return Basis(proposal.citation, proposal.level, proposal.text, proposal.decision, proposal.item_id, conditions)
+    note = getattr(getattr(proposal, "reason", None), "message", None)
+    return Basis(proposal.citation, proposal.level, proposal.text, proposal.decision, proposal.item_id, conditions,
+                 note)
 
 
 def _decision_note(kb: KB, number: str, day: dt.date) -> DecisionNote:
@@ -295,8 +298,9 @@ def sections(document: ProposalDocument) -> list[Section]:
         out.append(Section("Phương án khác (không ghi làm căn cứ; chỉ chọn nếu căn cứ trên không đúng)",
                            tuple(f"{b.citation} (độ {b.level})" for b in document.alternatives), bullets=True))
     if document.review:
-        out.append(Section("Cần xem xét (không ghi làm căn cứ)",
-                           tuple(f"{b.citation} (độ {b.level}): “{b.text}”" for b in document.review), bullets=True))
+        out.append(Section("Cần xem xét (không ghi làm căn cứ)", tuple(
+            f"{b.citation} (độ {b.level}): “{b.text}”" + (f" — {b.note}" if b.note else "") for b in document.review),
+            bullets=True))
     if document.bases:
         out.append(Section("Nội dung người soạn thảo điền hoặc xác nhận", tuple(
             f"{f.label}: {f.value}" + (f" ({f.note})" if f.note else "") for f in document.fields), bullets=True))

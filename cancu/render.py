@@ -67,6 +67,8 @@ def format_classification_md(result: Classification, name: str | None = None) ->
             lines.append(f"- **{proposal.level}** — {proposal.citation} (độ khớp {vn_number(proposal.score)}){tag}")
             lines.extend(f"  - Đoạn trong dự thảo: “{e.draft_span}”" for e in proposal.evidence)
             lines.extend(f"  - Lưu ý: {w}" for w in proposal.warnings)
+    for review in getattr(result, "review", ()):
+        lines.append(f"- Cần xem xét (không tính vào độ mật): {review.level} — {review.citation}")
     for near in result.near_misses:
         lines.append(f"- Gần giống nhưng không áp dụng: {near.citation}")
     if result.warnings:

@@ -678,3 +678,25 @@ async def test_proposal_download_requires_csrf_token(ds):
     response = await ds.client.post("/-/phan-loai/de-xuat", data={"draft_text": "Đề thi chính thức"}, cookies=cookies)
     assert response.status_code == 403
     assert (await ds.client.get("/-/phan-loai/de-xuat")).status_code == 302
+
+
+@pytest.mark.asyncio
+async def test_classify_page_shows_review_items_apart_and_never_as_basis(ds, monkeypatch):
+    """Items in the review band ("cần xem xét") are listed, never written into the proposal as the basis."""
+    review = Proposal(item_id=197, decision="531/QĐ-TTg", article=1, clause=1, point=None, level="Tối mật",
+                      score=0.55, citation=EXAM_CITATION, text="Đề thi chính thức, đề thi dự bị …")
+    base = Classification(as_of=dt.date(2024, 12, 12), as_of_source="option", level=None, proposals=())
+
+    class WithReview:  # Classification.review is added by the classifier work; until then, a stand-in
+        def __init__(self):
+            self.__dict__.update({name: getattr(base, name) for name in
+                                  ("as_of", "as_of_source", "level", "proposals", "warnings", "near_misses")})
+            self.review = (review,)
+
+    monkeypatch.setattr(plugin, "classify_draft", lambda draft_text, path, as_of: WithReview())
+    html = (await _classify(ds, "Tổ ra đề đã hoàn thiện đề thi", as_of="12/12/2024")).text
+    assert "<h3>Cần xem xét</h3>" in html and f"{EXAM_CITATION} — Tối mật · Độ khớp: 0,55" in html
+    assert f'<span class="cancu-citation">{EXAM_CITATION}</span>' not in html
+    proposal = html.split('id="de-xuat"')[1]
+    assert "Cần xem xét (không ghi làm căn cứ)" in proposal and "Căn cứ xác định độ mật" not in proposal
+    assert "KHÔNG thuộc danh mục bí mật nhà nước nào" in proposal
