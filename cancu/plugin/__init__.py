@@ -203,16 +203,16 @@ def menu_links(datasette, actor, request):
             {"href": datasette.urls.path("/-/danh-muc"), "label": "Danh mục theo lĩnh vực"}]
 
 
-@hookimpl
-def asgi_wrapper(datasette):
+@hookimpl(specname="asgi_wrapper")  # named apart: the security wrapper is this module's asgi_wrapper
+def readable_tables_wrapper(datasette):
     """Readable table pages: internal columns hidden unless asked for (cancu/plugin/pages.py)."""
     from .pages import hide_internal_columns
 
     return hide_internal_columns
 
 
-@hookimpl
-def extra_template_vars(template, datasette):
+@hookimpl(specname="extra_template_vars")
+def home_catalogs_vars(template, datasette):
     """The catalogs listed on the home page (cancu/plugin/pages.py)."""
     from .pages import home_template_vars
 
