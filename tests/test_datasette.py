@@ -700,3 +700,11 @@ async def test_classify_page_shows_review_items_apart_and_never_as_basis(ds, mon
     proposal = html.split('id="de-xuat"')[1]
     assert "Cần xem xét (không ghi làm căn cứ)" in proposal and "Căn cứ xác định độ mật" not in proposal
     assert "KHÔNG thuộc danh mục bí mật nhà nước nào" in proposal
+
+
+@pytest.mark.asyncio
+async def test_decision_page_of_a_register_only_decision(ds):
+    response = await ds.client.get("/-/danh-muc/476-qd-ttg")
+    assert response.status_code == 200
+    assert "Kho chưa có văn bản của quyết định này (chỉ có trong sổ đăng ký)." in response.text
+    assert "cancu-badge toi-mat" not in response.text
