@@ -334,50 +334,52 @@ def _as_of_from_form(value: str) -> tuple[dt.date | None, str | None]:
 async def classify_page(datasette, request) -> Response:
     """GET: the form. POST: the same form with the classifier's answer and the proposal below it.
 
-    The draft is pasted or uploaded (.docx, .pdf, .txt; read in memory by .upload).
+    The draft is pasted or uploaded (.docx, .pdf, .txt), read in memory by ``.upload``.
     """
-    from .pages import decision_path
-    from .proposal_view import DraftRejected, page_sections, proposal_document, read_draft_form
-    from .upload import SIZE_WORDS
+    from .proposal_view import page_context
+    from .upload import FormRejected, read_form
 
-    context = {"draft_text": "", "as_of_text": "", "error": None, "result": None, "proposal": None,
-               "file_name": None, "as_of_sources": AS_OF_SOURCES, "vn_date": vn_date_or_none, "score": vn_score,
-               "decision_path": lambda number: datasette.urls.path(decision_path(number)),
-               "proposal_sections": page_sections, "max_upload": SIZE_WORDS, "answer": None}
+    context = page_context(datasette)
     status = 200
     if request.method == "POST":
         try:
-            draft_text, as_of_text, file_name = await read_draft_form(request)
-        except DraftRejected as rejected:
-            draft_text, as_of_text, file_name = "", "", None
-            context["error"], status = str(rejected), rejected.status
-        context.update(draft_text=draft_text, as_of_text=as_of_text, file_name=file_name)
-        as_of, error = _as_of_from_form(as_of_text)
-        if context["error"]:
-            pass
-        elif error:
-            context["error"] = error
-        elif not draft_text.strip():
-            context["error"] = "Hãy dán nội dung dự thảo vào ô bên dưới hoặc chọn tệp dự thảo."
-        elif len(draft_text) > MAX_DRAFT_CHARS:
-            context["error"] = f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự; hãy dán từng phần.".replace(",", ".")
-        else:
-            try:
-                path = await kb_path(datasette)
-            except KnowledgeBaseMissing as missing:
-                context["error"] = f"Không phân loại được: {missing}."
-            else:
-                from cancu.questions import ask, is_question
-
-                if file_name is None and is_question(draft_text):  # a question gets items, not a classification
-                    context["answer"] = await asyncio.to_thread(ask, draft_text, path, as_of)
-                else:
-                    context["result"] = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
-                    context["proposal"] = proposal_document(context["result"], path, draft_text)
-        if context["error"] and status == 200:
-            status = 400
+            form = await read_form(request)
+            await _classify_form(datasette, form, context)
+        except FormRejected as refused:
+            context["error"], status = refused.message, refused.status
     page = await datasette.render_template("cancu_phan_loai.html", context, request=request)
+    if context["error"] and status == 200:
+        status = 400
     return Response.html(page, status=status, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+async def _classify_form(datasette, form, context: dict) -> None:
+    """Check the fields, then answer: a question gets items, a draft its classification and proposal."""
+    from cancu.questions import ask, is_question
+
+    from .proposal_view import draft_of, proposal_document
+
+    draft_text, file_name = await draft_of(form)
+    as_of_text = form.fields.get("as_of", "")
+    context.update(draft_text=draft_text, as_of_text=as_of_text, file_name=file_name)
+    as_of, error = _as_of_from_form(as_of_text)
+    if error:
+        context["error"] = error
+    elif not draft_text.strip():
+        context["error"] = "Hãy dán nội dung dự thảo vào ô bên dưới hoặc chọn tệp dự thảo."
+    elif len(draft_text) > MAX_DRAFT_CHARS:
+        context["error"] = f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự; hãy dán từng phần.".replace(",", ".")
+    else:
+        try:
+            path = await kb_path(datasette)
+        except KnowledgeBaseMissing as missing:
+            context["error"] = f"Không phân loại được: {missing}."
+            return
+        if file_name is None and is_question(draft_text):
+            context["answer"] = await asyncio.to_thread(ask, draft_text, path, as_of)
+        else:
+            context["result"] = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
+            context["proposal"] = proposal_document(context["result"], path, draft_text)
 
 
 @hookimpl

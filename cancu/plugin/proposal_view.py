@@ -15,21 +15,32 @@ from datasette.utils.asgi import Response
 
 from cancu.proposal import ProposalDocument, build_proposal, docx_filename, draft_title, sections, to_docx, to_markdown
 
-from .upload import FormRejected, read_form, upload_text
+from .upload import DraftForm, FormRejected, read_form, upload_text
 
-DraftRejected = FormRejected
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
 
 
-async def read_draft_form(request) -> tuple[str, str, str | None]:
-    """(draft_text, as_of_text, file_name): an uploaded file wins over the text box."""
-    form = await read_form(request)
-    as_of_text = form.fields.get("as_of", "")
+def page_context(datasette) -> dict:
+    """What the classify page's template needs before anything is posted."""
+    from . import AS_OF_SOURCES, vn_date_or_none, vn_score
+    from .pages import decision_path
+    from .upload import SIZE_WORDS
+
+    return {"draft_text": "", "as_of_text": "", "error": None, "result": None, "proposal": None, "answer": None,
+            "file_name": None, "as_of_sources": AS_OF_SOURCES, "vn_date": vn_date_or_none, "score": vn_score,
+            "decision_path": lambda number: datasette.urls.path(decision_path(number)),
+            "proposal_sections": sections, "max_upload": SIZE_WORDS}
+
+
+async def draft_of(form: DraftForm) -> tuple[str, str | None]:
+    """(draft_text, file_name): an uploaded file wins over the text box.
+
+    docx and pdf parsing is CPU work: it runs off the event loop, so other pages keep answering.
+    """
     if form.upload is not None and form.upload.name:
-        # docx and pdf parsing is CPU work: off the event loop, so other pages keep answering
-        return await asyncio.to_thread(upload_text, form.upload), as_of_text, form.upload.name
-    return form.fields.get("draft_text", ""), as_of_text, None
+        return await asyncio.to_thread(upload_text, form.upload), form.upload.name
+    return form.fields.get("draft_text", ""), None
 
 
 @functools.lru_cache(maxsize=4)
@@ -47,19 +58,16 @@ def proposal_document(result, path: Path, draft_text: str) -> ProposalDocument:
     return build_proposal(result, shared_kb(path), laws, title=draft_title(draft_text))
 
 
-def page_sections(document: ProposalDocument):
-    return sections(document)
-
-
 async def download_proposal(datasette, request) -> Response:
     """POST: the proposal of the posted draft as a .docx (or .md with format=md)."""
-    from . import KnowledgeBaseMissing, _as_of_from_form, classify_draft, kb_path
+    from . import MAX_DRAFT_CHARS, KnowledgeBaseMissing, _as_of_from_form, classify_draft, kb_path
 
     if request.method != "POST":
         return Response.redirect(datasette.urls.path("/-/phan-loai"))
     try:
-        draft_text, as_of_text, _ = await read_draft_form(request)
-        as_of, error = _as_of_from_form(as_of_text)
+        form = await read_form(request)
+        draft_text, _ = await draft_of(form)
+        as_of, error = _as_of_from_form(form.fields.get("as_of", ""))
         if error:
             raise FormRejected(error)
         if not draft_text.strip():
@@ -67,6 +75,9 @@ async def download_proposal(datasette, request) -> Response:
         path = await kb_path(datasette)
     except (FormRejected, KnowledgeBaseMissing) as problem:
         return Response.text(str(problem), status=getattr(problem, "status", 400), headers=PRIVATE_HEADERS)
+    if len(draft_text) > MAX_DRAFT_CHARS:
+        return Response.text(f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự.".replace(",", "."), status=400,
+                             headers=PRIVATE_HEADERS)
     result = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
     document = proposal_document(result, path, draft_text)
     form_format = "md" if request.args.get("format") == "md" else "docx"

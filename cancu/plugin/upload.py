@@ -28,6 +28,7 @@ class FormRejected(Exception):
 
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
+        self.message = message
         self.status = status
 
 
