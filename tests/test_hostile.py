@@ -272,10 +272,12 @@ async def test_a_paste_goes_through_the_reading_boundary(ds):
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("request_args,status", [
-    (("get", "/{db}/items?_timelimit=abc"), 400),
-    (("post", "/{db}/dieu_khoan_ap_dung"), 405),
-    (("post", "/-/phan-loai", b"draft_text=\xff\xfe", "application/x-www-form-urlencoded"), 400),
-    (("post", "/-/phan-loai", b"--x\r\n\r\n--x--\r\n", "multipart/form-data; boundary=x"), 415),
+    (("get", "/{db}/items?_timelimit=abc"), {400}),
+    (("post", "/{db}/dieu_khoan_ap_dung"), {405}),
+    (("post", "/-/phan-loai", b"draft_text=\xff\xfe", "application/x-www-form-urlencoded"), {403}),
+    (("post", "/-/phan-loai", b"--x\r\n\r\n--x--\r\n", "multipart/form-data; boundary=x"), {400, 403}),
+    (("post", "/-/phan-loai", b"--x\r\n", "multipart/form-data"), {400}),
+    (("post", "/-/phan-loai/de-xuat", b"--x\r\n\r\n--x--\r\n", "multipart/form-data; boundary=x"), {400, 403}),
 ])
 async def test_malformed_requests_get_a_4xx_not_a_500(ds, kb_path, request_args, status):
     _, cookies = await _token(ds)
@@ -287,7 +289,7 @@ async def test_malformed_requests_get_a_4xx_not_a_500(ds, kb_path, request_args,
         content, content_type = body or (b"a=b", "application/x-www-form-urlencoded")
         # the cookie without the x-csrftoken header: the body itself must be read (asgi-csrf used to crash on it)
         response = await ds.client.post(path, content=content, cookies=cookies, headers={"content-type": content_type})
-    assert response.status_code == status
+    assert response.status_code in status
 
 
 @pytest.mark.asyncio

@@ -4,8 +4,6 @@
   this site (``Origin`` / ``Sec-Fetch-Site``) and carry Datasette's CSRF pair (the
   ``ds_csrftoken`` cookie and the same token in the form). asgi-csrf lets a POST
   without any cookie through, which is what a cross-site form sends; this does not.
-- ``read_form`` reads a urlencoded body up to a size limit and refuses anything else
-  with a 4xx instead of a 500 (multipart, invalid UTF-8).
 - ``BoundedRunner`` runs classifications off the event loop, one at a time with a
   short queue, so one long draft cannot make the other pages wait or pile up work.
 - ``limit_connection`` caps SQLite value length on every Datasette connection, so a
@@ -32,9 +30,6 @@ CSRF_FIELD = "csrftoken"
 # 100 KB times Datasette's 1,000 returned rows bounds one answer to ~100 MB.
 MAX_SQL_VALUE_BYTES = 100_000
 MAX_SQL_TEXT_BYTES = 100_000
-# A form body: the largest draft (200,000 characters, up to 3 bytes each once
-# percent-encoded as UTF-8 they take 9) and a little more for the other fields.
-MAX_FORM_BYTES = 2_000_000
 # Any POST body, checked before asgi-csrf reads it into memory: room for an uploaded
 # file at the reading limit (cancu.ingest.readers.DEFAULT_MAX_BYTES) and its encoding.
 MAX_POST_BYTES = 30 * 1024 * 1024
@@ -89,7 +84,7 @@ def csrf_refusal(request, form_token: str | None) -> str | None:
 # Pages that check the CSRF pair themselves (``refusal``) after reading their body within limits.
 # asgi-csrf is told to skip them: it would read the whole body first, and with the installed
 # python-multipart it fails on every multipart body (FormParser no longer takes FileClass).
-OWN_CSRF_PATHS = {"/-/phan-loai"}
+OWN_CSRF_PATHS = {"/-/phan-loai", "/-/phan-loai/de-xuat"}
 
 
 def checks_own_csrf(scope: dict) -> bool:
@@ -102,38 +97,6 @@ def refusal(request, form: dict[str, str]) -> RequestRefused | None:
     headers = {key.lower(): value for key, value in request.headers.items()}
     reason = cross_site_refusal(headers) or csrf_refusal(request, form.get(CSRF_FIELD))
     return RequestRefused(403, f"Không xử lý: {reason}.") if reason else None
-
-
-# --- the form body -------------------------------------------------------------------------
-
-
-async def read_form(request, limit: int = MAX_FORM_BYTES) -> dict[str, str]:
-    """The fields of a urlencoded POST body of at most ``limit`` bytes.
-
-    Raises RequestRefused: 413 when larger (the body is not read further), 415 for
-    another content type, 400 for a body that is not UTF-8.
-    """
-    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if content_type != "application/x-www-form-urlencoded":
-        raise RequestRefused(415, "Trang chỉ nhận biểu mẫu gửi từ chính trang này.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise RequestRefused(413, "Nội dung gửi lên quá lớn; hãy dán từng phần.")
-    body = bytearray()
-    more = True
-    while more:
-        message = await request.receive()
-        body.extend(message.get("body", b""))
-        more = message.get("more_body", False)
-        if len(body) > limit:
-            raise RequestRefused(413, "Nội dung gửi lên quá lớn; hãy dán từng phần.")
-    try:
-        text = bytes(body).decode("utf-8")
-        return dict(parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=20))
-    except UnicodeDecodeError:
-        raise RequestRefused(400, "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ.") from None
-    except ValueError:  # more fields than the form has
-        raise RequestRefused(400, "Biểu mẫu gửi lên không hợp lệ.") from None
 
 
 # --- classification off the event loop -------------------------------------------------------
