@@ -400,6 +400,16 @@ def probe_server(folder: Path, db: Path) -> list[Outcome]:
                {"content-type": "multipart/form-data; boundary=x", "cookie": cookie}, "từ chối")
         served("form không phải UTF-8", "POST", "/-/phan-loai", {200, 400}, b"csrftoken=" + token.encode()
                + b"&draft_text=\xff\xfe", {"content-type": form, "cookie": cookie}, "không lỗi 500")
+        bomb = hostile_files.declare_size(folder / "tai-len.docx", SECRET_DRAFT, 1 << 30).read_bytes()
+        boundary = "cancu-bench-boundary"
+        upload = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrftoken\"\r\n\r\n{token}\r\n"
+                  f"--{boundary}\r\nContent-Disposition: form-data; name=\"draft_file\"; filename=\"bom.docx\"\r\n"
+                  f"Content-Type: application/octet-stream\r\n\r\n").encode() + bomb + f"\r\n--{boundary}--\r\n".encode()
+        status, data = served("tải lên .docx khai báo 1 GiB", "POST", "/-/phan-loai", {400}, upload,
+                              {"content-type": f"multipart/form-data; boundary={boundary}", "cookie": cookie},
+                              "từ chối trước khi giải nén")
+        if "nghi là bom nén".encode() not in data:
+            outcomes[-1].clean, outcomes[-1].what = False, "không nêu lý do"
         served("POST vào truy vấn soạn sẵn", "POST", f"/{db.stem}/dieu_khoan_ap_dung", {405}, b"a=b",
                {"content-type": form, "cookie": cookie}, "từ chối")
         served("_timelimit=abc", "GET", f"/{db.stem}/items?_timelimit=abc", {400}, why="từ chối")
