@@ -11,7 +11,6 @@ cookie, and the response is sent with ``Cache-Control: no-store``.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import html
