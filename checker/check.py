@@ -10,6 +10,8 @@ this module; the draft's text is read, used and dropped.
 Finding codes (stable, documented in README "cancu check"):
 
 - ``unreadable``: the file could not be read as text.
+- ``damaged_text``: the file was read, but bytes were replaced or lines read in another encoding;
+  the other findings still stand, but the drafter should check the original file.
 - ``missing_basis``: stamped, but no catalog item is cited (khoản 1 Điều 10 Luật 29/2018/QH14
   requires the drafter to propose the level "căn cứ vào danh mục bí mật nhà nước").
 - ``unknown_basis``: the cited item does not exist in a decision whose full text is in the KB.
@@ -28,14 +30,14 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from cancu.ingest.citation import decision_reference
 from cancu.ingest.errors import SourceUnreadable
 from cancu.ingest.model import Level
-from cancu.ingest.readers import SUPPORTED_SUFFIXES, read_document
+from cancu.ingest.readers import SUPPORTED_SUFFIXES, is_special, read_file, walk_folder
 from cancu.ingest.text import vn_date
 
 from .drafts import LEVEL_OF_STAMP, DraftFacts, StatedBasis, read_draft
@@ -47,6 +49,7 @@ UNIT_KINDS = ("point", "clause", "article", "level")  # printed provisions, befo
 
 FINDING_TITLES = {
     "unreadable": "Không đọc được tệp",
+    "damaged_text": "Tệp có byte lỗi hoặc trộn bảng mã",
     "missing_basis": "Thiếu căn cứ xác định độ mật",
     "unknown_basis": "Căn cứ không tồn tại",
     "basis_unverifiable": "Chưa kiểm chứng được căn cứ",
@@ -385,10 +388,19 @@ def unreadable_result(file: str, reason: str) -> CheckResult:
 def check_file(path: str | Path, kb: KB, *, as_of: dt.date | None = None, today: dt.date | None = None) -> CheckResult:
     """Read and check one file; an unreadable file becomes an ``unreadable`` result, not an error."""
     try:
-        draft_text = read_document(path, guess_encoding=True)
+        document = read_file(path, guess_encoding=True)
     except SourceUnreadable as error:
         return unreadable_result(str(path), error.reason)
-    return check_text(draft_text, kb, file=str(path), as_of=as_of, today=today)
+    result = check_text(document.text, kb, file=str(path), as_of=as_of, today=today)
+    return with_reading_warnings(result, document.warnings)
+
+
+def with_reading_warnings(result: CheckResult, warnings: tuple[str, ...]) -> CheckResult:
+    """Put what the reader replaced or mixed (bad bytes, two encodings) first among the findings."""
+    if not warnings:
+        return result
+    message = "Tệp đọc được nhưng " + "; ".join(warnings) + "."
+    return replace(result, findings=(Finding("damaged_text", message), *result.findings))
 
 
 # --------------------------------------------------------------------------- batches
@@ -404,17 +416,14 @@ def collect_drafts(paths: Iterable[str | Path], recursive: bool = False) -> list
 
     Word's lock files ("~$du-thao.docx") and hidden files in folders are skipped; a file
     named explicitly is always checked, and so are .doc/.rtf/.odt files in folders, so an
-    unsupported draft is reported, not ignored.
+    unsupported draft is reported, not ignored. Sub-folders that cannot be listed, FIFOs,
+    devices and broken links are kept too: checking them reports them as ``unreadable``.
     """
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            children = path.rglob("*") if recursive else path.iterdir()
-            found.extend(sorted(
-                child for child in children
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES | UNSUPPORTED_DOCUMENTS
-                and not child.name.startswith(("~$", ".")) and not any(p.startswith(".") for p in child.relative_to(path).parts[:-1])
-            ))
+            found.extend(child for child in walk_folder(path, recursive=recursive)
+                         if is_special(child) or child.suffix.lower() in SUPPORTED_SUFFIXES | UNSUPPORTED_DOCUMENTS)
         else:
             found.append(path)
     return found
@@ -423,9 +432,9 @@ def collect_drafts(paths: Iterable[str | Path], recursive: bool = False) -> list
 _WORKER: dict = {}
 
 
-def _init_worker(db_path: str, as_of: dt.date | None, today: dt.date | None) -> None:
-    """Each worker process loads the KB snapshot once."""
-    _WORKER.update(kb=load_kb(db_path), as_of=as_of, today=today)
+def _init_worker(db_path: str, as_of: dt.date | None, today: dt.date | None, image: bytes | None = None) -> None:
+    """Each worker process loads the KB snapshot once, from the parent's copy (one KB for the whole batch)."""
+    _WORKER.update(kb=load_kb(db_path, image), as_of=as_of, today=today)
 
 
 def _check_in_worker(path: str) -> CheckResult:
@@ -443,5 +452,6 @@ def check_files(paths: list[Path], db_path: str | Path, *, as_of: dt.date | None
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     chunk = max(1, min(16, len(paths) // (workers * 8)))
-    with context.Pool(workers, initializer=_init_worker, initargs=(str(db_path), as_of, today)) as pool:
+    image = (kb or load_kb(db_path)).serialize()
+    with context.Pool(workers, initializer=_init_worker, initargs=(str(db_path), as_of, today, image)) as pool:
         yield from pool.imap(_check_in_worker, [str(p) for p in paths], chunksize=chunk)
