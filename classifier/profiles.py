@@ -33,7 +33,7 @@ from .rules import Rules
 from .textprep import segment_marked
 from .words import FOLDED, canonical, gap_pairs, item_features, phrases
 
-PROFILE_VERSION = "3"  # bump when what a profile holds changes
+PROFILE_VERSION = "4"  # bump when what a profile holds changes
 UNIGRAM_FACTOR = 0.3  # a lone syllable says less than a word or a syllable pair
 WEAK_FACTOR = 0.15  # words every administrative text uses (rules.yml weak_words)
 DOMAIN_FACTOR = 0.25  # words naming the decision's field or body ("thanh tra", "Tòa án nhân dân")

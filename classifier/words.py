@@ -145,7 +145,7 @@ def canonical(key: str) -> str:
     return key.removeprefix(FOLDED) if key.startswith(FOLDED) else fold(key)
 
 
-_CHUNK_BREAK = re.compile(r"[,;.:!?()\[\]\n“”\"–—]+")
+_CHUNK_BREAK = re.compile(r"[,;.:!?()\[\]\n\t|“”\"–—]+")  # table cells ("|", tabs) end a run too
 
 
 def phrases(text: str, rules: Rules, accented: bool = True) -> set[str]:

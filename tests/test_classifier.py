@@ -402,3 +402,23 @@ def test_classification_runs_with_sockets_blocked(dev_drafts, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "ngày xét hiệu lực: 12/12/2024" in done.stdout
     assert "network use attempted" not in done.stderr
+
+
+def test_item_profiles_are_cached_next_to_the_kb_and_hold_no_draft_text(kb_path, tmp_path):
+    """Start-up reads the per-item data from a file keyed by the KB build; a draft never reaches it."""
+    import shutil
+
+    from cancu.classifier.classify import Classifier
+    from cancu.kb import load_kb
+
+    db = tmp_path / "kho.db"
+    shutil.copy(kb_path, db)
+    kb = load_kb(db)
+    first = Classifier.from_kb(kb)
+    [cache] = list(tmp_path.glob(".kho.db.profiles-*.json"))
+    classify("Dự thảo có từ riêng Xylophonquyzt về đề thi chưa công khai.", kb)
+    assert "Xylophonquyzt".lower() not in cache.read_text(encoding="utf-8").lower()
+    again = Classifier.from_kb(load_kb(db))
+    assert again.profiles.keys() == first.profiles.keys()
+    assert all(again.profiles[i].weights == p.weights and again.profiles[i].lookup == p.lookup
+               for i, p in first.profiles.items())
