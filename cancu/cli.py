@@ -25,21 +25,19 @@ class CancuError(click.ClickException):
 
 
 class IsoDate(click.ParamType):
-    """A date written YYYY-MM-DD (or DD/MM/YYYY, as Vietnamese documents do)."""
+    """A date written YYYY-MM-DD (or DD/MM/YYYY, as Vietnamese documents do): cancu.ingest.dates.parse_typed_date."""
 
     name = "YYYY-MM-DD"
 
     def convert(self, value, param, ctx):
         if isinstance(value, dt.date):
             return value
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        try:
-            return dt.datetime.strptime(value, "%d/%m/%Y").date()
-        except ValueError:
+        from cancu.ingest.dates import parse_typed_date
+
+        typed = parse_typed_date(value)
+        if typed is None:
             self.fail(f"'{value}' không phải ngày hợp lệ (dạng YYYY-MM-DD, ví dụ 2026-03-12)", param, ctx)
+        return typed
 
 
 ISO_DATE = IsoDate()

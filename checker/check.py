@@ -33,16 +33,17 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from cancu.ingest.citation import decision_reference
+from cancu.ingest.collect import collect_files
+from cancu.ingest.dates import judged_date, today as today_in_vietnam
 from cancu.ingest.errors import SourceUnreadable
 from cancu.ingest.model import Level
 from cancu.ingest.readers import SUPPORTED_SUFFIXES, read_document
-from cancu.ingest.text import vn_date
+from cancu.ingest.text import nfc, vn_date
 
-from .drafts import LEVEL_OF_STAMP, DraftFacts, StatedBasis, read_draft
+from .drafts import DraftFacts, StatedBasis, read_draft
 from cancu.kb import KB, DecisionRecord, ItemRecord, load_kb
 from cancu.classifier.model import Classification, Proposal
 
-STAMP_OF_LEVEL = {level: stamp for stamp, level in LEVEL_OF_STAMP.items()}
 UNIT_KINDS = ("point", "clause", "article", "level")  # printed provisions, before bullets/paragraphs
 
 FINDING_TITLES = {
@@ -152,7 +153,7 @@ class CheckResult:
         level = self.basis_level
         if level is None:
             return None
-        return self.stamp == STAMP_OF_LEVEL[level]
+        return self.stamp == Level(level).stamp
 
     @property
     def ok(self) -> bool:
@@ -327,19 +328,19 @@ def draft_findings(facts: DraftFacts, checks: tuple[BasisCheck, ...], classifica
     for check in checks:
         findings.extend(_with_hint(f, check, proposals) for f in check.findings)
     result_level = max((c.level for c in checks if c.exists and c.level), key=_rank, default=None)
-    if stamp and result_level and stamp != STAMP_OF_LEVEL[result_level]:
+    if stamp and result_level and stamp != Level(result_level).stamp:
         cited = next(c for c in checks if c.exists and c.level == result_level)
         findings.append(Finding("stamp_mismatch", (
             f"Dự thảo đóng dấu {stamp}, nhưng {cited.citation} thuộc độ {result_level}. "
-            f"Sửa dấu thành {STAMP_OF_LEVEL[result_level]} hoặc xem lại căn cứ.")))
+            f"Sửa dấu thành {Level(result_level).stamp} hoặc xem lại căn cứ.")))
     if not stamp and (result_level or proposals):
         if result_level:
             cited = next(c for c in checks if c.exists and c.level == result_level)
             why = f"dự thảo viện dẫn {cited.citation} (độ {result_level})"
-            stamp_needed = STAMP_OF_LEVEL[result_level]
+            stamp_needed = Level(result_level).stamp
         else:
             why = f"nội dung khớp với {proposals[0].citation} (độ {proposals[0].level})"
-            stamp_needed = STAMP_OF_LEVEL[classification.level]
+            stamp_needed = Level(classification.level).stamp
         findings.append(Finding("unstamped_secret", (
             f"Dự thảo chưa đóng dấu độ mật, nhưng {why}. Xem xét đóng dấu {stamp_needed} và nêu căn cứ, "
             "hoặc ghi rõ vì sao nội dung không thuộc danh mục.")))
@@ -361,14 +362,7 @@ def check_text(draft_text: str, kb: KB, *, file: str = "", as_of: dt.date | None
     if classify is None:
         from cancu.classifier.classify import classify  # imported late: the classifier loads its language tools
     facts = read_draft(draft_text)
-    if as_of:
-        day, source = as_of, "option"
-    elif facts.date:
-        day, source = facts.date, "header"
-    elif facts.month:
-        day, source = facts.month, "header_month"
-    else:
-        day, source = today or dt.date.today(), "today"
+    day, source = judged_date(nfc(draft_text), as_of, today)
     stamp = facts.stamp.stamp if facts.stamp else None
     checks = tuple(verify_basis(basis, kb, day) for basis in facts.bases)
     classification = classify(draft_text, kb, as_of=day)
@@ -402,22 +396,11 @@ UNSUPPORTED_DOCUMENTS = {".doc", ".rtf", ".odt"}
 def collect_drafts(paths: Iterable[str | Path], recursive: bool = False) -> list[Path]:
     """Files named on the command line, and the documents of named folders, in order.
 
-    Word's lock files ("~$du-thao.docx") and hidden files in folders are skipped; a file
-    named explicitly is always checked, and so are .doc/.rtf/.odt files in folders, so an
-    unsupported draft is reported, not ignored.
+    A file named explicitly is always checked, and so are .doc/.rtf/.odt files in
+    folders, so an unsupported draft is reported, not ignored; what a folder walk
+    skips (lock files, hidden files) is ``cancu.ingest.collect``'s one rule.
     """
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            children = path.rglob("*") if recursive else path.iterdir()
-            found.extend(sorted(
-                child for child in children
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES | UNSUPPORTED_DOCUMENTS
-                and not child.name.startswith(("~$", ".")) and not any(p.startswith(".") for p in child.relative_to(path).parts[:-1])
-            ))
-        else:
-            found.append(path)
-    return found
+    return collect_files(paths, SUPPORTED_SUFFIXES | UNSUPPORTED_DOCUMENTS, recursive=recursive)
 
 
 _WORKER: dict = {}
@@ -435,7 +418,7 @@ def _check_in_worker(path: str) -> CheckResult:
 def check_files(paths: list[Path], db_path: str | Path, *, as_of: dt.date | None = None, workers: int = 1,
                 today: dt.date | None = None, kb: KB | None = None) -> Iterator[CheckResult]:
     """One result per file, in the order given; with ``workers`` > 1, N processes share the work."""
-    today = today or dt.date.today()
+    today = today or today_in_vietnam()
     if workers <= 1 or len(paths) < 2:
         kb = kb or load_kb(db_path)
         for path in paths:

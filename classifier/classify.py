@@ -22,11 +22,11 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cancu.ingest.dates import header_date
+from cancu.ingest.dates import judged_date
 from cancu.ingest.model import Level
 from cancu.ingest.text import nfc, vn_date
 
-from cancu.kb import KB, ItemRecord
+from cancu.kb import KB, ItemRecord, fts_query
 from .match import DraftFeatures, ItemProfile, Score, align, build_profiles, draft_features, score_item
 from .model import Classification, Evidence, Proposal
 from .rules import Rules, load_rules
@@ -102,7 +102,7 @@ def bm25_ranking(classifier: Classifier, sentences: list[Sentence], as_of: dt.da
     terms = _fts_terms(sentences, classifier.rules)
     if not terms:
         return []
-    query = "{text_folded heading_folded} : (" + " OR ".join(f'"{t}"' for t in terms) + ")"
+    query = fts_query(terms)
     day = as_of.isoformat()
     rows = classifier.connection().execute(
         """select items.id, bm25(items_fts) as rank from items_fts join items on items.id = items_fts.rowid
@@ -188,13 +188,8 @@ def _proposal(score: Score, draft: DraftFeatures, kb: KB, as_of: dt.date, value:
 
 
 def resolve_as_of(text: str, as_of: dt.date | None) -> tuple[dt.date, str]:
-    """The date the draft is judged on: the option, else the header date, else today."""
-    if as_of:
-        return as_of, "option"
-    stated = header_date(text[:2000])
-    if stated:
-        return stated, "header"
-    return dt.date.today(), "today"
+    """The date the draft is judged on, as `cancu check` judges it (cancu.ingest.dates.judged_date)."""
+    return judged_date(text, as_of)
 
 
 def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> Classification:

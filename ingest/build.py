@@ -57,16 +57,10 @@ def fingerprint(paths: list[Path]) -> str:
 
 
 def collect_sources(paths: list[Path]) -> list[Path]:
-    """Files given, and the supported files found (recursively) in folders given."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*")
-                                if p.is_file() and (p.suffix.lower() in SUPPORTED_SUFFIXES or p.suffix.lower() == ".csv")
-                                and not p.name.startswith(".")))
-        else:
-            found.append(path)
-    return found
+    """Files given, and the supported files and registers (.csv) found recursively in folders given."""
+    from .collect import collect_files
+
+    return collect_files(paths, SUPPORTED_SUFFIXES | {".csv"}, recursive=True)
 
 
 @dataclass

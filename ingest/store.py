@@ -18,6 +18,21 @@ SCHEMA_VERSION = "1"
 
 FTS_COLUMNS = ["text", "heading", "text_folded", "heading_folded"]
 
+# Today in Vietnam (UTC+7 all year, no daylight saving), as cancu.ingest.dates.today gives it.
+TODAY_SQL = "date('now', '+7 hours')"
+
+
+def in_force_predicate(table: str, day: str) -> str:
+    """The in-force rule of cancu.kb.validity.in_force as plain SQL over ``table``'s valid_from/valid_until.
+
+    Views are plain SQL so that sqlite3 and sqlite-utils, which lack cancu's SQL
+    functions, can read them; Datasette's canned queries call cancu_in_force instead.
+    tests/test_ingest.py checks that both and the Python rule agree around every replacement.
+    """
+    return (f"({table}.valid_from is null or {table}.valid_from <= {day}) "
+            f"and ({table}.valid_until is null or {table}.valid_until > {day})")
+
+
 VIEWS = {
     # An item is in force on D when its decision took effect on or before D and it
     # was not replaced or repealed on or before D; filter the view on valid_from /
@@ -27,12 +42,10 @@ VIEWS = {
                items.valid_from, items.valid_until
         from items where items.catalog_item = 1
     """,
-    # "Today" in Vietnam (UTC+7), not at UTC midnight.
-    "items_in_force_today": """
+    "items_in_force_today": f"""
         select items.* from items
         where items.catalog_item = 1
-          and items.valid_from <= date('now', '+7 hours')
-          and (items.valid_until is null or items.valid_until > date('now', '+7 hours'))
+          and {in_force_predicate("items", TODAY_SQL)}
     """,
     "replacements": """
         select old.number as replaced, old.date as replaced_date, old.field as field,

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from cancu.ingest.parse import normalize_number, number_key
 
+from .validity import in_force
+
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _in_force(valid_from: dt.date | None, valid_until: dt.date | None, on: dt.date) -> bool:
-    """In force on D: took effect on or before D, not replaced or repealed on or before D."""
-    return (valid_from is None or valid_from <= on) and (valid_until is None or valid_until > on)
+_in_force = in_force  # the one rule, in validity.py
 
 
 @dataclass(frozen=True)

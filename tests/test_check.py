@@ -440,3 +440,79 @@ def test_a_repealed_clause_missing_from_a_summary_text_is_known_through_its_repe
     assert repealed and "bãi bỏ từ 06/01/2026" in repealed[0]["message"] and "19/QĐ-TTg" in repealed[0]["message"]
     before = check_text(draft.format(day="02 tháng 4 năm 2025"), kb).to_dict()
     assert (before["basis_exists"], before["basis_in_force"]) == (True, True)
+
+
+# --------------------------------------------------------------------------- one date, one map
+
+
+def _pool() -> list[dict]:
+    """Every draft of the development pool copied in tests/data (classifier and checker sets)."""
+    drafts = list(DEV.values())
+    for name in ("dev.jsonl", "dev2.jsonl", "real-public-dev.jsonl"):
+        path = Path(__file__).parent / "data" / "eval" / name
+        drafts += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return drafts
+
+
+def test_classify_and_check_judge_every_pool_draft_on_the_same_date(kb):
+    """Without --as-of, classify and check take the same date from the same source for every draft."""
+    from cancu.classifier.classify import resolve_as_of
+    from cancu.classifier.model import Classification
+    from cancu.ingest.text import nfc
+
+    def no_classifier(text, kb, as_of=None):  # the checker's date alone, without the classifier's cost
+        return Classification(as_of=as_of, as_of_source="option", level=None, proposals=(), warnings=(), near_misses=())
+
+    pool = _pool()
+    assert len(pool) >= 50
+    sources = set()
+    for draft in pool:
+        checked = check_text(draft["text"], kb, today=dt.date(2030, 1, 2), classify=no_classifier)
+        classified = resolve_as_of(nfc(draft["text"]), None)
+        if classified[1] == "today":
+            classified = (dt.date(2030, 1, 2), "today")
+        assert (checked.date, checked.date_source) == classified, draft["id"]
+        sources.add(classified[1])
+    assert {"header", "today"} <= sources
+
+
+def test_classify_reports_a_blank_day_header_as_its_month(kb):
+    from cancu.classifier import classify
+
+    text = HEAD.format(stamp="MẬT").replace("ngày 10 tháng 01 năm 2026", "ngày     tháng 9 năm 2024") + "Nội dung.\n"
+    result = classify(text, kb)
+    assert (result.as_of, result.as_of_source) == (dt.date(2024, 9, 1), "header_month")
+    assert (check_text(text, kb).date, check_text(text, kb).date_source) == (dt.date(2024, 9, 1), "header_month")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("2026-03-12", dt.date(2026, 3, 12)), ("12/3/2026", dt.date(2026, 3, 12)), ("12/03/2026", dt.date(2026, 3, 12)),
+    (" 5-6-2020 ", dt.date(2020, 6, 5)), ("31/2/2026", None), ("", None), ("hôm qua", None), ("2026-3-12", None),
+])
+def test_one_parser_for_typed_dates_in_cli_and_browser(kb_path, tmp_path, typed, expected):
+    from cancu.ingest.dates import parse_typed_date
+    from cancu.plugin import parse_date
+
+    assert parse_typed_date(typed) == expected
+    assert parse_date(typed) == (expected.isoformat() if expected else None)
+    if typed.strip():
+        draft = tmp_path / "a.txt"
+        draft.write_text(DEV["dc-001"]["text"], encoding="utf-8")
+        outcome = CliRunner().invoke(cli, ["check", str(draft), "--db", str(kb_path), "--format", "json",
+                                           "--as-of", typed])
+        if expected:
+            assert json.loads(outcome.stdout)[0]["date"] == expected.isoformat()
+        else:
+            assert outcome.exit_code == 2 and "không phải ngày hợp lệ" in outcome.stderr
+
+
+def test_one_map_of_levels_and_stamps():
+    from cancu.checker.drafts import find_stamp
+    from cancu.ingest.model import Level
+
+    for level in Level:
+        assert Level.from_stamp(level.stamp) is level is Level.parse(level.value.lower())
+        found = find_stamp(HEAD.format(stamp=level.stamp) + "Nội dung.\n")
+        assert found.stamp == level.stamp and Level.from_stamp(found.stamp) is level
+    assert [level.rank for level in Level] == [3, 2, 1]
+    assert Level.from_folded("toi mat") is Level.from_folded("TOIMAT") is Level.SECRET
