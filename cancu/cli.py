@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -60,6 +61,31 @@ def as_of_option(command):
         "as_of",
         type=ISO_DATE,
         help="Ngày cần xét hiệu lực (mặc định: ngày ghi ở phần đầu dự thảo, nếu không có thì hôm nay).",
+    )(command)
+
+
+def _use_rules(ctx, param, value):
+    """--rules FILE: the officer's rules, applied on top of the shipped data/rules.yml.
+
+    Passed on through $CANCU_RULES, so the classifier, the knowledge base's freshness
+    fingerprint and every `check --workers` process read the same files.
+    """
+    if value:
+        os.environ["CANCU_RULES"] = str(Path(value).resolve())
+    return value
+
+
+def rules_option(command):
+    """--rules FILE, shared by the commands that classify (classify, check, serve)."""
+    return click.option(
+        "--rules",
+        "rules_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        envvar="CANCU_RULES",
+        expose_value=False,
+        is_eager=True,
+        callback=_use_rules,
+        help="Tệp quy tắc riêng của cán bộ bảo mật, áp dụng thêm trên data/rules.yml (mặc định: $CANCU_RULES).",
     )(command)
 
 
@@ -167,6 +193,7 @@ def stats(db_path):
 
 @cli.command()
 @db_option
+@rules_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Địa chỉ lắng nghe; mặc định chỉ máy này truy cập được.")
 @click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535),
@@ -210,6 +237,7 @@ def _read_input(source: str) -> tuple[str, str]:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @db_option
+@rules_option
 @as_of_option
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Số đề xuất tối đa.")
 @click.option("--json", "as_json", is_flag=True, help="Xuất JSON (một đối tượng; nhiều tệp: mỗi dòng một đối tượng có khóa \"file\").")
@@ -266,6 +294,7 @@ class CheckCouldNotRun(CancuError):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
+@rules_option
 @as_of_option
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "md"]), default="table",
               show_default=True, help="Định dạng báo cáo.")

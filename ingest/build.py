@@ -14,8 +14,9 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
 
+from .datafiles import DataFileError, load_yaml
+from .dates import parse_iso
 from .errors import IngestError, ParseError
 from .model import Decision, LawText, Level, Unit
 from .parse import normalize_number, number_key, parse_decision, parse_law, parse_register, split_front_matter
@@ -45,6 +46,23 @@ def default_db_path() -> Path:
 def shipped_sources() -> list[Path]:
     data = shipped_data_dir()
     return sorted([data / "decisions.csv", *data.glob("decisions/*.txt"), *data.glob("law/*.txt")])
+
+
+def freshness_sources() -> list[Path]:
+    """What the knowledge base depends on: the shipped sources, terms.yml and the rules files in force.
+
+    Editing terms.yml or a rules file (the shipped one, or an officer's named by
+    $CANCU_RULES / --rules) makes the knowledge base stale, so it is rebuilt.
+    """
+    from .datafiles import rules_paths
+
+    data = shipped_data_dir()
+    paths = shipped_sources() + [p for p in (data / "terms.yml",) if p.exists()]
+    for path in rules_paths(data):
+        if not path.is_file():
+            raise DataFileError(path, "không có tệp quy tắc này (--rules hoặc $CANCU_RULES)")
+        paths.append(path)
+    return paths
 
 
 def fingerprint(paths: list[Path]) -> str:
@@ -205,14 +223,20 @@ def item_end_dates(decisions: list[Decision], until: dict[str, tuple[dt.date | N
 
 
 def load_terms(data_dir: Path, laws: list[LawText]) -> list[dict]:
-    """Protection terms from terms.yml, each checked against the law text it names."""
+    """Protection terms from terms.yml, each checked against the law text it names.
+
+    A malformed entry is a TermsError naming the file, the entry and what is wrong.
+    """
     path = data_dir / "terms.yml"
     if not path.exists():
         return []
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = load_yaml(path, TermsError) or []
+    if not isinstance(entries, list):
+        raise TermsError(path, "tệp phải là một danh sách các mục (- law: …)")
     by_number = {law.number: law for law in laws}
     rows = []
-    for entry in entries:
+    for index, entry in enumerate(entries, start=1):
+        _check_term(entry, index, path)
         years = entry.get("years") or {}
         for level in Level:
             count = years.get(level.value) if years else None
@@ -223,6 +247,38 @@ def load_terms(data_dir: Path, laws: list[LawText]) -> list[dict]:
                 row["point"] = _term_point(by_number.get(entry["law"]), entry, level, count, path)
             rows.append(row)
     return rows
+
+
+class TermsError(DataFileError):
+    """terms.yml is malformed."""
+
+    what = "thời hạn bảo vệ không hợp lệ"
+
+
+def _check_term(entry, index: int, path: Path) -> None:
+    """One entry of terms.yml has the shape the ingest relies on."""
+    name = f"mục thứ {index}" + (f" ({entry.get('law')})" if isinstance(entry, dict) and entry.get("law") else "")
+    if not isinstance(entry, dict):
+        raise TermsError(path, "mỗi mục phải có dạng 'law: …, years: …'", name)
+    if not entry.get("law"):
+        raise TermsError(path, "thiếu 'law' (số hiệu luật, ví dụ \"29/2018/QH14\")", name)
+    unknown = sorted(set(entry) - {"law", "article", "clause", "valid_from", "valid_until", "years"})
+    if unknown:
+        raise TermsError(path, f"khóa không dùng được: {', '.join(map(str, unknown))}", name)
+    for key in ("valid_from", "valid_until"):
+        value = entry.get(key)
+        try:
+            parse_iso(value)
+        except (TypeError, ValueError):
+            raise TermsError(path, f"'{key}' phải là ngày dạng YYYY-MM-DD, không phải {value!r}", name) from None
+    years = entry.get("years")
+    if years is not None and not isinstance(years, dict):
+        raise TermsError(path, "'years' phải ghi số năm theo từng độ mật (Tuyệt mật: 30, …) hoặc null", name)
+    for level, count in (years or {}).items():
+        if level not in {lv.value for lv in Level}:
+            raise TermsError(path, f"'{level}' không phải độ mật (Tuyệt mật, Tối mật, Mật)", name)
+        if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count <= 0):
+            raise TermsError(path, f"số năm của độ {level} phải là số nguyên dương, không phải {count!r}", name)
 
 
 def _term_point(law: LawText | None, entry: dict, level: Level, years: int, path: Path) -> str | None:
@@ -260,7 +316,7 @@ def build_kb(
     terms = load_terms(shipped_data_dir(), laws) if include_shipped else []
     meta = {
         "schema_version": "1",
-        "data_fingerprint": fingerprint(shipped) if shipped else "",
+        "data_fingerprint": fingerprint(freshness_sources()) if shipped else "",
         "built_from": "shipped" if include_shipped and not extra else "custom",
         "sources": str(len(paths) - len(errors)),
     }
@@ -307,7 +363,7 @@ def kb_is_current(db_path: Path) -> bool:
                           "hoặc xóa tệp này để dựng lại") from None
     if meta.get("built_from") != "shipped":
         return True  # built from the user's own sources: never overwrite it behind their back
-    return meta.get("data_fingerprint") == fingerprint(shipped_sources())
+    return meta.get("data_fingerprint") == fingerprint(freshness_sources())
 
 
 def ensure_kb(db_path: Path | None = None) -> Path:
