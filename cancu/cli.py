@@ -14,8 +14,10 @@ from pathlib import Path
 
 import click
 
-from cancu.ingest.build import BuildFailed, build_kb, default_db_path, ensure_kb
 from cancu.ingest.errors import IngestError
+
+# Each command imports what it uses when it runs (cancu.ingest.build, the classifier, Datasette):
+# `cancu classify FILE --json` on a current knowledge base never loads sqlite-utils (bench/startup.py).
 
 
 class CancuError(click.ClickException):
@@ -104,6 +106,8 @@ def translate_errors(command):
 
 def open_kb(db_path: Path | None) -> Path:
     """The knowledge base to read, built from the shipped data if missing or stale."""
+    from cancu.ingest.build import default_db_path, ensure_kb
+
     return ensure_kb(db_path or default_db_path())
 
 
@@ -142,6 +146,8 @@ def ingest(sources, db_path, keep_going, no_shipped):
 
         cancu ingest quyet-dinh-moi.docx --db kho.db
     """
+    from cancu.ingest.build import BuildFailed, build_kb, default_db_path
+
     if no_shipped and not sources:
         raise click.UsageError("--no-shipped cần ít nhất một SOURCES")
     target = db_path or default_db_path()

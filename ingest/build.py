@@ -21,7 +21,6 @@ from .errors import IngestError, ParseError
 from .model import Decision, LawText, Level, Unit
 from .parse import normalize_number, number_key, parse_decision, parse_law, parse_register, split_front_matter
 from .readers import SUPPORTED_SUFFIXES, read_document
-from .store import write_kb
 
 DECISION_MARK = "QĐ-TTg"
 
@@ -302,6 +301,8 @@ def build_kb(
     Raises BuildFailed (and writes nothing) when a source fails and ``keep_going``
     is false; with ``keep_going`` the failures are listed in the report.
     """
+    from .store import write_kb  # sqlite-utils: only a build needs it, not every command that checks freshness
+
     db_path = Path(db_path)
     shipped = shipped_sources() if include_shipped else []
     extra = collect_sources([Path(p) for p in sources or []])

@@ -14,7 +14,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import yaml
+
 from .errors import IngestError
+
+# libyaml's parser where PyYAML was built with it: the same safe constructor and resolver,
+# so the same values, several times faster than the pure-Python parser that took 75% of ingest.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 RULES_ENV = "CANCU_RULES"
 
@@ -49,8 +55,6 @@ def rules_paths(data_dir: Path) -> list[Path]:
 
 def load_yaml(path: Path, error: type[DataFileError] = DataFileError):
     """The parsed YAML of ``path``; an unreadable file or a YAML mistake raises ``error`` (one line, with the line)."""
-    import yaml
-
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -59,9 +63,8 @@ def load_yaml(path: Path, error: type[DataFileError] = DataFileError):
         raise error(path, "tệp không phải văn bản UTF-8") from None
     except OSError as failure:
         raise error(path, f"không đọc được tệp ({failure.strerror or failure})") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where present: the same result, faster
     try:
-        return yaml.load(text, Loader=loader)
+        return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as failure:
         mark = getattr(failure, "problem_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else None

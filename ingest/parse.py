@@ -14,6 +14,7 @@ from typing import Iterable
 
 import yaml
 
+from .datafiles import SAFE_LOADER
 from .dates import find_date, header_date, parse_iso
 from .errors import ParseError
 from .model import Decision, LawProvision, LawText, Level, Repeal, Source, Unit, UnitKind
@@ -67,7 +68,7 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict | None, list[t
     else:
         raise ParseError(path, 1, "phần đầu YAML mở bằng '---' nhưng không có dòng '---' đóng lại (tệp bị cắt?)")
     try:
-        meta = yaml.safe_load("\n".join(lines[1:index])) or {}
+        meta = yaml.load("\n".join(lines[1:index]), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -19,16 +19,26 @@ DRAFT = Path(__file__).parent / "data" / "drafts" / "d-008.txt"
 
 @pytest.fixture
 def officer_rules(tmp_path, monkeypatch):
-    """Write an officer's rules file; $CANCU_RULES is restored after the test whatever the CLI sets."""
-    monkeypatch.delenv("CANCU_RULES", raising=False)
+    """Write an officer's rules file; $CANCU_RULES is restored after the test whatever the CLI sets.
+
+    (``setenv`` records the value before the test, so undoing it also undoes what --rules wrote.)
+    """
+    monkeypatch.setenv("CANCU_RULES", "")
 
     def write(text: str, name: str = "quy-tac-rieng.yml") -> Path:
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         return path
 
-    yield write
-    monkeypatch.delenv("CANCU_RULES", raising=False)
+    return write
+
+
+@pytest.fixture
+def own_kb(kb_path, tmp_path) -> Path:
+    """A copy of the session's KB: --rules makes a KB stale (the rules are in its fingerprint), so it is rebuilt."""
+    copy = tmp_path / "kb.db"
+    shutil.copyfile(kb_path, copy)
+    return copy
 
 
 BROKEN = [
@@ -46,9 +56,9 @@ BROKEN = [
 
 
 @pytest.mark.parametrize("text, entry, what", BROKEN)
-def test_a_broken_rules_file_is_one_line_naming_file_entry_and_fault(kb_path, officer_rules, text, entry, what):
+def test_a_broken_rules_file_is_one_line_naming_file_entry_and_fault(own_kb, officer_rules, text, entry, what):
     path = officer_rules(text)
-    outcome = CliRunner().invoke(cli, ["classify", "--rules", str(path), "--db", str(kb_path), "--json", str(DRAFT)])
+    outcome = CliRunner().invoke(cli, ["classify", "--rules", str(path), "--db", str(own_kb), "--json", str(DRAFT)])
     assert outcome.exit_code == 1
     message = outcome.stderr.strip()
     assert "\n" not in message and "Traceback" not in outcome.output
@@ -58,11 +68,11 @@ def test_a_broken_rules_file_is_one_line_naming_file_entry_and_fault(kb_path, of
         assert f"{path}, {entry}:" in message
 
 
-def test_check_stops_with_exit_two_on_broken_rules_even_with_workers(kb_path, officer_rules, tmp_path):
+def test_check_stops_with_exit_two_on_broken_rules_even_with_workers(own_kb, officer_rules, tmp_path):
     path = officer_rules("conditions:\n  - name: x\n")
     (tmp_path / "a.txt").write_text(DRAFT.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "b.txt").write_text(DRAFT.read_text(encoding="utf-8"), encoding="utf-8")
-    outcome = CliRunner().invoke(cli, ["check", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", str(kb_path),
+    outcome = CliRunner().invoke(cli, ["check", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", str(own_kb),
                                        "--rules", str(path), "--workers", "2"])
     assert outcome.exit_code == 2
     assert outcome.stderr.strip().startswith(f"Lỗi: {path}, điều kiện thứ 1 'x': quy tắc không hợp lệ: thiếu")
@@ -103,7 +113,7 @@ def test_rules_and_terms_are_part_of_the_freshness_fingerprint(tmp_path, officer
     assert not kb_is_current(db)
     build_kb(db)
     assert kb_is_current(db)
-    monkeypatch.delenv("CANCU_RULES")
+    monkeypatch.setenv("CANCU_RULES", "")
     assert not kb_is_current(db)
     build_kb(db)
     with (data / "terms.yml").open("a", encoding="utf-8") as terms:
