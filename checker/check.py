@@ -407,8 +407,10 @@ _WORKER: dict = {}
 
 
 def _init_worker(db_path: str, as_of: dt.date | None, today: dt.date | None) -> None:
-    """Each worker process loads the KB snapshot once."""
-    _WORKER.update(kb=load_kb(db_path), as_of=as_of, today=today)
+    """Each worker process has the KB snapshot once: inherited when forked (see check_files), else loaded."""
+    if "kb" not in _WORKER:
+        _WORKER["kb"] = load_kb(db_path)
+    _WORKER.update(as_of=as_of, today=today)
 
 
 def _check_in_worker(path: str) -> CheckResult:
@@ -424,7 +426,19 @@ def check_files(paths: list[Path], db_path: str | Path, *, as_of: dt.date | None
         for path in paths:
             yield check_file(path, kb, as_of=as_of, today=today)
         return
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    fork = os.name == "posix"
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     chunk = max(1, min(16, len(paths) // (workers * 8)))
-    with context.Pool(workers, initializer=_init_worker, initargs=(str(db_path), as_of, today)) as pool:
-        yield from pool.imap(_check_in_worker, [str(p) for p in paths], chunksize=chunk)
+    if fork:
+        # Load the snapshot and build the classifier (rules, item profiles, word segmenter) once,
+        # here, on a constant sentence: forked workers inherit them instead of each building its own.
+        from cancu.classifier.classify import classify
+
+        kb = kb or load_kb(db_path)
+        classify("Kính gửi: Ủy ban nhân dân tỉnh.", kb)
+        _WORKER["kb"] = kb
+    try:
+        with context.Pool(workers, initializer=_init_worker, initargs=(str(db_path), as_of, today)) as pool:
+            yield from pool.imap(_check_in_worker, [str(p) for p in paths], chunksize=chunk)
+    finally:
+        _WORKER.pop("kb", None)
