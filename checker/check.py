@@ -18,6 +18,10 @@ Finding codes (stable, documented in README "cancu check"):
 - ``basis_not_in_force``: the cited decision was not in force on the draft's date; the
   decision in force instead is named with its citation.
 - ``basis_date_mismatch``: the date written for the cited decision differs from the KB.
+- ``basis_likely_decision``: the cited number is not in the register, but one registered decision
+  was signed on the date the draft writes for it and covers the draft's field (named in the draft,
+  or proposed by the classifier): it is named as the likely one. Nothing is corrected: the basis
+  stays unverifiable (``basis_exists`` null) until the drafter fixes the number.
 - ``stamp_mismatch``: the stamp differs from the (highest) level of the cited items.
 - ``unstamped_secret``: no stamp, but a cited item or the classifier finds a catalog item.
 - ``not_in_catalog``: stamped, but neither a cited item nor the classifier finds any item.
@@ -25,9 +29,11 @@ Finding codes (stable, documented in README "cancu check"):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -38,7 +44,7 @@ from cancu.ingest.dates import judged_date, today as today_in_vietnam
 from cancu.ingest.errors import SourceUnreadable
 from cancu.ingest.model import Level
 from cancu.ingest.readers import SUPPORTED_SUFFIXES, read_document
-from cancu.ingest.text import nfc, vn_date
+from cancu.ingest.text import fold, nfc, vn_date
 
 from .drafts import DraftFacts, StatedBasis, read_draft
 from cancu.kb import KB, DecisionRecord, ItemRecord, load_kb
@@ -53,6 +59,7 @@ FINDING_TITLES = {
     "basis_unverifiable": "Chưa kiểm chứng được căn cứ",
     "basis_not_in_force": "Căn cứ đã hết hiệu lực",
     "basis_date_mismatch": "Ghi sai ngày của quyết định",
+    "basis_likely_decision": "Số quyết định không có trong sổ đăng ký, có thể là quyết định khác",
     "stamp_mismatch": "Dấu độ mật không khớp căn cứ",
     "unstamped_secret": "Chưa đóng dấu độ mật",
     "not_in_catalog": "Không thuộc danh mục",
@@ -93,6 +100,7 @@ class BasisCheck:
     successor: str | None = None  # the decision in force on the draft's date instead
     successor_citation: str | None = None
     findings: tuple[Finding, ...] = ()
+    likely_decision: str | None = None  # an unregistered number's likely decision (same date and field)
 
     def to_dict(self) -> dict:
         return {
@@ -103,6 +111,7 @@ class BasisCheck:
             "citation": self.citation,
             "replaced_by": self.successor,
             "replaced_by_citation": self.successor_citation,
+            "likely_decision": self.likely_decision,
         }
 
 
@@ -273,6 +282,49 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
     return BasisCheck(basis, exists, in_force, level, citation, True, successor, successor_citation, tuple(findings))
 
 
+def _field_phrases(field: str | None) -> list[str]:
+    """The folded phrases of a decision's field: "giáo dục và đào tạo" → ["giao duc", "dao tao"]."""
+    parts = re.split(r",|\(|\)|;|\bvà\b", field or "")
+    return [phrase for phrase in (" ".join(fold(part).split()) for part in parts) if " " in phrase]
+
+
+def likely_decision(basis: StatedBasis, kb: KB, draft_folded: str, proposals: tuple[Proposal, ...]) -> DecisionRecord | None:
+    """The registered decision a basis with an unregistered number most likely means, or None.
+
+    It must have been signed on the date the draft writes for the cited decision and
+    cover the draft's field: a phrase of its field is in the draft, or the classifier
+    proposes one of its items. Only a single such decision is named; it is a hint for
+    the drafter, never a correction.
+    """
+    if basis.cited_date is None or kb.decision(basis.decision) is not None:
+        return None
+    proposed = {proposal.decision for proposal in proposals}
+    words = " ".join(re.findall(r"\w+", draft_folded))
+    matching = [record for record in kb.decisions.values() if record.date == basis.cited_date
+                and (record.number in proposed
+                     or any(re.search(rf"\b{re.escape(p)}\b", words) for p in _field_phrases(record.field)))]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _with_likely_decision(check: BasisCheck, kb: KB, draft_folded: str, proposals: tuple[Proposal, ...]) -> BasisCheck:
+    """Name the likely decision of an unregistered number in place of the plain "not in the register"."""
+    likely = likely_decision(check.basis, kb, draft_folded, proposals)
+    if likely is None:
+        return check
+    basis = check.basis
+    message = (f"Dự thảo viện dẫn {basis.reference} ngày {vn_date(basis.cited_date.isoformat())}, nhưng số "
+               f"{basis.decision} không có trong sổ đăng ký danh mục bí mật nhà nước. Quyết định ký cùng ngày, cùng "
+               f"lĩnh vực ({likely.field}) có trong cơ sở dữ liệu là {_decision_citation(likely)}: có thể dự thảo ghi "
+               "nhầm số hiệu.")
+    unit = _unit(kb, dataclasses.replace(basis, decision=likely.number))
+    if unit is not None and unit.level:
+        message += f" Mục tương ứng của quyết định đó: {unit.citation} (độ {unit.level})."
+    message += " Công cụ không tự sửa: đối chiếu bản chính rồi sửa số hiệu trong dự thảo."
+    findings = tuple(f for f in check.findings if f.code != "basis_unverifiable")
+    return dataclasses.replace(check, findings=(Finding("basis_likely_decision", message), *findings),
+                               likely_decision=likely.number)
+
+
 def _not_in_force_message(basis: StatedBasis, record: DecisionRecord, on: dt.date, instead: DecisionRecord | None) -> str:
     day = vn_date(on.isoformat())
     if record.valid_from and on < record.valid_from:
@@ -366,6 +418,9 @@ def check_text(draft_text: str, kb: KB, *, file: str = "", as_of: dt.date | None
     stamp = facts.stamp.stamp if facts.stamp else None
     checks = tuple(verify_basis(basis, kb, day) for basis in facts.bases)
     classification = classify(draft_text, kb, as_of=day)
+    proposals = tuple(classification.proposals) if classification.level else ()
+    folded = fold(draft_text)
+    checks = tuple(_with_likely_decision(check, kb, folded, proposals) for check in checks)
     findings = draft_findings(facts, checks, classification)
     return CheckResult(file, day, source, stamp, checks, classification.level,
                        tuple(classification.proposals), tuple(findings))

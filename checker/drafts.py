@@ -75,20 +75,48 @@ def find_stamp(text: str) -> Stamp | None:
 
 # --------------------------------------------------------------------------- basis
 
+# "Đ2", "Đ 2": drafters abbreviate "Điều" to a capital Đ before its number. Only the capital
+# letter, standing alone, counts ("500.000 đ" is đồng, "QĐ" is quyết định); folding loses the
+# case, so fold_citation marks such a Đ as ARTICLE_MARK in the folded text (one character for one).
+ARTICLE_MARK = "§"
+_ARTICLE_ABBREVIATION = re.compile(r"(?<!\w)Đ(?=[ \t]?\d)")
+
+
+def fold_citation(text: str) -> str:
+    """``fold_aligned(text)`` with each "Đ" that abbreviates "Điều" marked as ARTICLE_MARK."""
+    folded = fold_aligned(text)
+    marks = [match.start() for match in _ARTICLE_ABBREVIATION.finditer(text)]
+    if not marks:
+        return folded
+    chars = list(folded)
+    for index in marks:
+        chars[index] = ARTICLE_MARK
+    return "".join(chars)
+
+
+class _CitationPattern(NamedPattern):
+    """A pattern over folded text in which an abbreviated "Đ2" reads as ARTICLE_MARK + "2"."""
+
+    def prepare(self, text: str) -> str:
+        return fold_citation(nfc(text))
+
+
 _LIST_SEP = r"\s*(?:,|va|hoac|/)\s*"
-PROVISION = NamedPattern(
+PROVISION = _CitationPattern(
     "provision",
     re.compile(
-        r"\b(?:"
-        r"(?:dieu|d\.)\s*(?P<article>\d{1,3})(?![\d/])"
-        r"|(?:khoan|k\.)\s*(?P<clause>\d{1,3}(?:" + _LIST_SEP + r"\d{1,3}(?![\d/.]))*)(?![\d/])"
+        r"(?:\b|(?=" + ARTICLE_MARK + r"))(?:"
+        r"(?:dieu|d\.|" + ARTICLE_MARK + r")\s*(?P<article>\d{1,3})(?![\d/])"
+        r"|(?:khoan|k\.|k(?=[ \t]?\d))\s*(?P<clause>\d{1,3}(?:" + _LIST_SEP + r"\d{1,3}(?![\d/.]))*)(?![\d/])"
         r"|(?:diem|d\.)\s*(?P<point>[a-z](?:" + _LIST_SEP + r"[a-z]\b)*)\b(?![.,]?\d)"
         r"|(?:phan|danh muc|muc)\s*[\"“”'(]?\s*(?:bi mat nha nuoc\s+)?do\s+(?P<level>tuyet mat|toi mat|mat)\b[\"“”')]?"
         r")"
     ),
     matches=("điểm b khoản 1 Điều 2", "Khoản 2, Điều 1", "khoan 1 Dieu 2", "Đ. 1, K. 2", "điểm a, b khoản 1",
-             "khoản 2 phần “Bí mật nhà nước độ Mật”", "điểm đ khoản 2"),
-    excludes=("khoảng 42 km", "những điểm mới", "thời điểm ký", "Ngày 10/01/2024", "dieu chinh"),
+             "khoản 2 phần “Bí mật nhà nước độ Mật”", "điểm đ khoản 2", "k2 Đ2", "khoản 2 Đ2", "điểm a k1 Điều 2",
+             "K.2 Đ 1", "k 1"),
+    excludes=("khoảng 42 km", "những điểm mới", "thời điểm ký", "Ngày 10/01/2024", "dieu chinh", "giá 500.000 đ 2 lần",
+              "QĐ2", "khối D1", "Bk2", "kinh phí 2 tỷ", "lớp 12"),
 )
 
 DECISION = NamedPattern(
@@ -313,7 +341,7 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
     Mật"). Provisions of a law, decree, regulation or other document are not bases.
     """
     text = nfc(text)
-    folded = fold_aligned(text)
+    folded = fold_citation(text)
     bases: list[StatedBasis] = []
     used: set[int] = set()
     for group in _groups(text, folded, _tokens(text, folded)):

@@ -516,3 +516,80 @@ def test_one_map_of_levels_and_stamps():
         assert found.stamp == level.stamp and Level.from_stamp(found.stamp) is level
     assert [level.rank for level in Level] == [3, 2, 1]
     assert Level.from_folded("toi mat") is Level.from_folded("TOIMAT") is Level.SECRET
+
+
+# --------------------------------------------------------------------------- citations as drafters write them
+
+ABBREVIATIONS = [
+    # (pattern, replacement): the full citation of a labelled draft rewritten the way drafters shorten it
+    (r"điểm (\w) khoản (\d+) Điều (\d+) Quyết định số", r"điểm \1 k\2 Đ\3 QĐ"),
+    (r"(?<!điểm \w )khoản (\d+) Điều (\d+) Quyết định số", r"k.\1 Đ.\2 QĐ số"),
+    (r"Khoản (\d+), Điều (\d+), QĐ số", r"khoản \1 Đ\2 QĐ"),
+    (r"căn cứ Điều (\d+) Quyết định số", r"căn cứ Đ\1 QĐ"),
+    (r"khoản (\d+) Điều (\d+) Quyết định số", r"khoản \1\nĐiều \2 Quyết định\nsố"),  # wrapped lines
+]
+
+
+@pytest.mark.parametrize("pattern, replacement", ABBREVIATIONS)
+def test_abbreviated_and_wrapped_citations_give_the_same_verdicts(kb, pattern, replacement):
+    import re
+
+    rewritten = 0
+    for draft_id, draft in DEV.items():
+        text = re.sub(pattern, replacement, draft["text"])
+        if text == draft["text"]:
+            continue
+        rewritten += 1
+        result = check_text(text, kb, as_of=dt.date.fromisoformat(draft["date"]))
+        assert {k: result.to_dict()[k] for k in VERDICTS} == draft["expected"], (draft_id, text[-300:])
+        assert [c for c in codes(result) if c not in ("not_in_catalog", "unstamped_secret")] == \
+            EXPECTED_BASIS_FINDINGS[draft_id], draft_id
+    assert rewritten >= 1
+
+
+def test_basis_in_parentheses_after_the_decision_title(kb):
+    text = (HEAD.format(stamp="MẬT") + "Báo cáo thuộc danh mục bí mật nhà nước (theo Quyết định số 774/QĐ-TTg "
+            "ngày 05/6/2020 của Thủ tướng Chính phủ, điểm a k1 Đ1).\n")
+    result = check_text(text, kb)
+    assert [(b.basis.decision, b.basis.article, b.basis.clause, b.basis.point) for b in result.bases] == [
+        ("774/QĐ-TTg", 1, 1, "a")]
+    assert (result.basis_exists, result.basis_in_force, result.stamp_matches_basis) == (True, True, True)
+
+
+EDUCATION = "SỞ GIÁO DỤC VÀ ĐÀO TẠO\nTỐI MẬT\nSố:  /BC-SGDĐT     ..., ngày 10 tháng 01 năm 2026\nBÁO CÁO\nKính gửi: Giám đốc.\n"
+
+
+@pytest.mark.parametrize("citation", [
+    "Căn cứ khoản 1 Điều 1 Quyết định số 513/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ.",
+    "Căn cứ k1 Đ1 QĐ 513/QĐ-TTg ngày 19/5/2023.",
+])
+def test_an_unregistered_number_with_the_date_and_field_of_a_decision_names_it_as_likely(kb, citation):
+    result = check_text(EDUCATION + citation + "\n", kb)
+    [check] = result.bases
+    assert check.basis.decision == "513/QĐ-TTg" and check.likely_decision == "531/QĐ-TTg"
+    assert (result.basis_exists, result.basis_in_force, result.stamp_matches_basis) == (None, None, None)  # not corrected
+    [finding] = [f for f in result.findings if f.code == "basis_likely_decision"]
+    assert "basis_unverifiable" not in codes(result)
+    assert "513/QĐ-TTg không có trong sổ đăng ký" in finding.message
+    assert "Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ" in finding.message
+    assert "khoản 1 Điều 1 Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ (độ Tối mật)" in finding.message
+    assert result.to_dict()["basis"][0]["likely_decision"] == "531/QĐ-TTg"
+
+
+@pytest.mark.parametrize("text", [
+    EDUCATION + "Căn cứ khoản 1 Điều 1 Quyết định số 513/QĐ-TTg ngày 20/5/2023.\n",  # no decision of that date
+    EDUCATION + "Căn cứ khoản 1 Điều 1 Quyết định số 513/QĐ-TTg.\n",  # no date written
+    # four decisions signed on 07/7/2020 (nội vụ, giao thông vận tải, Tòa án nhân dân, công tác dân tộc):
+    # an education draft names none of their fields
+    EDUCATION + "Căn cứ khoản 1 Điều 1 Quyết định số 9700/QĐ-TTg ngày 07/7/2020.\n",
+])
+def test_no_likely_decision_without_both_date_and_field(kb, text):
+    result = check_text(text, kb)
+    assert result.bases[0].likely_decision is None and "basis_likely_decision" not in codes(result)
+    assert "basis_unverifiable" in codes(result)
+
+
+def test_the_field_picks_one_of_the_decisions_signed_on_the_same_day(kb):
+    court = EDUCATION.replace("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "TÒA ÁN NHÂN DÂN TỈNH ...")
+    result = check_text(court + "Căn cứ khoản 7 Điều 2 Quyết định số 907/QĐ-TTg ngày 07/7/2020.\n", kb)
+    assert result.bases[0].likely_decision == "970/QĐ-TTg"
