@@ -389,3 +389,24 @@ def test_one_fts_query_builder_for_the_classifier_and_the_browser(kb_path):
     assert fts_query([]) == NO_MATCH == fts_any("?!")
     assert fts_all("Đất đai") == fts_query(["dat", "dai"], operator="AND")
     assert fts_any("đất đai") == fts_query(["dat dai", "dat", "dai"])
+
+
+def test_stats_speak_vietnamese_with_the_labels_the_browser_shows(kb_path):
+    from cancu.ingest.labels import VN_LABELS
+    from cancu.plugin import prepare_connection
+
+    outcome = CliRunner().invoke(cli, ["stats", "--db", str(kb_path)])
+    assert outcome.exit_code == 0
+    lines = outcome.stdout.splitlines()
+    for code in ("in_force", "replaced", "unknown", "full", "partial", "summary", "none"):
+        assert not any(f" {code} " in f"{line} " or line.endswith(f", {code}") for line in lines), code
+    connection = sqlite3.connect(kb_path)
+    prepare_connection(connection)
+    shown = {row[0] for row in connection.execute(
+        "select cancu_vn_label(status) from decisions union select cancu_vn_label(text_completeness) from decisions")}
+    connection.close()
+    assert {"còn hiệu lực", "đã bị thay thế", "toàn văn", "một phần", "tóm tắt"} <= shown
+    assert shown - {None} <= set(VN_LABELS.values())
+    assert "  còn hiệu lực" in outcome.stdout and "  không có văn bản" in outcome.stdout
+    assert "  774/QĐ-TTg         0   0  10  toàn văn, còn hiệu lực" in lines
+    assert "Mục danh mục theo quyết định (Tuyệt mật / Tối mật / Mật):" in lines

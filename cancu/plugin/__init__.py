@@ -27,6 +27,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 
 from cancu.ingest.dates import parse_typed_date
+from cancu.ingest.labels import vn_label  # one map of labels, shared with `cancu stats`
 from cancu.ingest.text import fold, nfc, vn_date
 from cancu.kb.search import NO_MATCH, folded_words, fts_query
 from cancu.kb.validity import register_sql_functions
@@ -42,16 +43,6 @@ SNIPPET_ELLIPSIS = "…"
 MAX_DRAFT_CHARS = 200_000
 # Free text becomes at most this many FTS5 terms, so a pasted page stays a fast query.
 MAX_FTS_TERMS = 300
-
-VN_LABELS = {
-    "in_force": "còn hiệu lực",
-    "replaced": "đã bị thay thế",
-    "repealed": "đã bị bãi bỏ",
-    "unknown": "chưa rõ",
-    "full": "toàn văn",
-    "partial": "một phần",
-    "summary": "tóm tắt",
-}
 
 AS_OF_SOURCES = {
     "option": "ngày bạn nhập",
@@ -145,11 +136,6 @@ def vn_date_or_none(iso: str | None) -> str | None:
 def vn_score(value: float) -> str:
     """A 0..1 score with two decimals and the Vietnamese decimal comma."""
     return f"{value:.2f}".replace(".", ",")
-
-
-def vn_label(code: str | None) -> str | None:
-    """The Vietnamese word for a status or completeness code stored in English."""
-    return VN_LABELS.get(code, code) if code else code
 
 
 SQL_FUNCTIONS: tuple[tuple[str, int, Callable], ...] = (
