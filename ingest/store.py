@@ -11,6 +11,7 @@ from typing import Iterable, Iterator
 import sqlite_utils
 
 from .citation import citation
+from .conditions import condition_rows
 from .model import Decision, LawText
 from .text import fold
 
@@ -167,6 +168,14 @@ def write_kb(
     )
     db["items"].create_index(["decision", "article", "clause", "point"])
     db["items"].create_index(["catalog_item", "level"])
+    # What each item protects, whose/which and when, with spans into items.text (ingest/conditions.py).
+    db["item_conditions"].insert_all(
+        condition_rows(rows), pk="id",
+        columns={"id": int, "item_id": int, "kind": str, "code": str, "text": str, "start": int, "end": int,
+                 "params": str, "source": str},
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["item_conditions"].create_index(["item_id"])
     db["items"].enable_fts(FTS_COLUMNS, tokenize="unicode61 remove_diacritics 2", create_triggers=False)
     repeal_rows = [
         {"decision": r.decision, "article": r.article, "clause": clause, "repealed_by": d.number,

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from cancu.ingest.conditions import ItemCondition as ConditionRecord
 from cancu.ingest.parse import normalize_number, number_key
 
 from .validity import in_force
@@ -73,6 +74,8 @@ class ItemRecord:
     valid_until: dt.date | None
     text_folded: str
     heading_folded: str
+    # Object, restrictors and conditions of a catalog item, in text order (table item_conditions).
+    conditions: tuple[ConditionRecord, ...] = ()
 
     def in_force_on(self, on: dt.date) -> bool:
         return _in_force(self.valid_from, self.valid_until, on)
@@ -182,13 +185,27 @@ def _record(cls, row: dict):
     return cls(**values)
 
 
+def _conditions(connection: sqlite3.Connection) -> dict[int, tuple[ConditionRecord, ...]]:
+    """Item conditions by item id; empty for a knowledge base built before the table existed."""
+    if not connection.execute("select 1 from sqlite_master where name = 'item_conditions'").fetchone():
+        return {}
+    grouped: dict[int, list[ConditionRecord]] = {}
+    for row in _rows(connection, "select * from item_conditions order by item_id, id"):
+        grouped.setdefault(row["item_id"], []).append(ConditionRecord(
+            row["kind"], row["code"], row["text"], row["start"], row["end"], json.loads(row["params"] or "{}"),
+            row.get("source") or "text"))
+    return {item_id: tuple(parts) for item_id, parts in grouped.items()}
+
+
 def load_kb(db_path: str | Path) -> KB:
     """Read the knowledge base once, read-only, into an immutable snapshot."""
     db_path = Path(db_path)
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         decisions = {row["number"]: _record(DecisionRecord, row) for row in _rows(connection, "select * from decisions")}
-        items = tuple(_record(ItemRecord, row) for row in _rows(connection, "select * from items order by id"))
+        conditions = _conditions(connection)
+        items = tuple(_record(ItemRecord, {**row, "conditions": conditions.get(row["id"], ())})
+                      for row in _rows(connection, "select * from items order by id"))
         terms = tuple(Term(r["law"], r["level"], r["years"], _date(r["valid_from"]), _date(r["valid_until"]))
                       for r in _rows(connection, "select * from protection_terms"))
         meta = {row["key"]: row["value"] for row in _rows(connection, "select key, value from meta")}
