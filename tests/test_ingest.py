@@ -410,3 +410,29 @@ def test_stats_speak_vietnamese_with_the_labels_the_browser_shows(kb_path):
     assert "  còn hiệu lực" in outcome.stdout and "  không có văn bản" in outcome.stdout
     assert "  774/QĐ-TTg         0   0  10  toàn văn, còn hiệu lực" in lines
     assert "Mục danh mục theo quyết định (Tuyệt mật / Tối mật / Mật):" in lines
+
+
+@pytest.mark.asyncio
+async def test_canned_queries_use_the_same_rule_and_today_in_vietnam(kb_path, kb, tmp_path):
+    """danh_muc_theo_ngay through Datasette lists exactly the items the Python rule gives, around replacements."""
+    import shutil
+
+    import yaml
+    from datasette.app import Datasette
+
+    from cancu.ingest.dates import today
+    from cancu.ingest.text import vn_date
+    from cancu.serve import metadata_path
+
+    db = tmp_path / "cancu.db"  # named as datasette-metadata.yml expects
+    shutil.copyfile(kb_path, db)
+    ds = Datasette([str(db)], metadata=yaml.safe_load(metadata_path().read_text(encoding="utf-8")))
+    for day in [dt.date(2023, 5, 18), dt.date(2023, 5, 19), dt.date(2025, 3, 9), dt.date(2025, 3, 10),
+                dt.date(2026, 1, 5), dt.date(2026, 1, 6), today()]:
+        typed = f"{day.day}/{day.month}/{day.year}"
+        response = await ds.client.get(f"/cancu/danh_muc_theo_ngay.json?ngay={typed}&_shape=array&_size=max")
+        assert response.status_code == 200, response.text
+        listed = {row["Mục"] for row in response.json()}
+        assert listed == {i.id for i in kb.catalog_items if i.in_force_on(day)}, day
+    response = await ds.client.get("/cancu/danh_muc_theo_ngay.json?ngay=&_shape=array&_size=1")
+    assert response.json()[0]["Ngày xét"] == vn_date(today().isoformat())  # empty date: today in Vietnam
