@@ -20,7 +20,7 @@ from cancu.ingest.dates import HEADER_LINES, draft_date, find_date, header_lines
 from cancu.ingest.model import Level
 from cancu.ingest.parse import normalize_number
 from cancu.ingest.patterns import NamedPattern
-from cancu.ingest.text import fold_aligned, nfc
+from cancu.ingest.text import fold, fold_aligned, nfc
 
 # The date readers (draft_date, header_month, header_lines) live in cancu.ingest.dates, so that
 # classification and checking judge a draft on the same date; re-exported here for readers of drafts.
@@ -28,6 +28,8 @@ __all__ = ["HEADER_LINES", "NamedPattern", "draft_date", "find_bases", "find_sta
            "other_references", "read_draft"]
 
 EVIDENCE_CHARS = 200  # the longest span of a draft ever copied into a report
+# The levels as folded text, highest first (so "toi mat" is tried before "mat"): from Level, the one map.
+_LEVELS = "|".join(fold(level.value) for level in Level)  # "tuyet mat|toi mat|mat"
 
 
 class _CompactPattern(NamedPattern):
@@ -42,7 +44,7 @@ class _CompactPattern(NamedPattern):
 STAMP_LINE = _CompactPattern(
     "stamp_line",
     re.compile(
-        r"^[\W_]*(?:domat[:\-–—]*)?(?P<level>tuyetmat|toimat|mat)"
+        r"^[\W_]*(?:domat[:\-–—]*)?(?P<level>" + _LEVELS.replace(" ", "") + ")"
         r"(?:[-–—,;/|]+(?:thuongkhan|khan|hoatoc(?:hengio)?))?[\W_]*$"
     ),
     matches=("MẬT", "TỐI MẬT", "Tuyệt mật", "T Ố I  M Ậ T", "« MẬT »", "[TỐI MẬT]", "Độ mật: Tối mật",
@@ -109,7 +111,7 @@ PROVISION = _CitationPattern(
         r"(?:dieu|d\.|" + ARTICLE_MARK + r")\s*(?P<article>\d{1,3})(?![\d/])"
         r"|(?:khoan|k\.|k(?=[ \t]?\d))\s*(?P<clause>\d{1,3}(?:" + _LIST_SEP + r"\d{1,3}(?![\d/.]))*)(?![\d/])"
         r"|(?:diem|d\.)\s*(?P<point>[a-z](?:" + _LIST_SEP + r"[a-z]\b)*)\b(?![.,]?\d)"
-        r"|(?:phan|danh muc|muc)\s*[\"“”'(]?\s*(?:bi mat nha nuoc\s+)?do\s+(?P<level>tuyet mat|toi mat|mat)\b[\"“”')]?"
+        r"|(?:phan|danh muc|muc)\s*[\"“”'(]?\s*(?:bi mat nha nuoc\s+)?do\s+(?P<level>" + _LEVELS + r")\b[\"“”')]?"
         r")"
     ),
     matches=("điểm b khoản 1 Điều 2", "Khoản 2, Điều 1", "khoan 1 Dieu 2", "Đ. 1, K. 2", "điểm a, b khoản 1",
@@ -383,7 +385,7 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
     return bases, named
 
 
-_LEVEL_SENTENCE = re.compile(r"\bdo\s+(?:mat|toi mat|tuyet mat)\b|\bxac dinh do\b|\bdo mat\b")
+_LEVEL_SENTENCE = re.compile(r"\bdo\s+(?:" + _LEVELS + r")\b|\bxac dinh do\b|\bdo mat\b")
 _KIND_NAMES = {"bo luat": "bộ luật", "luat": "luật", "nghi dinh": "nghị định", "thong tu": "thông tư",
                "nghi quyet": "nghị quyết", "chi thi": "chỉ thị", "quy che": "quy chế", "noi quy": "nội quy",
                "hien phap": "hiến pháp", "phap lenh": "pháp lệnh", "cong van": "công văn", "ke hoach": "kế hoạch",
