@@ -14,7 +14,11 @@ from pathlib import Path
 
 import click
 
-from cancu.ingest.errors import IngestError
+from cancu import clivi
+
+clivi.install()  # before any decorator runs: click builds some of its words (Path's "file") at definition time
+
+from cancu.ingest.errors import IngestError  # noqa: E402
 
 # Each command imports what it uses when it runs (cancu.ingest.build, the classifier, Datasette):
 # `cancu classify FILE --json` on a current knowledge base never loads sqlite-utils (bench/startup.py).
@@ -105,51 +109,106 @@ def translate_errors(command):
 
 
 def open_kb(db_path: Path | None) -> Path:
-    """The knowledge base to read, built from the shipped data if missing or stale."""
-    from cancu.ingest.build import default_db_path, ensure_kb
+    """The knowledge base to read, built from the shipped data if missing or stale (and the user told so)."""
+    from cancu.ingest.build import default_db_path, ensure_kb, kb_is_current
 
-    return ensure_kb(db_path or default_db_path())
+    path = db_path or default_db_path()
+    if not kb_is_current(path):
+        click.echo(f"Đang dựng kho danh mục từ dữ liệu đi kèm vào {path} (chỉ lần đầu hoặc khi dữ liệu đổi)…",
+                   err=True)
+    return ensure_kb(path)
 
 
-@click.group()
+def output_options(formats: tuple[str, ...], default: str):
+    """--format and --output, the same pair on every command that writes a result."""
+    def decorate(command):
+        command = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                               help="Ghi kết quả ra tệp thay vì màn hình.")(command)
+        return click.option("--format", "output_format", type=click.Choice(formats), default=default,
+                            show_default=True, help="Định dạng kết quả.")(command)
+    return decorate
+
+
+class OutputNotWritten(CancuError):
+    """The result could not be written to --output: the command could not finish (exit 2)."""
+
+    exit_code = 2
+
+
+def write_output(content: str | bytes, output: Path | None, encoding: str = "utf-8", what: str = "kết quả") -> None:
+    """The result to --output (text or bytes), else to standard output."""
+    if output is None:
+        if isinstance(content, bytes):
+            click.get_binary_stream("stdout").write(content)
+        else:
+            click.echo(content, nl=False)
+        return
+    try:
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding=encoding)
+    except OSError as error:
+        raise OutputNotWritten(f"không ghi được {what} {output}: {error.strerror or error}") from error
+
+
+class VnCommand(click.Command):
+    """A click command whose usage line says "[TÙY CHỌN]" instead of "[OPTIONS]"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
+        super().__init__(*args, **kwargs)
+
+
+class VnGroup(click.Group):
+    command_class = VnCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
+        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI SỐ]...")
+        super().__init__(*args, **kwargs)
+
+
+@click.group(cls=VnGroup)
 @click.version_option(package_name="cancu", message="cancu %(version)s")
 def cli():
     """cancu (căn cứ): tra cứu danh mục bí mật nhà nước và đề xuất căn cứ xác định độ mật.
 
     Ví dụ:
 
+    \b
         cancu ingest
-
         cancu classify du-thao.docx
-
+        cancu de-xuat du-thao.docx --format docx --output de-xuat.docx
+        cancu tra-cuu "đề thi tốt nghiệp THPT có phải bí mật nhà nước không?"
         cancu check thu-muc-du-thao/ --format md --output bao-cao.md
     """
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[NGUỒN]...")
 @db_option
 @click.option("--keep-going", is_flag=True, help="Bỏ qua tệp lỗi, nhập các tệp còn lại và liệt kê tệp bị bỏ qua.")
-@click.option("--no-shipped", is_flag=True, help="Chỉ nhập SOURCES, không kèm dữ liệu đi cùng gói.")
+@click.option("--no-shipped", is_flag=True, help="Chỉ nhập NGUỒN, không kèm dữ liệu đi cùng gói.")
 @translate_errors
 def ingest(sources, db_path, keep_going, no_shipped):
     """Dựng cơ sở dữ liệu danh mục bí mật nhà nước từ các văn bản.
 
-    Không có SOURCES: dựng từ dữ liệu đi kèm (data/). SOURCES là tệp .txt (có
+    Không có NGUỒN: dựng từ dữ liệu đi kèm (data/). NGUỒN là tệp .txt (có
     phần đầu YAML), .docx, .html, .pdf, sổ đăng ký .csv, hoặc thư mục chứa chúng;
     chúng được nhập cùng dữ liệu đi kèm. Cơ sở dữ liệu được ghi ra tệp tạm rồi mới
     thay thế, nên lần chạy lỗi không làm hỏng bản cũ.
 
     Ví dụ:
 
+    \b
         cancu ingest
-
         cancu ingest quyet-dinh-moi.docx --db kho.db
     """
     from cancu.ingest.build import BuildFailed, build_kb, default_db_path
 
     if no_shipped and not sources:
-        raise click.UsageError("--no-shipped cần ít nhất một SOURCES")
+        raise click.UsageError("--no-shipped cần ít nhất một NGUỒN")
     target = db_path or default_db_path()
     try:
         report = build_kb(target, list(sources), include_shipped=not no_shipped, keep_going=keep_going)
@@ -203,9 +262,9 @@ def stats(db_path):
 @cli.command()
 @db_option
 @rules_option
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
               help="Địa chỉ lắng nghe; mặc định chỉ máy này truy cập được.")
-@click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535),
+@click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535), metavar="CỔNG",
               help="Cổng lắng nghe.")
 @translate_errors
 def serve(db_path, host, port):
@@ -216,8 +275,8 @@ def serve(db_path, host, port):
 
     Ví dụ:
 
+    \b
         cancu serve
-
         cancu serve --port 8080 --db kho.db
     """
     from cancu.serve import MetadataMissing, serve as run_server
@@ -244,33 +303,38 @@ def _read_input(source: str) -> tuple[str, str]:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1, required=True, metavar="TỆP...")
 @db_option
 @rules_option
 @as_of_option
-@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Số đề xuất tối đa.")
-@click.option("--json", "as_json", is_flag=True, help="Xuất JSON (một đối tượng; nhiều tệp: mỗi dòng một đối tượng có khóa \"file\").")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), metavar="SỐ",
+              help="Số đề xuất tối đa.")
+@output_options(("text", "json", "md"), "text")
+@click.option("--json", "as_json", is_flag=True, help="Như --format json (giữ cho tương thích).")
 @translate_errors
-def classify(inputs, db_path, as_of, top, as_json):
+def classify(inputs, db_path, as_of, top, output_format, output, as_json):
     """Đề xuất mục danh mục bí mật nhà nước, độ mật và căn cứ cho dự thảo.
 
-    INPUTS là tệp .txt, .docx, .pdf, .html, hoặc '-' để đọc từ đầu vào chuẩn.
-    Nội dung dự thảo chỉ được xử lý trong bộ nhớ, không lưu lại.
+    TỆP là tệp .txt, .docx, .pdf, .html, hoặc '-' để đọc từ đầu vào chuẩn.
+    Nội dung dự thảo chỉ được xử lý trong bộ nhớ, không lưu lại. JSON với nhiều
+    tệp: mỗi dòng một đối tượng có khóa "file".
 
     Ví dụ:
 
+    \b
         cancu classify du-thao.docx
-
-        cancu classify --as-of 2024-09-10 --json bao-cao.txt
+        cancu classify --as-of 2024-09-10 --format json bao-cao.txt
+        cancu classify du-thao.docx --format md --output ket-qua.md
     """
     import json
 
     from cancu.classifier import classify as classify_text, load_kb
-    from cancu.render import format_classification
+    from cancu.render import format_classification, format_classification_md
 
+    output_format = "json" if as_json else output_format
     kb = load_kb(open_kb(db_path))
-    failures = 0
-    for index, source in enumerate(inputs):
+    failures, parts = 0, []
+    for source in inputs:
         try:
             name, text = _read_input(source)
         except IngestError as error:
@@ -278,15 +342,17 @@ def classify(inputs, db_path, as_of, top, as_json):
             failures += 1
             continue
         result = classify_text(text, kb, as_of=as_of, top=top)
-        if as_json:
+        shown_name = name if len(inputs) > 1 or name != "-" else None
+        if output_format == "json":
             payload = result.to_dict()
             if len(inputs) > 1:
                 payload = {"file": name, **payload}
-            click.echo(json.dumps(payload, ensure_ascii=False, indent=None if len(inputs) > 1 else 2))
+            parts.append(json.dumps(payload, ensure_ascii=False, indent=None if len(inputs) > 1 else 2) + "\n")
+        elif output_format == "md":
+            parts.append(format_classification_md(result, shown_name) + "\n")
         else:
-            if index:
-                click.echo()
-            click.echo(format_classification(result, name if len(inputs) > 1 or name != "-" else None))
+            parts.append(("\n" if parts else "") + format_classification(result, shown_name) + "\n")
+    write_output("".join(parts), output)
     if failures:
         sys.exit(1)
 
@@ -301,14 +367,12 @@ class CheckCouldNotRun(CancuError):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path),
+                metavar="ĐƯỜNG_DẪN...")
 @db_option
 @rules_option
 @as_of_option
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "md"]), default="table",
-              show_default=True, help="Định dạng báo cáo.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Ghi báo cáo ra tệp thay vì màn hình.")
+@output_options(("table", "json", "csv", "md"), "table")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Số tiến trình kiểm tra song song.")
 @click.option("--recursive", "-r", is_flag=True, help="Kiểm tra cả các thư mục con.")
@@ -316,17 +380,16 @@ class CheckCouldNotRun(CancuError):
 def check(paths, db_path, as_of, output_format, output, workers, recursive, silent):
     """Kiểm tra dự thảo trước khi phát hành: dấu độ mật, căn cứ và danh mục.
 
-    PATHS là tệp .txt, .docx, .pdf, .html hoặc thư mục chứa chúng. Với mỗi dự thảo:
+    ĐƯỜNG_DẪN là tệp .txt, .docx, .pdf, .html hoặc thư mục chứa chúng. Với mỗi dự thảo:
     căn cứ nêu trong dự thảo có tồn tại, còn hiệu lực vào ngày của dự thảo, có khớp
     dấu độ mật không, và công cụ đề xuất mục nào. Nội dung dự thảo không được lưu lại.
     Mã thoát: 0 khi không dự thảo nào có phát hiện, 1 khi có, 2 khi lệnh không chạy được.
 
     Ví dụ:
 
+    \b
         cancu check thu-muc-du-thao/ --recursive
-
         cancu check bao-cao.docx --as-of 2024-06-03 --format json
-
         cancu check thu-muc-du-thao/ --format md --output bao-cao-kiem-tra.md --workers 2
     """
     from cancu.checker.check import check_files, collect_drafts
@@ -348,12 +411,92 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
     except IngestError as error:
         raise CheckCouldNotRun(str(error)) from error
     report = render(results, output_format)
+    write_output(report, output, encoding="utf-8-sig" if output_format == "csv" else "utf-8", what="báo cáo")
     if output:
-        try:
-            output.write_text(report, encoding="utf-8-sig" if output_format == "csv" else "utf-8")
-        except OSError as error:
-            raise CheckCouldNotRun(f"không ghi được báo cáo {output}: {error.strerror or error}") from error
         click.echo(summary(results), err=True)
-    else:
-        click.echo(report, nl=False)
     sys.exit(1 if any(r.findings for r in results) else 0)
+
+
+# --------------------------------------------------------------------------- de-xuat (issue 13)
+
+
+@cli.command("de-xuat")
+@click.argument("draft", metavar="DỰ_THẢO")
+@db_option
+@as_of_option
+@output_options(("text", "md", "docx", "json"), "text")
+@translate_errors
+def de_xuat(draft, db_path, as_of, output_format, output):
+    """Lập phần đề xuất độ mật cho Tờ trình, Phiếu trình duyệt ký văn bản.
+
+    DỰ_THẢO là tệp .txt, .docx, .pdf, .html, hoặc '-' để đọc từ đầu vào chuẩn. Kết
+    quả gồm độ mật đề xuất, căn cứ (điểm, khoản, Điều của quyết định ban hành danh
+    mục), thời hạn bảo vệ, hiệu lực của quyết định vào ngày của dự thảo và các mục
+    người soạn thảo điền hoặc xác nhận (nơi nhận, số lượng bản phát hành, sao, chụp,
+    người soạn thảo), theo khoản 1 Điều 2 Nghị định 26/2020/NĐ-CP. Đề xuất hỗ trợ,
+    không thay thế quyết định của người đứng đầu cơ quan, tổ chức.
+
+    Ví dụ:
+
+    \b
+        cancu de-xuat du-thao.docx
+        cancu de-xuat du-thao.docx --format docx --output de-xuat.docx
+        cancu de-xuat bao-cao.txt --as-of 2024-12-12 --format md
+    """
+    import json
+
+    from cancu.classifier import classify as classify_text, load_kb
+    from cancu.kb.laws import load_laws
+    from cancu.proposal import build_proposal, draft_title, to_docx, to_markdown, to_text
+
+    if output_format == "docx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("--format docx cần --output TỆP.docx (không in tệp .docx ra màn hình)")
+    kb_path = open_kb(db_path)
+    kb = load_kb(kb_path)
+    name, text = _read_input(draft)
+    result = classify_text(text, kb, as_of=as_of)
+    document = build_proposal(result, kb, load_laws(kb_path), title=draft_title(text))
+    if output_format == "docx":
+        write_output(to_docx(document), output)
+    elif output_format == "json":
+        write_output(json.dumps(document.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
+    else:
+        write_output((to_markdown if output_format == "md" else to_text)(document), output)
+    if output:
+        click.echo(f"Đã ghi đề xuất ra {output}.", err=True)
+
+
+# --------------------------------------------------------------------------- tra-cuu (issue 13)
+
+
+@cli.command("tra-cuu")
+@click.argument("question", metavar="CÂU_HỎI")
+@db_option
+@as_of_option
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 50), metavar="SỐ",
+              help="Số mục tối đa.")
+@output_options(("text", "json", "md"), "text")
+@translate_errors
+def tra_cuu(question, db_path, as_of, top, output_format, output):
+    """Trả lời một câu hỏi bằng các mục danh mục còn hiệu lực, khớp nhất trước.
+
+    Mỗi mục: chuỗi căn cứ, độ mật, nguyên văn và điều kiện áp dụng (nếu kho có).
+    Mục của quyết định chưa rõ tình trạng hiệu lực được đánh dấu và xếp sau. Câu
+    hỏi "danh mục … lĩnh vực … gồm những gì" được trả lời bằng quyết định đó.
+
+    Ví dụ:
+
+    \b
+        cancu tra-cuu "Đề thi tốt nghiệp THPT có phải là bí mật nhà nước độ Tối mật không?"
+        cancu tra-cuu "Danh mục bí mật nhà nước độ Mật lĩnh vực y tế gồm những gì?" --format md
+        cancu tra-cuu "quy hoạch sử dụng đất quốc phòng" --as-of 2024-06-01 --format json
+    """
+    import json
+
+    from cancu.questions import ask, format_answer
+
+    answer = ask(question, open_kb(db_path), as_of=as_of, limit=top)
+    if output_format == "json":
+        write_output(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
+    else:
+        write_output(format_answer(answer, markdown=output_format == "md"), output)

@@ -11,17 +11,23 @@ AS_OF_SOURCES = {"option": "theo tùy chọn --as-of", "header": "theo ngày ghi
                  "today": "hôm nay; dự thảo không ghi ngày"}
 
 
+
 ALTERNATIVE_NOTE = ("Phương án khác: mục này cũng đạt ngưỡng nhưng phần lớn bằng chứng trùng với mục xếp trên; "
                     "chỉ chọn nếu mục trên không đúng. Nó không làm thay đổi độ mật đề xuất.")
 
 
+def vn_number(value: float, digits: int = 2) -> str:
+    """A number with the Vietnamese decimal comma: 0,83."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
 def _proposal_lines(rank: int, proposal: Proposal) -> list[str]:
-    lines = [f"{rank}. {proposal.level.upper()} — {proposal.citation}  (điểm {proposal.score:.2f})",
+    lines = [f"{rank}. {proposal.level.upper()} — {proposal.citation}  (độ khớp {vn_number(proposal.score)})",
              f"   Mục danh mục: “{proposal.text}”"]
     if proposal.alternative:
         lines.append(f"   {ALTERNATIVE_NOTE}")
     for evidence in proposal.evidence:
-        lines.append(f"   Căn cứ trong dự thảo (câu {evidence.sentence + 1}): “{evidence.draft_span}”")
+        lines.append(f"   Đoạn trong dự thảo (câu {evidence.sentence + 1}): “{evidence.draft_span}”")
         if evidence.matched_words:
             lines.append(f"     từ khớp: {', '.join(evidence.matched_words)}")
     if proposal.protection_years:
@@ -42,7 +48,31 @@ def format_classification(result: Classification, name: str | None = None) -> st
             lines.extend(_proposal_lines(rank, proposal))
     for near in result.near_misses:
         reason = "; ".join(w.removeprefix(REJECTED) for w in near.warnings
-                           if w.startswith(("mục chỉ áp dụng", REJECTED))) or "điểm dưới ngưỡng"
+                           if w.startswith(("mục chỉ áp dụng", REJECTED))) or "độ khớp dưới ngưỡng"
         lines.append(f"Gần giống nhưng không áp dụng: {near.citation} — {reason}")
     lines.extend(f"Lưu ý chung: {warning}" for warning in result.warnings)
+    return "\n".join(lines)
+
+
+def format_classification_md(result: Classification, name: str | None = None) -> str:
+    """The same answer as Markdown: a heading per draft, the proposals as a list."""
+    lines = [f"## {name}" if name else "## Kết quả phân loại", "",
+             f"Ngày xét hiệu lực: {vn_date(result.as_of.isoformat())} ({AS_OF_SOURCES[result.as_of_source]})", ""]
+    if result.level is None:
+        lines.append("**KHÔNG thuộc danh mục bí mật nhà nước nào** (trong các danh mục có hiệu lực vào ngày đó).")
+    else:
+        lines.append(f"Đề xuất độ mật: **{result.level}**")
+        lines.append("")
+        for proposal in result.proposals:
+            tag = " *(phương án khác)*" if proposal.alternative else ""
+            lines.append(f"- **{proposal.level}** — {proposal.citation} (độ khớp {vn_number(proposal.score)}){tag}")
+            lines.extend(f"  - Đoạn trong dự thảo: “{e.draft_span}”" for e in proposal.evidence)
+            lines.extend(f"  - Lưu ý: {w}" for w in proposal.warnings)
+    for review in getattr(result, "review", ()):
+        lines.append(f"- Cần xem xét (không tính vào độ mật): {review.level} — {review.citation}")
+    for near in result.near_misses:
+        lines.append(f"- Gần giống nhưng không áp dụng: {near.citation}")
+    if result.warnings:
+        lines.append("")
+        lines.extend(f"> Lưu ý chung: {w}" for w in result.warnings)
     return "\n".join(lines)

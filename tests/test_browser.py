@@ -149,3 +149,45 @@ def test_search_without_diacritics_in_chromium(served, tmp_path):
     assert marks[0] == "Đề thi"
     assert any("đất" in text for text in found)
     assert not folded_column_visible  # the search-only copy is hidden by /-/cancu.css
+
+
+def test_upload_docx_read_proposal_and_download_it_in_chromium(served, tmp_path):
+    """A drafter who never opens a terminal: upload the .docx, read the proposal, take away the .docx."""
+    import io
+
+    import docx
+    from playwright.sync_api import sync_playwright
+
+    document = docx.Document()
+    for line in DRAFT.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    upload = tmp_path / "bao-cao.docx"
+    document.save(upload)
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS, locale="vi-VN", viewport={"width": 1200, "height": 900}, accept_downloads=True,
+        )
+        try:
+            page = context.new_page()
+            page.goto(served.base_url + "/-/phan-loai")
+            page.set_input_files("#draft_file", str(upload))
+            page.fill("#as_of", "12/12/2024")
+            page.click("input[type=submit]")
+            page.wait_for_selector("#de-xuat")
+            proposal = page.locator("#de-xuat").inner_text()
+            with page.expect_download() as waiting:
+                page.click("#tai-de-xuat")
+            download = waiting.value
+            saved = tmp_path / download.suggested_filename
+            download.save_as(saved)
+            page.screenshot(path=str(tmp_path / "de-xuat.png"), full_page=True)
+        finally:
+            context.close()
+            shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+    assert EXAM_CITATION in proposal and "Nơi nhận" in proposal
+    assert saved.name == "de-xuat-do-mat-2024-12-12.docx"
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(saved.read_bytes())).paragraphs]
+    assert any(p.startswith(EXAM_CITATION) for p in paragraphs)
+    assert (tmp_path / "de-xuat.png").stat().st_size > 10_000
+    assert "Tổ ra đề môn Hóa học" not in served.log.read_text(encoding="utf-8")

@@ -350,7 +350,8 @@ async def _classify(ds: Datasette, draft_text: str, as_of: str = ""):
 async def test_classify_page_form(ds):
     response = await ds.client.get("/-/phan-loai")
     html = response.text
-    assert '<form class="cancu-form" action="/-/phan-loai" method="post"' in html
+    assert '<form class="cancu-form" id="cancu-form" action="/-/phan-loai" method="post" enctype="multipart/form-data"' in html
+    assert '<input type="file" id="draft_file" name="draft_file" accept=".docx,.pdf,.txt">' in html
     assert '<textarea id="draft_text" name="draft_text"' in html
     assert "không lưu" in html
     assert "no-store" in response.headers["cache-control"]
@@ -402,7 +403,7 @@ async def test_classify_page_shows_warnings_and_near_misses(ds, monkeypatch):
     assert "Ngày xét hiệu lực: <strong>16/5/2025</strong>" in html
     assert "<li>Kết luận dựa trên các danh mục có trong kho.</li>" in html
     assert "Các mục gần khớp nhưng không được đề xuất (1)" in html
-    assert near.citation + " — Mật · Điểm khớp: 0,30" in html
+    assert near.citation + " — Mật · Độ khớp: 0,30" in html
     assert "<li>Điều kiện “chưa công khai” không thỏa.</li>" in html
 
 
@@ -458,7 +459,252 @@ async def test_classify_page_does_not_log_or_keep_the_draft(ds, caplog, datasett
 
 
 def test_serve_help_is_vietnamese_with_example():
-    result = CliRunner().invoke(cli, ["serve", "--help"], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["serve", "--help"], catch_exceptions=False, prog_name="cancu")
     assert result.exit_code == 0
-    assert "Ví dụ:" in result.output and "cancu serve --port 8080 --db kho.db" in result.output
-    assert "[default: 127.0.0.1]" in result.output
+    assert "Ví dụ:" in result.output and "\n      cancu serve --port 8080 --db kho.db\n" in result.output
+    flat = " ".join(result.output.split())
+    assert "[mặc định: 127.0.0.1]" in flat and flat.startswith("Cách dùng: cancu serve [TÙY CHỌN]")
+
+
+# --- upload, proposal download, decision pages (issue 13) ----------------------------------------
+
+
+def _docx_bytes(text: str) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_bytes(tmp_path: Path, text: str) -> bytes:
+    from test_check import make_text_pdf  # the same PDF builder the check tests use
+
+    lines = [line for line in text.splitlines() if line.strip()]
+    return make_text_pdf(tmp_path / "du-thao.pdf", lines).read_bytes()
+
+
+async def _upload(ds: Datasette, name: str, data: bytes, as_of: str = "12/12/2024", path: str = "/-/phan-loai"):
+    token, cookies = await _form_token(ds)
+    return await ds.client.post(path, data={"csrftoken": token, "as_of": as_of, "draft_text": ""},
+                                files={"draft_file": (name, data, "application/octet-stream")}, cookies=cookies)
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf", "txt"])
+@pytest.mark.asyncio
+async def test_classify_page_reads_an_uploaded_draft(ds, kind, tmp_path):
+    draft_text = (DRAFTS / "d-008.txt").read_text(encoding="utf-8")
+    data = {"docx": lambda: _docx_bytes(draft_text), "pdf": lambda: _pdf_bytes(tmp_path, draft_text),
+            "txt": lambda: draft_text.encode("utf-8")}[kind]()
+    response = await _upload(ds, f"bao-cao.{kind}", data)
+    assert response.status_code == 200, response.text[-2000:]
+    html = response.text
+    assert f'<span class="cancu-citation">{EXAM_CITATION}</span>' in html
+    assert f"Đã đọc tệp: <strong>bao-cao.{kind}</strong>" in html
+    assert 'id="de-xuat"' in html and "Căn cứ xác định độ mật" in html  # the proposal, on the page
+    assert 'href="/-/danh-muc/531-qd-ttg#muc-' in html  # every proposal links to its decision page
+    assert "no-store" in response.headers["cache-control"]
+
+
+@pytest.mark.parametrize(
+    "name,data,status,message",
+    [
+        ("du-thao.docx", b"PK\x03\x04 not really a zip", 400, "Không đọc được tệp “du-thao.docx”"),
+        ("du-thao.pdf", b"%PDF-1.4 broken", 400, "Không đọc được tệp “du-thao.pdf”"),
+        ("du-thao.txt", b"   ", 400, "tệp rỗng"),
+        ("anh.png", b"\x89PNG\r\n", 400, "chỉ nhận tệp .docx, .pdf (có lớp chữ) hoặc .txt"),
+    ],
+)
+@pytest.mark.asyncio
+async def test_classify_page_refuses_unreadable_uploads(ds, name, data, status, message):
+    response = await _upload(ds, name, data)
+    assert response.status_code == status
+    assert message in response.text
+    assert 'class="cancu-citation"' not in response.text
+
+
+@pytest.mark.asyncio
+async def test_classify_page_refuses_a_too_large_upload(ds, monkeypatch):
+    from cancu.plugin import upload
+
+    monkeypatch.setattr(upload, "MAX_UPLOAD_BYTES", 1000)
+    response = await _upload(ds, "lon.txt", ("Đề thi chính thức. " * 200).encode("utf-8"))
+    assert response.status_code == 413
+    assert "lớn quá" in response.text
+
+
+@pytest.mark.asyncio
+async def test_upload_without_csrf_token_is_refused(ds):
+    _, cookies = await _form_token(ds)
+    response = await ds.client.post("/-/phan-loai", data={"as_of": ""}, files={"draft_file": ("a.txt", b"x")},
+                                    cookies=cookies)
+    assert response.status_code == 403
+
+
+@pytest.mark.asyncio
+async def test_proposal_download_is_a_docx_built_in_memory(ds):
+    import io
+
+    import docx
+
+    draft_text = (DRAFTS / "d-008.txt").read_text(encoding="utf-8")
+    response = await _upload(ds, "bao-cao.docx", _docx_bytes(draft_text), path="/-/phan-loai/de-xuat")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert response.headers["content-disposition"] == 'attachment; filename="de-xuat-do-mat-2024-12-12.docx"'
+    assert "no-store" in response.headers["cache-control"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert EXAM_CITATION in text and "độ “Tối mật”" in text
+    token, cookies = await _form_token(ds)
+    markdown = await ds.client.post("/-/phan-loai/de-xuat?format=md", cookies=cookies,
+                                    data={"csrftoken": token, "as_of": "2024-12-12", "draft_text": draft_text})
+    assert markdown.status_code == 200 and markdown.headers["content-type"].startswith("text/markdown")
+    assert f"- {EXAM_CITATION} (độ Tối mật)" in markdown.text
+
+
+@pytest.mark.asyncio
+async def test_uploads_and_downloads_leave_no_trace(ds, caplog, datasette_kb, tmp_path, monkeypatch):
+    """Nothing of an uploaded draft reaches a log, a temporary file, a cookie or the URL."""
+    import tempfile
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    draft_text = (DRAFTS / "d-008.txt").read_text(encoding="utf-8")
+    marker = "Tổ ra đề môn Hóa học đã hoàn thành nhiệm vụ"
+    before = datasette_kb.stat().st_mtime_ns
+    with caplog.at_level(logging.DEBUG):
+        page = await _upload(ds, "bao-cao.docx", _docx_bytes(draft_text))
+        download = await _upload(ds, "bao-cao.docx", _docx_bytes(draft_text), path="/-/phan-loai/de-xuat")
+    assert (page.status_code, download.status_code) == (200, 200)
+    assert all(marker not in record.getMessage() for record in caplog.records)
+    for response in (page, download):
+        assert marker not in str(response.url) and marker not in response.headers.get("set-cookie", "")
+        assert "no-store" in response.headers["cache-control"]
+    assert list(spool.iterdir()) == []
+    assert datasette_kb.stat().st_mtime_ns == before
+
+
+@pytest.mark.asyncio
+async def test_decision_page_tree_badges_and_links(ds):
+    response = await ds.client.get("/-/danh-muc/531-qd-ttg")
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1>Quyết định số 531/QĐ-TTg</h1>" in html
+    assert '<a href="/-/danh-muc/809-qd-ttg">809/QĐ-TTg</a>' in html  # what it replaced
+    assert html.count('<span class="cancu-badge toi-mat">Tối mật</span>') == 2
+    assert html.count('<span class="cancu-badge mat">Mật</span>') == 2
+    assert f'<code class="cancu-cite">{EXAM_CITATION}</code>' in html
+    tree = html.split("<h2>Nội dung</h2>")[1]
+    assert tree.index("<strong>Điều 1</strong>") < tree.index("<strong>1.</strong>")  # Điều → khoản, nested
+    assert re.search(r'<li id="muc-\d+" class="cancu-item kind-article">.*?<ul class="cancu-tree">.*?kind-clause',
+                     tree, re.S)
+    assert "Kho không có toàn văn quyết định này" in html  # 531 is partial
+    assert "<li>Điều kiện: “chưa công khai”</li>" in html  # the conditions the classifier reads (item_conditions)
+    old = (await ds.client.get("/-/danh-muc/809-qd-ttg")).text
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in old and "đã bị thay thế" in old
+    assert (await ds.client.get("/-/danh-muc/khong-co")).status_code == 404
+
+
+@pytest.mark.asyncio
+async def test_decision_page_marks_unknown_status(ds):
+    html = (await ds.client.get("/-/danh-muc/15-2003-qd-ttg")).text
+    assert "chưa rõ tình trạng hiệu lực" in html and "30/2000/PL-UBTVQH10" in html
+
+
+@pytest.mark.asyncio
+async def test_home_and_index_list_catalogs_in_force_first(ds):
+    for path in ("/", "/-/danh-muc"):
+        html = (await ds.client.get(path)).text
+        ranks = [int(r) for r in re.findall(r'<tr class="rank-(\d)">', html)]
+        assert ranks and ranks == sorted(ranks)
+        assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in html
+        assert html.index("/-/danh-muc/531-qd-ttg") < html.index("/-/danh-muc/15-2003-qd-ttg") < html.index(
+            "/-/danh-muc/809-qd-ttg")
+
+
+@pytest.mark.asyncio
+async def test_items_page_shows_reader_columns_and_keeps_the_rest_queryable(ds):
+    html = (await ds.client.get("/cancu/items?decision=531/QĐ-TTg")).text
+    assert 'class="col-citation' in html and 'class="col-text_folded' not in html and 'class="col-path' not in html
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a></td>' in html  # to the decision page
+    shown = (await ds.client.get("/cancu/items?decision=531/QĐ-TTg&_col=path")).text
+    assert 'class="col-path' in shown
+    data = (await ds.client.get("/cancu/items.json?_shape=objects&_size=1")).json()
+    assert "text_folded" in data["rows"][0]  # the API keeps every column
+
+
+@pytest.mark.asyncio
+async def test_canned_query_lists_unknown_status_items_after_items_in_force(ds):
+    rows = await get_rows(ds, "/cancu/dieu_khoan_ap_dung.json?tu_khoa=ngan+hang")
+    states = [row["Hiệu lực của quyết định"] for row in rows]
+    assert "chưa rõ tình trạng hiệu lực" in states
+    assert states == sorted(states, key=lambda state: state == "chưa rõ tình trạng hiệu lực")
+    html = (await ds.client.get("/cancu/dieu_khoan_ap_dung?tu_khoa=de+thi")).text
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in html
+
+
+@pytest.mark.asyncio
+async def test_classify_page_answers_a_question(ds):
+    response = await _classify(ds, "Đề thi tốt nghiệp THPT có phải là bí mật nhà nước độ Tối mật không?",
+                               as_of="12/12/2024")
+    assert response.status_code == 200
+    html = response.text
+    assert 'id="tra-loi"' in html and 'id="ket-qua"' not in html
+    answer = html.split('id="tra-loi"')[1]
+    assert answer.index(EXAM_CITATION) < answer.index("cancu-answer-item") + 2000
+    asked = (await _classify(ds, "Danh mục bí mật nhà nước độ Mật lĩnh vực y tế gồm những gì?")).text
+    assert 'Danh mục được hỏi: <a href="/-/danh-muc/440-qd-ttg">440/QĐ-TTg</a>' in asked
+
+
+@pytest.mark.asyncio
+async def test_served_instance_suggests_no_facets(datasette_kb):
+    served = make_datasette(datasette_kb)
+    assert served.setting("suggest_facets") is False
+    html = (await served.client.get("/cancu/items")).text
+    assert "Suggested facets" not in html
+    assert '<dl class="column-descriptions">' in html and "dl.column-descriptions { display: none; }" in (
+        await served.client.get("/-/cancu.css")).text  # the legend stays in the page source, not above the rows
+
+
+@pytest.mark.asyncio
+async def test_proposal_download_requires_csrf_token(ds):
+    _, cookies = await _form_token(ds)
+    response = await ds.client.post("/-/phan-loai/de-xuat", data={"draft_text": "Đề thi chính thức"}, cookies=cookies)
+    assert response.status_code == 403
+    assert (await ds.client.get("/-/phan-loai/de-xuat")).status_code == 302
+
+
+@pytest.mark.asyncio
+async def test_classify_page_shows_review_items_apart_and_never_as_basis(ds, monkeypatch):
+    """Items in the review band ("cần xem xét") are listed, never written into the proposal as the basis."""
+    review = Proposal(item_id=197, decision="531/QĐ-TTg", article=1, clause=1, point=None, level="Tối mật",
+                      score=0.55, citation=EXAM_CITATION, text="Đề thi chính thức, đề thi dự bị …")
+    base = Classification(as_of=dt.date(2024, 12, 12), as_of_source="option", level=None, proposals=())
+
+    class WithReview:  # Classification.review is added by the classifier work; until then, a stand-in
+        def __init__(self):
+            self.__dict__.update({name: getattr(base, name) for name in
+                                  ("as_of", "as_of_source", "level", "proposals", "warnings", "near_misses")})
+            self.review = (review,)
+
+    monkeypatch.setattr(plugin, "classify_draft", lambda draft_text, path, as_of: WithReview())
+    html = (await _classify(ds, "Tổ ra đề đã hoàn thiện đề thi", as_of="12/12/2024")).text
+    assert "<h3>Cần xem xét</h3>" in html and f"{EXAM_CITATION} — Tối mật · Độ khớp: 0,55" in html
+    assert f'<span class="cancu-citation">{EXAM_CITATION}</span>' not in html
+    proposal = html.split('id="de-xuat"')[1]
+    assert "Cần xem xét (không ghi làm căn cứ)" in proposal and "Căn cứ xác định độ mật" not in proposal
+    assert "KHÔNG thuộc danh mục bí mật nhà nước nào" in proposal
+
+
+@pytest.mark.asyncio
+async def test_decision_page_of_a_register_only_decision(ds):
+    response = await ds.client.get("/-/danh-muc/476-qd-ttg")
+    assert response.status_code == 200
+    assert "Kho chưa có văn bản của quyết định này (chỉ có trong sổ đăng ký)." in response.text
+    assert "cancu-badge toi-mat" not in response.text

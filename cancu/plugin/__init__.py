@@ -174,7 +174,24 @@ def prepare_jinja2_environment(env, datasette) -> None:
 
 @hookimpl
 def menu_links(datasette, actor, request):
-    return [{"href": datasette.urls.path(CLASSIFY_PATH), "label": "Phân loại dự thảo"}]
+    return [{"href": datasette.urls.path(CLASSIFY_PATH), "label": "Phân loại dự thảo"},
+            {"href": datasette.urls.path("/-/danh-muc"), "label": "Danh mục theo lĩnh vực"}]
+
+
+@hookimpl(specname="asgi_wrapper")  # named apart: the security wrapper is this module's asgi_wrapper
+def readable_tables_wrapper(datasette):
+    """Readable table pages: internal columns hidden unless asked for (cancu/plugin/pages.py)."""
+    from .pages import hide_internal_columns
+
+    return hide_internal_columns
+
+
+@hookimpl(specname="extra_template_vars")
+def home_catalogs_vars(template, datasette):
+    """The catalogs listed on the home page (cancu/plugin/pages.py)."""
+    from .pages import home_template_vars
+
+    return home_template_vars(template, datasette)
 
 
 @hookimpl
@@ -209,6 +226,10 @@ def render_cell(value, column, table, database, datasette):
         return _marked_html(value)
     if column == "sources" and table in ("decisions", "laws") and isinstance(value, str) and value.startswith("["):
         return _sources_html(value)
+    if (table is None and column == "Quyết định") or (table in ("items", "items_in_force_today") and column == "decision"):
+        from .pages import decision_link
+
+        return decision_link(value, datasette)
     return None
 
 
@@ -230,6 +251,8 @@ mark { background: #fff3a8; padding: 0 0.1em; }
 .cancu-citation { font-weight: bold; }
 .cancu-warnings li, .cancu-error { color: #8a4b00; }
 .cancu-evidence td, .cancu-evidence th { vertical-align: top; }
+/* The column legend above table rows: the descriptions stay in the metadata and the JSON API. */
+dl.column-descriptions { display: none; }
 /* Folded copies of text and heading only feed the search index. */
 td.col-text_folded, th.col-text_folded, td.col-heading_folded, th.col-heading_folded { display: none; }
 """
@@ -284,36 +307,64 @@ def _as_of_from_form(value: str) -> tuple[dt.date | None, str | None]:
 
 
 async def classify_page(datasette, request) -> Response:
-    """GET: the form. POST: the same form with the classifier's answer below it."""
-    context = {"draft_text": "", "as_of_text": "", "error": None, "result": None,
-               "as_of_sources": AS_OF_SOURCES, "vn_date": vn_date_or_none, "score": vn_score}
+    """GET: the form. POST: the same form with the classifier's answer and the proposal below it.
+
+    The draft is pasted or uploaded (.docx, .pdf, .txt), read in memory by ``.upload``.
+    """
+    from .proposal_view import page_context
+    from .upload import FormRejected, read_form
+
+    context = page_context(datasette)
+    status = 200
     if request.method == "POST":
-        form = await request.post_vars()
-        draft_text = form.get("draft_text", "")
-        as_of_text = form.get("as_of", "")
-        context.update(draft_text=draft_text, as_of_text=as_of_text)
-        as_of, error = _as_of_from_form(as_of_text)
-        if error:
-            context["error"] = error
-        elif not draft_text.strip():
-            context["error"] = "Hãy dán nội dung dự thảo vào ô bên dưới."
-        elif len(draft_text) > MAX_DRAFT_CHARS:
-            context["error"] = f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự; hãy dán từng phần.".replace(",", ".")
-        else:
-            try:
-                path = await kb_path(datasette)
-            except KnowledgeBaseMissing as missing:
-                context["error"] = f"Không phân loại được: {missing}."
-            else:
-                context["result"] = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
+        try:
+            form = await read_form(request)
+            await _classify_form(datasette, form, context)
+        except FormRejected as refused:
+            context["error"], status = refused.message, refused.status
     page = await datasette.render_template("cancu_phan_loai.html", context, request=request)
-    status = 400 if context["error"] and request.method == "POST" else 200
+    if context["error"] and status == 200:
+        status = 400
     return Response.html(page, status=status, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+async def _classify_form(datasette, form, context: dict) -> None:
+    """Check the fields, then answer: a question gets items, a draft its classification and proposal."""
+    from cancu.questions import ask, is_question
+
+    from .proposal_view import draft_of, proposal_document
+
+    draft_text, file_name = await draft_of(form)
+    as_of_text = form.fields.get("as_of", "")
+    context.update(draft_text=draft_text, as_of_text=as_of_text, file_name=file_name)
+    as_of, error = _as_of_from_form(as_of_text)
+    if error:
+        context["error"] = error
+    elif not draft_text.strip():
+        context["error"] = "Hãy dán nội dung dự thảo vào ô bên dưới hoặc chọn tệp dự thảo."
+    elif len(draft_text) > MAX_DRAFT_CHARS:
+        context["error"] = f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự; hãy dán từng phần.".replace(",", ".")
+    else:
+        try:
+            path = await kb_path(datasette)
+        except KnowledgeBaseMissing as missing:
+            context["error"] = f"Không phân loại được: {missing}."
+            return
+        if file_name is None and is_question(draft_text):
+            context["answer"] = await asyncio.to_thread(ask, draft_text, path, as_of)
+        else:
+            context["result"] = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
+            context["proposal"] = proposal_document(context["result"], path, draft_text)
 
 
 @hookimpl
 def register_routes(datasette):
+    from .pages import PAGE_ROUTES
+    from .proposal_view import download_proposal
+
     return [
         (r"^/-/phan-loai$", classify_page),
+        (r"^/-/phan-loai/de-xuat$", download_proposal),
+        *PAGE_ROUTES,
         (r"^/-/cancu\.css$", cancu_css),
     ]

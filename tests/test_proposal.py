@@ -1,0 +1,205 @@
+"""The proposal for the Phiếu trình: built from a real classification and the real KB, opened as .docx."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from cancu.classifier import classify
+from cancu.classifier.model import Classification
+from cancu.cli import cli
+from cancu.kb.laws import load_laws
+from cancu.proposal import build_proposal, draft_title, legal_ground, to_docx, to_markdown, to_text
+
+DRAFTS = Path(__file__).parent / "data" / "drafts"
+EXAM_CITATION = "khoản 1 Điều 1 Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ"
+GROUND = "khoản 1 Điều 2 Nghị định số 26/2020/NĐ-CP ngày 28/02/2020 của Chính phủ"
+
+
+@pytest.fixture(scope="module")
+def laws(kb_path):
+    return load_laws(kb_path)
+
+
+@pytest.fixture(scope="module")
+def exam_draft() -> str:
+    return (DRAFTS / "d-008.txt").read_text(encoding="utf-8")
+
+
+def _paragraphs(data: bytes) -> list[str]:
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def test_docx_proposal_holds_level_basis_term_decision_ground_and_fields(kb, laws, exam_draft):
+    result = classify(exam_draft, kb, as_of=dt.date(2024, 12, 12))
+    document = build_proposal(result, kb, laws, title=draft_title(exam_draft))
+    paragraphs = _paragraphs(to_docx(document))
+    text = "\n".join(paragraphs)
+    assert "Đề xuất người đứng đầu cơ quan, tổ chức xác định thông tin trong văn bản là bí mật nhà nước, " \
+           "độ “Tối mật”." in paragraphs
+    assert any(p.startswith(EXAM_CITATION + " (độ Tối mật): “Đề thi chính thức") for p in paragraphs)
+    assert "20 năm đối với bí mật nhà nước độ Tối mật (điểm b khoản 1 Điều 19 Luật số 29/2018/QH14" in text
+    assert "còn hiệu lực vào ngày 12/12/2024" in text
+    assert GROUND + ":" in paragraphs
+    law_text = next(row for row in laws.provision("26/2020/NĐ-CP", 2, 1).text.splitlines())
+    assert f"“{law_text}”" in paragraphs  # the KB's words, not ours
+    for label in ("Nơi nhận: ", "Số lượng bản phát hành: ", "Sao, chụp: ", "Người soạn thảo: "):
+        assert any(p.startswith(label) for p in paragraphs), label
+    assert "Tên, trích yếu văn bản: Báo cáo kết quả hoàn thiện đề thi môn Hóa học" in paragraphs
+    assert "Điều kiện: “chưa công khai”" in paragraphs  # the item's own condition, for the drafter to confirm
+    assert "không thay thế quyết định của người đứng đầu cơ quan" in text
+    # alternatives are listed apart and never as the basis
+    basis = text.split("Căn cứ xác định độ mật")[1].split("Quyết định ban hành danh mục")[0]
+    assert all(b.citation in basis for b in document.bases)
+    assert all(a.citation not in basis for a in document.alternatives)
+
+
+def test_not_in_any_catalog_cites_nothing(kb, laws):
+    nothing = Classification(as_of=dt.date(2024, 12, 12), as_of_source="option", level=None, proposals=())
+    document = build_proposal(nothing, kb, laws, title=None)
+    text = to_text(document)
+    assert "KHÔNG thuộc danh mục bí mật nhà nước nào có hiệu lực vào ngày 12/12/2024" in text
+    assert "Quyết định số" not in text and "Nghị định số" not in text and "Nơi nhận" not in text
+    draft = (DRAFTS / "thong-bao-nghi-tet.txt").read_text(encoding="utf-8")
+    real = build_proposal(classify(draft, kb), kb, laws)
+    assert real.bases == () and real.ground is None
+
+
+def test_review_items_are_shown_but_never_the_basis(kb, laws, exam_draft):
+    result = classify(exam_draft, kb, as_of=dt.date(2024, 12, 12))
+    accepted = result.proposals[0]
+    review_only = dataclasses.replace(result, level=None, proposals=())
+    review_only = _with_review(review_only, accepted)
+    text = to_markdown(build_proposal(review_only, kb, laws))
+    assert "## Cần xem xét (không ghi làm căn cứ)" in text
+    assert f"- {EXAM_CITATION} (độ Tối mật)" in text.split("## Cần xem xét")[1]
+    assert "Căn cứ xác định độ mật" not in text and "Nghị định số" not in text
+
+
+def _with_review(result: Classification, item):
+    """The classifier's review band (a `review` field, added by the classifier work) or a stand-in."""
+    if any(f.name == "review" for f in dataclasses.fields(result)):
+        return dataclasses.replace(result, review=(item,))
+
+    class WithReview:
+        def __init__(self, base):
+            self.__dict__.update({f.name: getattr(base, f.name) for f in dataclasses.fields(base)})
+            self.review = (item,)
+
+    return WithReview(result)
+
+
+@pytest.mark.parametrize(
+    "day,cited",
+    [(dt.date(2024, 12, 12), True), (dt.date(2020, 6, 30), False), (dt.date(2026, 3, 5), False)],
+)
+def test_the_legal_ground_is_cited_only_when_the_kb_is_sure(laws, day, cited):
+    provision, note = legal_ground(laws, day)
+    assert (provision is not None) == cited
+    if cited:
+        assert provision.citation == GROUND
+    else:
+        assert note and "26/2020/NĐ-CP" in note
+    if day >= dt.date(2026, 3, 1):
+        assert "63/2026/NĐ-CP" in note and "Kho chưa chắc" in note
+
+
+def test_after_the_new_law_the_proposal_says_it_is_unsure(kb, laws, exam_draft):
+    result = classify(exam_draft, kb, as_of=dt.date(2026, 3, 5))
+    text = to_text(build_proposal(result, kb, laws, title=draft_title(exam_draft)))
+    assert GROUND not in text and "Kho chưa chắc văn bản nào quy định thủ tục đề xuất độ mật" in text
+    assert "Luật số 117/2025/QH15" in text and "không ghi số năm" in text  # no invented term
+
+
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        ("BỘ Y TẾ\nKẾ HOẠCH\nPhòng, chống dịch bệnh", "Kế hoạch phòng, chống dịch bệnh"),
+        ("UBND TỈNH X\nSố: 12/UBND-VP\nV/v báo cáo số liệu", "V/v báo cáo số liệu"),
+        ("Một đoạn văn bình thường.\nKhông có tên loại.", None),
+    ],
+)
+def test_draft_title(header, expected):
+    assert draft_title(header) == expected
+
+
+def test_cli_de_xuat_writes_docx_and_markdown(kb_path, tmp_path, exam_draft):
+    draft = tmp_path / "bao-cao.txt"
+    draft.write_text(exam_draft, encoding="utf-8")
+    target = tmp_path / "de-xuat.docx"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["de-xuat", str(draft), "--db", str(kb_path), "--as-of", "2024-12-12",
+                                 "--format", "docx", "--output", str(target)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert any(p.startswith(EXAM_CITATION) for p in _paragraphs(target.read_bytes()))
+    result = runner.invoke(cli, ["de-xuat", str(draft), "--db", str(kb_path), "--as-of", "12/12/2024",
+                                 "--format", "md"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output.startswith("# ĐỀ XUẤT XÁC ĐỊNH BÍ MẬT NHÀ NƯỚC VÀ ĐỘ MẬT\n")
+    assert f"- {EXAM_CITATION} (độ Tối mật)" in result.output
+
+
+def test_cli_errors_and_usage_are_vietnamese(kb_path, tmp_path):
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["classify", "x.txt", "--khong-co"], prog_name="cancu")
+    assert bad.exit_code == 2
+    assert "Cách dùng: cancu classify [TÙY CHỌN] TỆP..." in bad.output
+    assert "Lỗi: Không có tùy chọn '--khong-co'." in bad.output
+    bad = runner.invoke(cli, ["check", str(tmp_path), "--format", "pdf"], prog_name="cancu")
+    assert "Giá trị không hợp lệ cho '--format': 'pdf' không thuộc các giá trị" in bad.output
+    missing = runner.invoke(cli, ["de-xuat", str(tmp_path / "khong-co.txt"), "--db", str(kb_path)])
+    assert missing.exit_code == 1 and "Lỗi:" in missing.output and "khong-co.txt" in missing.output
+
+
+@pytest.mark.parametrize("command", ["classify", "check", "de-xuat"])
+def test_one_format_and_output_pair(command):
+    flat = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+    assert "--format [" in flat and "-o, --output TỆP Ghi kết quả ra tệp thay vì màn hình." in flat
+
+
+def test_classify_format_md_and_json_alias(kb_path, tmp_path, exam_draft):
+    draft = tmp_path / "a.txt"
+    draft.write_text(exam_draft, encoding="utf-8")
+    out = tmp_path / "ket-qua.md"
+    result = CliRunner().invoke(cli, ["classify", str(draft), "--db", str(kb_path), "--as-of", "2024-12-12",
+                                      "--format", "md", "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0
+    markdown = out.read_text(encoding="utf-8")
+    assert f"— {EXAM_CITATION} (độ khớp 0," in markdown and "Đoạn trong dự thảo" in markdown
+    legacy = CliRunner().invoke(cli, ["classify", str(draft), "--db", str(kb_path), "--json"])
+    assert legacy.output.lstrip().startswith("{") and '"as_of"' in legacy.output
+
+
+def test_tra_cuu_ranks_items_in_force_and_marks_unknown_status(kb_path):
+    from cancu.questions import ask, is_question
+
+    assert is_question("Đề thi tốt nghiệp THPT có phải là bí mật nhà nước độ Tối mật không?")
+    assert not is_question((DRAFTS / "d-008.txt").read_text(encoding="utf-8"))
+    answer = ask("Đề thi tốt nghiệp THPT có phải là bí mật nhà nước độ Tối mật không?", kb_path,
+                 as_of=dt.date(2024, 12, 12))
+    assert answer.items[0].citation == EXAM_CITATION and answer.level == "Tối mật"
+    bank = ask("ngân hàng", kb_path, as_of=dt.date(2024, 12, 12), limit=30)
+    unknown = [item.status_unknown for item in bank.items]
+    assert any(unknown) and unknown == sorted(unknown)
+    result = CliRunner().invoke(cli, ["tra-cuu", "Danh mục bí mật nhà nước độ Mật lĩnh vực y tế gồm những gì?",
+                                      "--db", str(kb_path), "--as-of", "2025-01-01"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Danh mục được hỏi: 440/QĐ-TTg" in result.output
+    assert all("440/QĐ-TTg" in line and line.startswith(("1. MẬT", "2. MẬT"))
+               for line in result.output.splitlines() if line[:2] in ("1.", "2.", "3."))
+
+
+def test_first_command_says_it_builds_the_knowledge_base(tmp_path, exam_draft):
+    draft = tmp_path / "a.txt"
+    draft.write_text(exam_draft, encoding="utf-8")
+    fresh = tmp_path / "moi" / "cancu.db"
+    first = CliRunner().invoke(cli, ["tra-cuu", "đề thi", "--db", str(fresh)], catch_exceptions=False)
+    assert first.exit_code == 0 and "Đang dựng kho danh mục" in first.stderr and fresh.exists()
+    again = CliRunner().invoke(cli, ["tra-cuu", "đề thi", "--db", str(fresh)], catch_exceptions=False)
+    assert "Đang dựng kho danh mục" not in again.stderr
