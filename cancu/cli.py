@@ -238,24 +238,24 @@ def stats(db_path):
 
         cancu stats
     """
-    from cancu.ingest.labels import vn_label
+    from cancu.ingest.labels import completeness_label, vn_label
     from cancu.ingest.model import Level
     from cancu.ingest.stats import kb_stats
 
     summary = kb_stats(open_kb(db_path))
     click.echo("Quyết định theo tình trạng hiệu lực:")
     for status, count in summary.by_status:
-        click.echo(f"  {vn_label(status):<18} {count:>4}")
+        click.echo(f"  {vn_label(status):<28} {count:>4}")
     click.echo("Quyết định theo độ đầy đủ của văn bản:")
     for completeness, count in summary.by_completeness:
-        click.echo(f"  {vn_label(completeness):<18} {count:>4}")
+        click.echo(f"  {completeness_label(completeness):<28} {count:>4}")
     click.echo("Mục danh mục theo độ mật:")
     for level, count in summary.by_level:
-        click.echo(f"  {level:<18} {count:>4}")
+        click.echo(f"  {level:<28} {count:>4}")
     click.echo(f"Mục danh mục theo quyết định ({' / '.join(level.value for level in Level)}):")
     for row in summary.per_decision:
         counts = " ".join(f"{row[level.value]:>3}" for level in Level)
-        click.echo(f"  {row['number']:<16} {counts}  {vn_label(row['text_completeness']) or 'không có văn bản'}, "
+        click.echo(f"  {row['number']:<16} {counts}  {completeness_label(row['text_completeness'])}, "
                    f"{vn_label(row['status'])}")
 
 
