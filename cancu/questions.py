@@ -94,7 +94,7 @@ def named_level(question: str) -> str | None:
     for key in ("tuyet mat", "toi mat"):
         if f" {key} " in folded:
             return Level.from_folded(key).value
-    return "Mật" if re.search(r"\bdo mat\b", folded) else None
+    return Level.CONFIDENTIAL.value if re.search(r"\bdo mat\b", folded) else None
 
 
 def _connection(db_path: Path) -> sqlite3.Connection:
