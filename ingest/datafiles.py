@@ -53,6 +53,22 @@ def rules_paths(data_dir: Path) -> list[Path]:
     return [data_dir / "rules.yml", *officer_rules_paths()]
 
 
+# What libyaml reports, in the words an officer editing the file needs; anything else is quoted as is.
+_YAML_PROBLEMS = {
+    "did not find expected ',' or ']'": "thiếu dấu ',' hoặc ']' (danh sách [ … ] chưa đóng?)",
+    "did not find expected ',' or '}'": "thiếu dấu ',' hoặc '}' (bảng { … } chưa đóng?)",
+    "found character that cannot start any token": "có ký tự không dùng được ở đầu giá trị (dấu tab? hãy thụt lề bằng dấu cách)",
+    "mapping values are not allowed in this context": "dấu ':' đặt sai chỗ (chuỗi có dấu ':' phải đặt trong ngoặc kép)",
+    "mapping values are not allowed here": "dấu ':' đặt sai chỗ (chuỗi có dấu ':' phải đặt trong ngoặc kép)",
+    "found unexpected end of stream": "tệp hết giữa chừng (thiếu dấu ngoặc kép đóng?)",
+    "did not find expected key": "thụt lề sai (các mục cùng cấp phải thẳng hàng)",
+    "found undefined alias": "dấu '*' ở đầu giá trị (đặt giá trị trong ngoặc kép)",
+    "did not find expected node content": "thiếu giá trị",
+    "could not find expected ':'": "thiếu dấu ':' sau tên khóa",
+    "did not find expected '-' indicator": "thụt lề sai trong danh sách '- …'",
+}
+
+
 def load_yaml(path: Path, error: type[DataFileError] = DataFileError):
     """The parsed YAML of ``path``; an unreadable file or a YAML mistake raises ``error`` (one line, with the line)."""
     try:
@@ -69,4 +85,4 @@ def load_yaml(path: Path, error: type[DataFileError] = DataFileError):
         mark = getattr(failure, "problem_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else None
         problem = getattr(failure, "problem", None) or str(failure).splitlines()[0]
-        raise error(path, f"YAML sai: {problem}", where) from None
+        raise error(path, f"viết sai cú pháp YAML: {_YAML_PROBLEMS.get(problem, problem)}", where) from None

@@ -44,7 +44,8 @@ def own_kb(kb_path, tmp_path) -> Path:
 BROKEN = [
     ('synonyms:\n  "trung học": "THPT"\n', "synonyms 'trung học'", "danh sách chuỗi"),
     ("conditions:\n  - name: x\n    message: y\n", "điều kiện thứ 1 'x'", "thiếu hoặc rỗng: defeaters, item_pattern"),
-    ("conditions: [\n  - a\n", "dòng 2, cột 3", "YAML sai"),
+    ("conditions: [\n  - a\n", "dòng 2, cột 3", "viết sai cú pháp YAML: thiếu giá trị"),
+    ('synonyms:\n  "học sinh": [HS\n', "dòng 3, cột 1", "thiếu dấu ',' hoặc ']'"),
     ("synonym:\n  a: [b]\n", "synonym", "mục 'synonym' không có"),
     ('items:\n  - refs: ["562/QĐ-TTg khoản 99 Điều 2"]\n    message: m\n', None, "không có trong kho dữ liệu"),
     ("items:\n  - refs: [\"562/QĐ-TTg Điều 2\"]\n    area_km2_above: nhiều\n", "items thứ 1", "phải là một số"),
@@ -130,7 +131,7 @@ def test_rules_and_terms_are_part_of_the_freshness_fingerprint(tmp_path, officer
     ("- law: \"117/2025/QH15\"\n  valid_from: \"01/3/2026\"\n", "'valid_from' phải là ngày dạng YYYY-MM-DD"),
     ("- law: \"117/2025/QH15\"\n  years:\n    Bí mật: 5\n", "'Bí mật' không phải độ mật"),
     ("law: x\n", "tệp phải là một danh sách"),
-    ("- law: [\n", "YAML sai"),
+    ("- law: [\n", "viết sai cú pháp YAML"),
 ])
 def test_a_broken_terms_file_is_one_line_and_the_kb_is_kept(tmp_path, monkeypatch, text, what):
     data = tmp_path / "data"
