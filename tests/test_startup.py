@@ -41,7 +41,7 @@ def test_classify_json_imports_only_what_it_uses(kb_path):
     loaded = set(modules)
     for unused in ("sqlite_utils", "datasette", "requests", "underthesea.pipeline.pos_tag",
                    "underthesea.pipeline.ner", "underthesea.pipeline.classification", "underthesea.pipeline.chunking",
-                   "docx", "pypdf"):
+                   "docx", "pypdf", "joblib", "multiprocessing", "asyncio"):
         assert unused not in loaded, unused
     assert {"underthesea.pipeline.word_tokenize", "underthesea.pipeline.text_normalize", "rapidfuzz"} <= loaded
 
@@ -102,21 +102,28 @@ def test_serve_warms_up_before_serving_and_stops_on_broken_rules(kb_path, tmp_pa
     assert outcome.stderr.strip().endswith("quy tắc không hợp lệ: thiếu hoặc rỗng: defeaters, item_pattern, message")
 
 
-def test_fast_pickle_reading_falls_back_to_joblib_for_anything_but_plain_values(tmp_path):
+def test_the_joblib_stand_in_reads_plain_pickles_and_leaves_the_rest_to_joblib(tmp_path):
     import fractions
 
     import joblib
 
-    from cancu.classifier.slim_underthesea import _fast_plain_pickles
+    from cancu.classifier.slim_underthesea import _JoblibStandIn
 
     plain, compressed, other = tmp_path / "plain.bin", tmp_path / "z.bin", tmp_path / "other.bin"
     joblib.dump({"token": {"hoà": "hòa"}, "character": ["a"]}, plain)
     joblib.dump({"token": {"hoà": "hòa"}}, compressed, compress=3)
     joblib.dump([fractions.Fraction(1, 3)], other)
-    original = joblib.load
-    with _fast_plain_pickles():
-        assert joblib.load is not original
-        assert joblib.load(str(plain)) == {"token": {"hoà": "hòa"}, "character": ["a"]}
-        assert joblib.load(str(compressed)) == {"token": {"hoà": "hòa"}}
-        assert joblib.load(str(other)) == [fractions.Fraction(1, 3)]
-    assert joblib.load is original
+    stand_in = _JoblibStandIn()
+    assert stand_in.load(str(plain)) == {"token": {"hoà": "hòa"}, "character": ["a"]}
+    assert stand_in.load(str(compressed)) == {"token": {"hoà": "hòa"}}
+    assert stand_in.load(str(other)) == [fractions.Fraction(1, 3)]
+    assert stand_in.dump is joblib.dump  # any other name is the real joblib's
+
+
+def test_a_slim_load_does_not_import_joblib_and_joblib_still_works_after():
+    found = _in_child(
+        "import json, sys\nfrom cancu.classifier.slim_underthesea import load\ntext_normalize, word_tokenize = load()\n"
+        "words = word_tokenize(text_normalize('Đề thi chính thức kỳ thi tốt nghiệp'))\n"
+        "before = 'joblib' in sys.modules\nimport joblib\n"
+        "print(json.dumps([before, type(joblib).__name__, hasattr(joblib, 'Parallel'), words], ensure_ascii=False))")
+    assert found[:3] == [False, "module", True] and "đề thi" in [w.lower() for w in found[3]]
