@@ -6,9 +6,11 @@ function and formats the result. Library errors become messages here and only he
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -95,28 +97,82 @@ def rules_option(command):
     )(command)
 
 
+def user_message(error: BaseException) -> str | None:
+    """The one-line Vietnamese message for an error of the user's input or environment; None for a bug.
+
+    Named library errors (ingest, knowledge base, rules) carry their own message;
+    SQLite and file-system errors (disk full, read-only disk, no permission, damaged
+    database) get one saying what to do. Anything else is a bug and keeps its traceback.
+    """
+    rules = sys.modules.get("cancu.classifier.rules")  # not imported: its errors cannot have happened
+    if isinstance(error, IngestError) or (rules and isinstance(error, rules.RulesError)):
+        return str(error)
+    if isinstance(error, sqlite3.Error):
+        return _sqlite_message(error)
+    if isinstance(error, OSError):
+        return _os_message(error)
+    return None
+
+
+def _sqlite_message(error: sqlite3.Error) -> str:
+    text = str(error).lower()
+    if "full" in text:
+        return "ổ đĩa đã đầy khi ghi cơ sở dữ liệu; giải phóng chỗ trống rồi chạy lại (bản cũ vẫn giữ nguyên)"
+    if "readonly" in text or "read-only" in text:
+        return "không ghi được cơ sở dữ liệu (thư mục hoặc ổ đĩa chỉ đọc); chọn tệp ở nơi ghi được bằng --db"
+    if "locked" in text or "busy" in text:
+        return "cơ sở dữ liệu đang bị tiến trình khác khóa; chờ lệnh kia xong rồi chạy lại"
+    if "unable to open" in text:
+        return "không mở được tệp cơ sở dữ liệu; kiểm tra đường dẫn --db và quyền truy cập"
+    return (f"cơ sở dữ liệu hỏng hoặc không đọc được ({error}); chạy lại `cancu ingest` "
+            "(với --db nếu dùng tệp riêng) để dựng lại")
+
+
+def _os_message(error: OSError) -> str:
+    import errno
+
+    where = f" ({error.filename})" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        return f"ổ đĩa đã đầy{where}; giải phóng chỗ trống rồi chạy lại (bản cũ vẫn giữ nguyên)"
+    if error.errno == errno.EROFS:
+        return f"ổ đĩa chỉ đọc{where}; chọn nơi ghi được bằng --db hoặc --output"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"không có quyền truy cập{where}; chọn tệp khác hoặc cấp quyền rồi chạy lại"
+    if error.errno == errno.ENOENT:
+        return f"không tìm thấy tệp hoặc thư mục{where}"
+    return f"lỗi hệ thống tệp: {error.strerror or error}{where}"
+
+
 def translate_errors(command):
-    """Turn the library's named errors into 'Lỗi: …' and exit 1; bugs keep their traceback."""
+    """Turn user and environment errors into 'Lỗi: …' and exit 1; bugs keep their traceback."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except IngestError as error:
-            raise CancuError(str(error)) from error
+        except Exception as error:
+            message = user_message(error)
+            if message is None:
+                raise
+            raise CancuError(message) from error
 
     return wrapper
 
 
+def warn(message: str) -> None:
+    click.echo(f"Cảnh báo: {message}", err=True)
+
+
 def open_kb(db_path: Path | None) -> Path:
-    """The knowledge base to read, built from the shipped data if missing or stale (and the user told so)."""
+    """The knowledge base to read, built from the shipped data if missing or stale (and the user told so);
+    when that rebuild fails, the existing one with a warning."""
     from cancu.ingest.build import default_db_path, ensure_kb, kb_is_current
 
     path = db_path or default_db_path()
     if not kb_is_current(path):
         click.echo(f"Đang dựng kho danh mục từ dữ liệu đi kèm vào {path} (chỉ lần đầu hoặc khi dữ liệu đổi)…",
                    err=True)
-    return ensure_kb(path)
+    return ensure_kb(path, warn=warn)
 
 
 def output_options(formats: tuple[str, ...], default: str):
@@ -292,14 +348,17 @@ def serve(db_path, host, port):
 # --------------------------------------------------------------------------- classify (issue 3)
 
 
-def _read_input(source: str) -> tuple[str, str]:
-    """(name, text) of a file argument, or of standard input for '-'."""
-    from cancu.ingest.readers import read_document
+def _read_input(source: str):
+    """The Document of a file argument, or of standard input for '-', through the reading boundary.
+
+    Standard input is read up to the size limit plus one byte, so an endless stream
+    (``cat /dev/zero |``) is refused instead of filling memory.
+    """
+    from cancu.ingest.readers import max_bytes, read_bytes, read_file
 
     if source == "-":
-        with click.open_file("-", encoding="utf-8") as stream:
-            return "-", stream.read()
-    return source, read_document(Path(source), guess_encoding=True)
+        return read_bytes(sys.stdin.buffer.read(max_bytes() + 1), "-", guess_encoding=True)
+    return read_file(Path(source), guess_encoding=True)
 
 
 @cli.command()
@@ -336,12 +395,16 @@ def classify(inputs, db_path, as_of, top, output_format, output, as_json):
     failures, parts = 0, []
     for source in inputs:
         try:
-            name, text = _read_input(source)
+            document = _read_input(source)
         except IngestError as error:
             click.echo(f"Lỗi: {error}", err=True)
             failures += 1
             continue
-        result = classify_text(text, kb, as_of=as_of, top=top)
+        name = document.name
+        result = classify_text(document.text, kb, as_of=as_of, top=top)
+        if document.warnings:
+            result = dataclasses.replace(result, warnings=(*(f"Tệp {name}: {w}." for w in document.warnings),
+                                                           *result.warnings))
         shown_name = name if len(inputs) > 1 or name != "-" else None
         if output_format == "json":
             payload = result.to_dict()
@@ -408,8 +471,11 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
                 results = list(bar)
         else:
             results = list(results)
-    except IngestError as error:
-        raise CheckCouldNotRun(str(error)) from error
+    except Exception as error:
+        message = user_message(error)
+        if message is None:
+            raise
+        raise CheckCouldNotRun(message) from error
     report = render(results, output_format)
     write_output(report, output, encoding="utf-8-sig" if output_format == "csv" else "utf-8", what="báo cáo")
     if output:
@@ -453,7 +519,8 @@ def de_xuat(draft, db_path, as_of, output_format, output):
         raise click.UsageError("--format docx cần --output TỆP.docx (không in tệp .docx ra màn hình)")
     kb_path = open_kb(db_path)
     kb = load_kb(kb_path)
-    name, text = _read_input(draft)
+    document = _read_input(draft)
+    name, text = document.name, document.text
     result = classify_text(text, kb, as_of=as_of)
     document = build_proposal(result, kb, load_laws(kb_path), title=draft_title(text))
     if output_format == "docx":

@@ -10,6 +10,8 @@ this module; the draft's text is read, used and dropped.
 Finding codes (stable, documented in README "cancu check"):
 
 - ``unreadable``: the file could not be read as text.
+- ``damaged_text``: the file was read, but bytes were replaced or lines read in another encoding;
+  the other findings still stand, but the drafter should check the original file.
 - ``missing_basis``: stamped, but no catalog item is cited (khoản 1 Điều 10 Luật 29/2018/QH14
   requires the drafter to propose the level "căn cứ vào danh mục bí mật nhà nước").
 - ``unknown_basis``: the cited item does not exist in a decision whose full text is in the KB.
@@ -34,7 +36,7 @@ import datetime as dt
 import multiprocessing
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -43,7 +45,7 @@ from cancu.ingest.collect import collect_files
 from cancu.ingest.dates import judged_date, today as today_in_vietnam
 from cancu.ingest.errors import SourceUnreadable
 from cancu.ingest.model import Level
-from cancu.ingest.readers import SUPPORTED_SUFFIXES, read_document
+from cancu.ingest.readers import SUPPORTED_SUFFIXES, read_file
 from cancu.ingest.text import fold, nfc, vn_date
 
 from .drafts import DraftFacts, StatedBasis, read_draft
@@ -54,6 +56,7 @@ UNIT_KINDS = ("point", "clause", "article", "level")  # printed provisions, befo
 
 FINDING_TITLES = {
     "unreadable": "Không đọc được tệp",
+    "damaged_text": "Tệp có byte lỗi hoặc trộn bảng mã",
     "missing_basis": "Thiếu căn cứ xác định độ mật",
     "unknown_basis": "Căn cứ không tồn tại",
     "basis_unverifiable": "Chưa kiểm chứng được căn cứ",
@@ -434,10 +437,19 @@ def unreadable_result(file: str, reason: str) -> CheckResult:
 def check_file(path: str | Path, kb: KB, *, as_of: dt.date | None = None, today: dt.date | None = None) -> CheckResult:
     """Read and check one file; an unreadable file becomes an ``unreadable`` result, not an error."""
     try:
-        draft_text = read_document(path, guess_encoding=True)
+        document = read_file(path, guess_encoding=True)
     except SourceUnreadable as error:
         return unreadable_result(str(path), error.reason)
-    return check_text(draft_text, kb, file=str(path), as_of=as_of, today=today)
+    result = check_text(document.text, kb, file=str(path), as_of=as_of, today=today)
+    return with_reading_warnings(result, document.warnings)
+
+
+def with_reading_warnings(result: CheckResult, warnings: tuple[str, ...]) -> CheckResult:
+    """Put what the reader replaced or mixed (bad bytes, two encodings) first among the findings."""
+    if not warnings:
+        return result
+    message = "Tệp đọc được nhưng " + "; ".join(warnings) + "."
+    return replace(result, findings=(Finding("damaged_text", message), *result.findings))
 
 
 # --------------------------------------------------------------------------- batches
@@ -452,8 +464,9 @@ def collect_drafts(paths: Iterable[str | Path], recursive: bool = False) -> list
     """Files named on the command line, and the documents of named folders, in order.
 
     A file named explicitly is always checked, and so are .doc/.rtf/.odt files in
-    folders, so an unsupported draft is reported, not ignored; what a folder walk
-    skips (lock files, hidden files) is ``cancu.ingest.collect``'s one rule.
+    folders, so an unsupported draft is reported, not ignored. What a folder gives (lock
+    and hidden files left out; FIFOs, devices, broken links and locked sub-folders kept,
+    so that checking them reports them as ``unreadable``) is ``cancu.ingest.collect``'s one rule.
     """
     return collect_files(paths, SUPPORTED_SUFFIXES | UNSUPPORTED_DOCUMENTS, recursive=recursive)
 
@@ -461,11 +474,9 @@ def collect_drafts(paths: Iterable[str | Path], recursive: bool = False) -> list
 _WORKER: dict = {}
 
 
-def _init_worker(db_path: str, as_of: dt.date | None, today: dt.date | None) -> None:
-    """Each worker process has the KB snapshot once: inherited when forked (see check_files), else loaded."""
-    if "kb" not in _WORKER:
-        _WORKER["kb"] = load_kb(db_path)
-    _WORKER.update(as_of=as_of, today=today)
+def _init_worker(db_path: str, as_of: dt.date | None, today: dt.date | None, image: bytes | None = None) -> None:
+    """Each worker process loads the KB snapshot once, from the parent's copy (one KB for the whole batch)."""
+    _WORKER.update(kb=load_kb(db_path, image), as_of=as_of, today=today)
 
 
 def _check_in_worker(path: str) -> CheckResult:
@@ -485,15 +496,11 @@ def check_files(paths: list[Path], db_path: str | Path, *, as_of: dt.date | None
     context = multiprocessing.get_context("fork" if fork else "spawn")
     chunk = max(1, min(16, len(paths) // (workers * 8)))
     if fork:
-        # Load the snapshot and build the classifier (rules, item profiles, word segmenter) once,
-        # here, on a constant sentence: forked workers inherit them instead of each building its own.
-        from cancu.classifier.classify import classify
+        # The word segmenter (underthesea's CRF model) is the same for every KB: load it once, here,
+        # and forked workers inherit it instead of each loading its own.
+        from cancu.classifier.textprep import prepare
 
-        kb = kb or load_kb(db_path)
-        classify("Kính gửi: Ủy ban nhân dân tỉnh.", kb)
-        _WORKER["kb"] = kb
-    try:
-        with context.Pool(workers, initializer=_init_worker, initargs=(str(db_path), as_of, today)) as pool:
-            yield from pool.imap(_check_in_worker, [str(p) for p in paths], chunksize=chunk)
-    finally:
-        _WORKER.pop("kb", None)
+        prepare("Kính gửi: Ủy ban nhân dân tỉnh.")
+    image = (kb or load_kb(db_path)).serialize()
+    with context.Pool(workers, initializer=_init_worker, initargs=(str(db_path), as_of, today, image)) as pool:
+        yield from pool.imap(_check_in_worker, [str(p) for p in paths], chunksize=chunk)

@@ -65,7 +65,7 @@ class Classifier:
         """A read-only connection per thread (Datasette serves from several threads)."""
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(f"file:{self.kb.path}?mode=ro", uri=True, check_same_thread=False)
+            connection = self.kb.connect()  # the database the snapshot was read from, even if the file was replaced
             self._local.connection = connection
         return connection
 

@@ -197,6 +197,8 @@ def _specificity(feature: str, background: Counter, count: int) -> float:
     parts = feature.split()
     keys = [" ".join(parts[i:i + 2]) for i in range(max(1, len(parts) - 1))]
     frequency = min(background[key] for key in keys)
+    if count == 0:
+        return 1.0  # no background text (a KB of catalog texts only, --no-shipped): every word is specific
     return math.log((count + 1) / (frequency + 1)) / math.log(count + 1)
 
 

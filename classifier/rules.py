@@ -228,7 +228,8 @@ def load_rules(kb: KB | None = None, path: Path | None = None) -> Rules:
             target = _parse_ref(ref, path)
             rule = ItemRule(**target, requires_any=tuple(fold(p) for p in entry.get("requires_any") or ()),
                             area_km2_above=entry.get("area_km2_above"), message=entry.get("message", ""))
-            if kb is not None and not any(rule.covers(item) for item in kb.catalog_items):
+            # A KB built from the user's own texts (--no-shipped) may lack the decision: its rule has nothing to cover.
+            if kb is not None and kb.decision(rule.decision) and not any(rule.covers(i) for i in kb.catalog_items):
                 raise RulesError(path, f"tham chiếu {ref!r} không có trong kho dữ liệu")
             item_rules.append(rule)
     return Rules(synonyms, stopwords, stop_phrases, weak_words, tuple(conditions), tuple(item_rules))

@@ -13,14 +13,16 @@ import os
 import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 
 from .datafiles import DataFileError, load_yaml
 from .dates import parse_iso
-from .errors import IngestError, ParseError
+from .errors import IngestError, KnowledgeBaseUnusable, ParseError
 from .model import Decision, LawText, Level, Unit
 from .parse import normalize_number, number_key, parse_decision, parse_law, parse_register, split_front_matter
 from .readers import SUPPORTED_SUFFIXES, read_document
+from .store import SCHEMA_VERSION, write_kb
 
 DECISION_MARK = "QĐ-TTg"
 
@@ -74,7 +76,11 @@ def fingerprint(paths: list[Path]) -> str:
 
 
 def collect_sources(paths: list[Path]) -> list[Path]:
-    """Files given, and the supported files and registers (.csv) found recursively in folders given."""
+    """Files given, and the supported files and registers (.csv) found recursively in folders given.
+
+    Sub-folders that cannot be listed, FIFOs, devices and broken links are kept, so
+    reading them fails with the reason instead of being skipped silently (ingest/collect.py).
+    """
     from .collect import collect_files
 
     return collect_files(paths, SUPPORTED_SUFFIXES | {".csv"}, recursive=True)
@@ -141,9 +147,10 @@ def load_sources(paths: list[Path]) -> tuple[list[Decision], list[LawText], dict
 
 
 def _read_csv(path: Path) -> str:
-    from .readers import decode_bytes
+    """The register's text, through the same boundary as every other source (regular file, size, UTF-8)."""
+    from .readers import decode_bytes, read_regular_bytes
 
-    return decode_bytes(path.read_bytes(), path, guess_encoding=False)
+    return decode_bytes(read_regular_bytes(path), path, guess_encoding=False)
 
 
 def _register_only(row: dict) -> Decision:
@@ -301,8 +308,6 @@ def build_kb(
     Raises BuildFailed (and writes nothing) when a source fails and ``keep_going``
     is false; with ``keep_going`` the failures are listed in the report.
     """
-    from .store import write_kb  # sqlite-utils: only a build needs it, not every command that checks freshness
-
     db_path = Path(db_path)
     shipped = shipped_sources() if include_shipped else []
     extra = collect_sources([Path(p) for p in sources or []])
@@ -316,23 +321,68 @@ def build_kb(
     until = validity(decisions)
     terms = load_terms(shipped_data_dir(), laws) if include_shipped else []
     meta = {
-        "schema_version": "1",
+        "schema_version": SCHEMA_VERSION,
         "data_fingerprint": fingerprint(freshness_sources()) if shipped else "",
         "built_from": "shipped" if include_shipped and not extra else "custom",
         "sources": str(len(paths) - len(errors)),
     }
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(db_path)
     temporary = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     try:
         write_kb(temporary, decisions, until, item_end_dates(decisions, until), laws, terms, meta)
         report = _validate(temporary, db_path)
-        os.replace(temporary, db_path)
+        _durable_replace(temporary, db_path)
     finally:
         temporary.unlink(missing_ok=True)
     report.skipped = errors
     report.notes = notes + merge_notes
     return report
+
+
+def remove_leftovers(db_path: Path) -> list[Path]:
+    """Delete the temporary files of builds that were killed (their process no longer exists)."""
+    removed = []
+    for leftover in db_path.parent.glob(f".{db_path.name}.*.tmp"):
+        pid = leftover.name[len(db_path.name) + 2:-len(".tmp")]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            try:
+                leftover.unlink()
+                removed.append(leftover)
+            except OSError:
+                pass  # another run removed it first, or the folder is read-only: harmless
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _durable_replace(temporary: Path, db_path: Path) -> None:
+    """Rename the new database into place after its bytes, then the rename itself, reach the disk."""
+    descriptor = os.open(temporary, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    os.replace(temporary, db_path)
+    try:
+        folder = os.open(db_path.parent, os.O_RDONLY)
+    except OSError:
+        return  # a platform without directory descriptors: the rename is still atomic
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
 
 
 def _validate(temporary: Path, db_path: Path) -> BuildReport:
@@ -350,26 +400,61 @@ def _validate(temporary: Path, db_path: Path) -> BuildReport:
 
 
 def kb_is_current(db_path: Path) -> bool:
-    """True when the database exists and was built from the shipped data as it is now."""
+    """True when the database exists, has this version's schema and was built from the shipped data as it is now.
+
+    A database built from the user's own sources is never overwritten behind their
+    back; one of an older schema is refused with a message (KnowledgeBaseUnusable).
+    """
     if not db_path.exists():
         return False
     try:
         connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
+            (version,) = connection.execute("pragma user_version").fetchone()
             meta = dict(connection.execute("select key, value from meta").fetchall())
         finally:
             connection.close()
     except sqlite3.DatabaseError:
-        raise IngestError(f"{db_path}: không phải cơ sở dữ liệu của cancu; chọn tệp khác bằng --db "
-                          "hoặc xóa tệp này để dựng lại") from None
+        raise KnowledgeBaseUnusable(db_path, "không phải cơ sở dữ liệu của cancu hoặc đã hỏng",
+                                    "chọn tệp khác bằng --db hoặc xóa tệp này để dựng lại") from None
     if meta.get("built_from") != "shipped":
-        return True  # built from the user's own sources: never overwrite it behind their back
-    return meta.get("data_fingerprint") == fingerprint(freshness_sources())
+        if str(version) != SCHEMA_VERSION:
+            raise KnowledgeBaseUnusable(db_path, f"cơ sở dữ liệu dựng từ văn bản riêng theo lược đồ phiên bản {version}, "
+                                        f"bản cancu này cần phiên bản {SCHEMA_VERSION}",
+                                        "dựng lại bằng `cancu ingest <văn bản> --no-shipped --db <tệp>`")
+        return True
+    return str(version) == SCHEMA_VERSION and meta.get("data_fingerprint") == fingerprint(freshness_sources())
 
 
-def ensure_kb(db_path: Path | None = None) -> Path:
-    """The knowledge base path, building it from the shipped data when missing or stale."""
+def ensure_kb(db_path: Path | None = None, warn: Callable[[str], None] | None = None) -> Path:
+    """The knowledge base path, building it from the shipped data when missing or stale.
+
+    When the rebuild of a stale database fails (disk full, read-only folder), the
+    existing one is used if it can be read, and ``warn`` is told why.
+    """
     db_path = Path(db_path) if db_path else default_db_path()
-    if not kb_is_current(db_path):
+    if kb_is_current(db_path):
+        return db_path
+    try:
         build_kb(db_path)
+    except (OSError, sqlite3.Error, IngestError) as error:
+        if not _usable(db_path):
+            raise
+        if warn:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            warn(f"không dựng lại được {db_path} từ dữ liệu đi kèm ({reason}); dùng bản hiện có, có thể đã cũ")
     return db_path
+
+
+def _usable(db_path: Path) -> bool:
+    """An existing database of this schema that a snapshot can be read from."""
+    try:
+        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            (version,) = connection.execute("pragma user_version").fetchone()
+            connection.execute("select 1 from items limit 1").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return False
+    return str(version) == SCHEMA_VERSION

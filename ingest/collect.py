@@ -1,9 +1,12 @@
 """Which files a list of paths stands for: one rule for `cancu ingest` and `cancu check`.
 
 A file named explicitly is always taken, whatever its suffix (the reader then says
-what is wrong with it). A folder gives its files with one of the wanted suffixes,
-sorted, recursively or not; lock files of word processors ("~$du-thao.docx"),
-hidden files and files inside hidden folders (".git") are never taken from a folder.
+what is wrong with it). A folder gives, sorted, recursively or not, its files with
+one of the wanted suffixes, and also whatever it holds that is not a regular file
+(FIFOs, devices, broken links, sub-folders that cannot be listed), so that reading
+them reports why instead of skipping them silently; lock files of word processors
+("~$du-thao.docx"), hidden files and hidden folders (".git") are left out
+(``readers.walk_folder``, the reading boundary's folder walk).
 """
 
 from __future__ import annotations
@@ -11,13 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-
-def _wanted(child: Path, folder: Path, suffixes: frozenset[str] | set[str]) -> bool:
-    if not child.is_file() or child.suffix.lower() not in suffixes:
-        return False
-    if child.name.startswith(("~$", ".")):
-        return False
-    return not any(part.startswith(".") for part in child.relative_to(folder).parts[:-1])
+from .readers import is_special, walk_folder
 
 
 def collect_files(paths: Iterable[str | Path], suffixes: frozenset[str] | set[str], *,
@@ -27,8 +24,8 @@ def collect_files(paths: Iterable[str | Path], suffixes: frozenset[str] | set[st
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            children = path.rglob("*") if recursive else path.iterdir()
-            found.extend(sorted(child for child in children if _wanted(child, path, suffixes)))
+            found.extend(child for child in walk_folder(path, recursive=recursive)
+                         if is_special(child) or child.suffix.lower() in suffixes)
         else:
             found.append(path)
     return found

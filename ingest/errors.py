@@ -27,3 +27,13 @@ class ParseError(IngestError):
         self.reason = reason
         where = f"{self.path}, dòng {line}" if line else self.path
         super().__init__(f"{where}: {reason}")
+
+
+class KnowledgeBaseUnusable(IngestError):
+    """The knowledge-base file cannot be used: damaged, not cancu's, or from an older schema."""
+
+    def __init__(self, path: str | Path, reason: str, hint: str = ""):
+        self.path = str(path)
+        self.reason = reason
+        hint = hint or "chạy lại `cancu ingest` (với --db nếu dùng tệp riêng) để dựng lại"
+        super().__init__(f"{self.path}: {reason}; {hint}")

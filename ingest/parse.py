@@ -56,6 +56,49 @@ def number_key(number: str) -> str:
 
 # --------------------------------------------------------------------------- front matter
 
+_YAML_LOADER = SAFE_LOADER  # libyaml when installed: same result, faster (one definition, ingest/datafiles.py)
+COMPLETENESS_VALUES = ("full", "partial", "summary")
+STATUS_VALUES = ("in_force", "replaced", "repealed", "unknown")
+# "29/2018/QH14", "26/2020/NĐ-CP", "24/2020/TT-BCA": number/year/issuer code.
+LAW_NUMBER_RE = re.compile(r"^\d{1,5}/\d{4}/[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*$")
+MAX_UNIT_NUMBER = 9_999  # no catalog or law has more articles; larger numbers are damage, not law
+
+
+def load_yaml(text: str, path: str | Path):
+    """safe_load, refusing anchors and aliases: a header needs neither, and aliases can multiply a
+    few lines into gigabytes (the "billion laughs" shape). The events are scanned before anything is built."""
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 2 if event.start_mark else None
+            raise ParseError(path, line, "phần đầu YAML dùng neo/bí danh (& hoặc *); hãy ghi giá trị trực tiếp")
+    return yaml.load(text, Loader=_YAML_LOADER)
+
+
+def validate_meta(meta: dict, path: str | Path) -> None:
+    """Refuse header values the knowledge base would store wrongly (enumerations, sources, text fields)."""
+    completeness = meta.get("text_completeness")
+    if completeness not in (None, "", *COMPLETENESS_VALUES):
+        raise ParseError(path, None, f"trường 'text_completeness' phải là một trong {', '.join(COMPLETENESS_VALUES)}, "
+                         f"gặp {completeness!r}")
+    status = meta.get("status")
+    if status not in (None, "", *STATUS_VALUES):
+        raise ParseError(path, None, f"trường 'status' phải là một trong {', '.join(STATUS_VALUES)}, gặp {status!r}")
+    sources = meta.get("sources")
+    if sources not in (None, "") and (not isinstance(sources, list) or not all(
+            isinstance(s, dict) and isinstance(s.get("url"), str) for s in sources)):
+        raise ParseError(path, None, "trường 'sources' phải là danh sách các mục có 'url' (và 'kind', 'note')")
+    for key in ("title", "field", "issuer", "missing", "notes", "summary"):
+        if meta.get(key) not in (None, "") and not isinstance(meta[key], str):
+            raise ParseError(path, None, f"trường '{key}' phải là chuỗi chữ, gặp {type(meta[key]).__name__}")
+
+
+def unit_number(digits: str, path: str | Path, line: int) -> int:
+    """An article or clause number, refused when it cannot be one (and would overflow SQLite's integers)."""
+    if len(digits) > 4 or int(digits) > MAX_UNIT_NUMBER:
+        raise ParseError(path, line, f"số Điều/khoản quá lớn ({digits[:30]}{'…' if len(digits) > 30 else ''})")
+    return int(digits)
+
+
 
 def split_front_matter(text: str, path: str | Path) -> tuple[dict | None, list[tuple[int, str]]]:
     """Front matter as a dict (None if absent) and the body as (line number, line) pairs."""
@@ -68,7 +111,7 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict | None, list[t
     else:
         raise ParseError(path, 1, "phần đầu YAML mở bằng '---' nhưng không có dòng '---' đóng lại (tệp bị cắt?)")
     try:
-        meta = yaml.load("\n".join(lines[1:index]), Loader=SAFE_LOADER) or {}
+        meta = load_yaml("\n".join(lines[1:index]), path) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -175,7 +218,7 @@ def parse_body(lines: Iterable[tuple[int, str]], path: str | Path, *, strict: bo
             continue
         article_match = ARTICLE_RE.match(line)
         if article_match:
-            number, rest = int(article_match[1]), article_match[2]
+            number, rest = unit_number(article_match[1], path, lineno), article_match[2]
             level_match = LEVEL_RE.match(rest)
             closing, clause, point = False, None, None
             if level_match:
@@ -313,6 +356,7 @@ def parse_decision(text: str, path: str | Path, register: dict[str, dict] | None
     meta, body = split_front_matter(text, path)
     if meta is None:
         return _parse_without_front_matter(body, path, register or {})
+    validate_meta(meta, path)
     number = normalize_number(str(meta.get("number") or ""))
     if not number:
         raise ParseError(path, 2, f"trường 'number' thiếu hoặc không phải số quyết định '…/QĐ-TTg': {meta.get('number')!r}")
@@ -433,6 +477,10 @@ def parse_law(text: str, path: str | Path) -> LawText:
     meta, body = split_front_matter(text, path)
     if meta is None or not meta.get("number"):
         raise ParseError(path, 1, "văn bản luật cần phần đầu YAML có trường 'number'")
+    validate_meta(meta, path)
+    if not LAW_NUMBER_RE.match(str(meta["number"]).strip()):
+        raise ParseError(path, 2, f"trường 'number' không phải số quyết định '…/QĐ-TTg' hay số văn bản "
+                         f"dạng '29/2018/QH14': {meta['number']!r}")
     provisions: list[dict] = []
     article = clause = None
     for lineno, raw in body:
@@ -440,7 +488,7 @@ def parse_law(text: str, path: str | Path) -> LawText:
         if not line:
             continue
         if match := ARTICLE_RE.match(line):
-            article, clause = int(match[1]), None
+            article, clause = unit_number(match[1], path, lineno), None
             provisions.append({"article": article, "clause": None, "point": None, "title": match[2], "text": ""})
         elif article is None:
             continue  # national motto, preamble, chapter headings before Điều 1

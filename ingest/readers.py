@@ -1,14 +1,33 @@
 """Turn the files agencies exchange (.txt, .docx, .html, .pdf) into plain text lines.
 
-Both the ingest of decisions and the checking of drafts read files here. Text is
-returned to the caller and never written anywhere.
+Both the ingest of decisions and the checking of drafts read files here, and so do
+standard input and the classify page's upload (``read_bytes``). This module is the
+one reading boundary: whatever a file holds, the caller gets text or one
+``SourceUnreadable`` naming the file and the reason, never a library's exception,
+and no file makes it block (FIFO, device) or inflate without bound (zip bomb).
+Text is returned to the caller and never written anywhere.
+
+Limits (documented in README "Giới hạn khi đọc tệp"):
+
+- a file is read only if it is a regular file (a link is followed, but not to a FIFO or
+  a device) of at most ``$CANCU_MAX_BYTES`` bytes (default 20 MiB);
+- the text taken out of it is at most ``$CANCU_MAX_CHARS`` characters (default 1,000,000,
+  some 300 pages: a draft, not an archive);
+- a .docx may declare at most 64 MiB inflated in all, and hold at most 100,000 paragraphs;
+- a PDF may have at most 2,000 pages.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import stat
+import struct
 import unicodedata
 import zipfile
+import zlib
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,58 +40,326 @@ HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | DOCX_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
 
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_CHARS = 1_000_000
+MAX_DOCX_INFLATED = 64 * 1024 * 1024
+MAX_DOCX_PARAGRAPHS = 100_000
+MAX_PDF_PAGES = 2_000
+
+
+def max_bytes() -> int:
+    """The size limit of one file: ``$CANCU_MAX_BYTES`` or 20 MiB."""
+    return _env_limit("CANCU_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def max_chars() -> int:
+    """The limit on the text of one document: ``$CANCU_MAX_CHARS`` or 1,000,000 characters."""
+    return _env_limit("CANCU_MAX_CHARS", DEFAULT_MAX_CHARS)
+
+
+def _env_limit(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip().replace("_", "")
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+@dataclass(frozen=True)
+class Document:
+    """The text of a file, and what the reader had to say about it (replaced bytes, mixed encodings)."""
+
+    name: str
+    text: str
+    warnings: tuple[str, ...] = ()
+
 
 def read_document(path: str | Path, *, guess_encoding: bool = False) -> str:
-    """The text of a .txt, .docx, .html or .pdf file, NFC-normalised.
+    """The text of a .txt, .docx, .html or .pdf file, NFC-normalised (see ``read_file``)."""
+    return read_file(path, guess_encoding=guess_encoding).text
 
-    ``guess_encoding`` lets a .txt that is not UTF-8 be read as Windows-1258
-    (drafts); the knowledge base insists on UTF-8 so that law text is never
-    silently mis-decoded. Raises SourceUnreadable with the reason in Vietnamese.
+
+def read_file(path: str | Path, *, guess_encoding: bool = False) -> Document:
+    """Read one file through the boundary: regular file, size limit, then ``read_bytes``.
+
+    ``guess_encoding`` lets a draft that is not clean UTF-8 be read anyway (Windows-1258,
+    or UTF-8 with a few bad bytes replaced), with a warning; the knowledge base insists
+    on UTF-8 so that law text is never silently mis-decoded. Raises SourceUnreadable.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise SourceUnreadable(path, f"không mở được ({error.strerror or error})") from None
+    _check_suffix(path.suffix.lower(), path)
+    return read_bytes(read_regular_bytes(path), path, guess_encoding=guess_encoding)
+
+
+def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) -> Document:
+    """The text of a document held in memory (standard input, an upload), by the name's suffix.
+
+    A name without a suffix (standard input: "-") is read as plain text. Every
+    library error becomes SourceUnreadable naming ``name``.
+    """
+    path = Path(str(name))
+    suffix = path.suffix.lower() if str(name) != "-" else ""
+    _check_suffix(suffix, path)
+    if len(data) > max_bytes():
+        raise SourceUnreadable(path, _too_big(len(data)))
     if not data.strip():
         raise SourceUnreadable(path, "tệp rỗng")
-    if suffix in DOCX_SUFFIXES:
-        text = _docx_text(path)
-    elif suffix in PDF_SUFFIXES:
-        text = _pdf_text(path)
-    elif suffix in HTML_SUFFIXES:
-        text = html_to_text(decode_bytes(data, path, guess_encoding=True))
-    elif suffix in TEXT_SUFFIXES or suffix == "":
-        text = decode_bytes(data, path, guess_encoding=guess_encoding)
-    else:
-        raise SourceUnreadable(path, f"định dạng '{suffix}' chưa được hỗ trợ (dùng .txt, .docx, .html, .pdf)")
-    text = nfc(text)
+    warnings: tuple[str, ...] = ()
+    try:
+        if suffix in DOCX_SUFFIXES:
+            text = _docx_text(data, path)
+        elif suffix in PDF_SUFFIXES:
+            text = _pdf_text(data, path)
+        elif suffix in HTML_SUFFIXES:
+            text, warnings = decode_text(data, path, guess_encoding=True)
+            text = html_to_text(text)
+        else:
+            text, warnings = decode_text(data, path, guess_encoding=guess_encoding)
+    except RecursionError:
+        raise SourceUnreadable(path, "cấu trúc lồng nhau quá sâu") from None
+    _check_length(text, path)  # before normalising: NFC and the mark trimming are linear but not free
+    text, stacked = _trim_stacked_marks(nfc(text))
+    if stacked:
+        warnings += (f"bỏ {_n(stacked)} dấu phụ chồng lên nhau (một chữ cái tiếng Việt có nhiều nhất hai dấu)",)
     if not text.strip():
         raise SourceUnreadable(path, "không có nội dung chữ")
+    _check_length(text, path)
     _refuse_legacy_encoding(text, path)
-    return text
+    return Document(str(name), text, warnings)
+
+
+# Combining marks: after NFC a Vietnamese letter keeps at most two (a shape and a tone that have
+# no precomposed form). Longer stacks are noise ("Zalgo" text) that multiplies tokenizer work.
+_STACKED_MARKS = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{2})"
+                            "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+def _trim_stacked_marks(text: str) -> tuple[str, int]:
+    """The text with stacks of combining marks cut to two, and how many marks were dropped."""
+    dropped = 0
+
+    def keep_two(match: re.Match) -> str:
+        nonlocal dropped
+        dropped += len(match[0]) - 2
+        return match[1]
+
+    return _STACKED_MARKS.sub(keep_two, text), dropped
+
+
+def _check_length(text: str, path: Path) -> None:
+    if len(text) > max_chars():
+        raise SourceUnreadable(path, f"nội dung dài {_n(len(text))} ký tự, quá giới hạn {_n(max_chars())} ký tự "
+                               "(đặt CANCU_MAX_CHARS để nâng giới hạn)")
+
+
+def _check_suffix(suffix: str, path: Path) -> None:
+    if suffix and suffix not in SUPPORTED_SUFFIXES:
+        raise SourceUnreadable(path, f"định dạng '{suffix}' chưa được hỗ trợ (dùng .txt, .docx, .html, .pdf)")
+
+
+def _n(number: int) -> str:
+    """A count written the Vietnamese way: 1.048.576."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _too_big(size: int) -> str:
+    return f"tệp lớn {_n(size)} byte, quá giới hạn {_n(max_bytes())} byte (đặt CANCU_MAX_BYTES để nâng giới hạn)"
+
+
+def read_regular_bytes(path: Path) -> bytes:
+    """The bytes of a regular file, refusing FIFOs, devices, sockets, folders and oversize files.
+
+    The file is opened non-blocking (a FIFO put in its place after the check cannot
+    block the open) and checked again on the open descriptor, so what is read is
+    what was checked. A link is followed; a link to /dev/zero is a device.
+    """
+    try:
+        before = os.stat(path)
+    except OSError as error:
+        raise SourceUnreadable(path, _os_reason(error)) from None
+    _require_regular(before.st_mode, path)
+    if before.st_size > max_bytes():
+        raise SourceUnreadable(path, _too_big(before.st_size))
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        raise SourceUnreadable(path, _os_reason(error)) from None
+    try:
+        opened = os.fstat(descriptor)
+        _require_regular(opened.st_mode, path)
+        limit = max_bytes()
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(descriptor, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise SourceUnreadable(path, _too_big(total))
+        return b"".join(chunks)
+    except OSError as error:
+        raise SourceUnreadable(path, _os_reason(error)) from None
+    finally:
+        os.close(descriptor)
+
+
+def _require_regular(mode: int, path: Path) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        try:
+            next(os.scandir(path), None)
+        except OSError as error:
+            raise SourceUnreadable(path, f"thư mục không liệt kê được ({_os_reason(error)}); "
+                                   "các dự thảo trong đó chưa được kiểm tra") from None
+    kind = ("thư mục" if stat.S_ISDIR(mode) else "ống dẫn (FIFO)" if stat.S_ISFIFO(mode)
+            else "thiết bị" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "tệp đặc biệt")
+    raise SourceUnreadable(path, f"không phải tệp thường mà là {kind}; chỉ đọc tệp văn bản thường")
+
+
+def _os_reason(error: OSError) -> str:
+    import errno
+
+    reasons = {errno.ENOENT: "không tồn tại (hoặc liên kết bị hỏng)", errno.EACCES: "không có quyền đọc",
+               errno.EPERM: "không có quyền đọc", errno.EISDIR: "là thư mục", errno.ELOOP: "liên kết vòng",
+               errno.ENAMETOOLONG: "tên quá dài"}
+    return f"không mở được ({reasons.get(error.errno, error.strerror or str(error))})"
+
+
+def walk_folder(folder: str | Path, *, recursive: bool) -> list[Path]:
+    """The entries of a folder that a batch must account for, sorted, hidden ones left out.
+
+    Unlike Path.rglob, nothing is skipped silently: a sub-folder that cannot be listed
+    is returned itself, and so are FIFOs, devices and broken links, so that reading
+    them through this module reports why (the caller filters regular files by suffix).
+    Links to folders are not followed (no loops).
+    """
+    found: list[Path] = []
+    pending = [Path(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except OSError:
+            found.append(current)
+            continue
+        for entry in listed:
+            if entry.name.startswith((".", "~$")):
+                continue
+            path = Path(entry.path)
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if recursive:
+                    pending.append(path)
+            else:
+                found.append(path)
+    return sorted(found)
+
+
+def is_special(path: Path) -> bool:
+    """Not a regular file once links are followed: a FIFO, a device, a socket, a broken link, a locked folder."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
+# --------------------------------------------------------------------------- decoding
 
 
 def decode_bytes(data: bytes, path: str | Path, *, guess_encoding: bool) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258 if allowed."""
+    """The text of ``data`` (see ``decode_text``), without the warnings."""
+    return decode_text(data, path, guess_encoding=guess_encoding)[0]
+
+
+def decode_text(data: bytes, path: str | Path, *, guess_encoding: bool) -> tuple[str, tuple[str, ...]]:
+    """(text, warnings): UTF-8 (with or without BOM), UTF-16 with BOM; drafts also Windows-1258.
+
+    Without ``guess_encoding`` only clean UTF-8 passes. With it, the file is never
+    silently reinterpreted: UTF-8 that has a few bad bytes stays UTF-8, the bytes
+    become U+FFFD and a warning says where; Windows-1258 is used only when the whole
+    file fits it and holds no UTF-8 letter; a file mixing both is read line by line
+    and flagged.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return _decode(data[3:], "utf-8", path)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode(data, "utf-16", path)
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, "utf-16", path), ()
     if b"\x00" in data:
         if _looks_like_bomless_utf16(data):
-            return _decode(data, "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be", path)
+            return _decode(data, "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be", path), ()
         raise SourceUnreadable(path, "tệp nhị phân, không phải văn bản")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), ()
     except UnicodeDecodeError as error:
-        if guess_encoding:
-            return data.decode("cp1258", errors="replace")
-        line = data[: error.start].count(b"\n") + 1
-        raise SourceUnreadable(
-            path, f"không phải mã UTF-8 (byte 0x{data[error.start]:02x} ở dòng {line}); hãy lưu lại tệp dưới dạng UTF-8"
-        ) from None
+        if not guess_encoding:
+            line = data[: error.start].count(b"\n") + 1
+            raise SourceUnreadable(
+                path, f"không phải mã UTF-8 (byte 0x{data[error.start]:02x} ở dòng {line}); hãy lưu lại tệp dưới dạng UTF-8"
+            ) from None
+    return _decode_draft(data)
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _decode_draft(data: bytes) -> tuple[str, tuple[str, ...]]:
+    """A draft that is not clean UTF-8: Windows-1258 as a whole, UTF-8 with replacements, or line by line."""
+    has_utf8_letters = bool(_UTF8_MULTIBYTE.search(data))
+    if not has_utf8_letters:
+        try:
+            return data.decode("cp1258"), ()
+        except UnicodeDecodeError:
+            pass
+    lines = data.split(b"\n")
+    out: list[str] = []
+    bad_lines: list[int] = []
+    legacy_lines: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            out.append(line.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        if has_utf8_letters and not _UTF8_MULTIBYTE.search(line) and _fits_cp1258(line) and _looks_vietnamese_cp1258(line):
+            out.append(line.decode("cp1258"))
+            legacy_lines.append(number)
+        else:
+            out.append(line.decode("utf-8", errors="replace"))
+            bad_lines.append(number)
+    warnings = []
+    if bad_lines:
+        warnings.append(f"tệp có byte không hợp lệ theo mã UTF-8 ở {_lines(bad_lines)}; các byte đó được thay bằng "
+                        "“�”, phần còn lại đọc theo UTF-8. Kiểm tra lại tệp gốc (có thể bị hỏng khi sao chép)")
+    if legacy_lines:
+        warnings.append(f"tệp trộn hai bảng mã: {_lines(legacy_lines)} đọc theo Windows-1258, phần còn lại theo UTF-8. "
+                        "Hãy lưu lại toàn bộ tệp dưới dạng UTF-8 rồi kiểm tra lại")
+    return "\n".join(out), tuple(warnings)
+
+
+def _fits_cp1258(line: bytes) -> bool:
+    try:
+        line.decode("cp1258")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _looks_vietnamese_cp1258(line: bytes) -> bool:
+    """A line typed in Windows-1258: its high bytes are mostly Vietnamese letters or tone marks."""
+    high = [b for b in line if b >= 0x80]
+    vietnamese = set(b"\xc3\xe3\xc2\xe2\xca\xea\xd4\xf4\xd5\xf5\xdd\xfd\xd0\xf0\xcc\xec\xd2\xf2\xde\xfe\xcd\xed"
+                     b"\xc0\xe0\xc1\xe1\xc8\xe8\xc9\xe9\xd3\xf3\xda\xfa\xd9\xf9\xed\xec\xf1")
+    return len(high) >= 2 and sum(b in vietnamese for b in high) >= 0.8 * len(high)
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5]))
+    more = f" và {len(numbers) - 5} dòng khác" if len(numbers) > 5 else ""
+    return f"dòng {shown}{more}"
 
 
 def _looks_like_bomless_utf16(data: bytes) -> bool:
@@ -116,26 +403,45 @@ def _refuse_legacy_encoding(text: str, path: str | Path) -> None:
 
 
 _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+# What a damaged or hostile zip/XML can raise from zipfile, zlib and lxml.
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, ValueError, OSError, EOFError,
+               NotImplementedError, RuntimeError, struct.error, OverflowError, IndexError, UnicodeError)
 
 
-def _docx_body(path: Path):
+def _docx_member(package: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    """One member of the package, refused before inflating when it declares more than the limit."""
+    info = package.getinfo(name)
+    if info.file_size > MAX_DOCX_INFLATED:
+        raise SourceUnreadable(path, f"tệp .docx khai báo phần '{name}' giải nén ra {_n(info.file_size)} byte, "
+                               f"quá giới hạn {_n(MAX_DOCX_INFLATED)} byte (nghi là bom nén)")
+    return package.read(name)
+
+
+def _docx_body(data: bytes, path: Path):
     """The w:body element of a .docx's main part.
 
     Reads the main part straight from the zip with lxml (about 0.2 ms) instead of
-    opening the whole package with python-docx (about 9 ms): a batch of drafts
-    spends most of its reading time here.
+    opening the whole package with python-docx (about 9 ms). The declared sizes of
+    all members are checked before anything is inflated (zipfile never inflates
+    past a member's declared size), and the XML parser resolves no entity and
+    keeps lxml's default limits on depth and node size.
     """
     from lxml import etree
     from docx.oxml.ns import qn
 
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
-        with zipfile.ZipFile(path) as package:
-            relationships = etree.fromstring(package.read("_rels/.rels"))
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            declared = sum(info.file_size for info in package.infolist())
+            if declared > 4 * MAX_DOCX_INFLATED:
+                raise SourceUnreadable(path, f"tệp .docx khai báo giải nén ra {_n(declared)} byte, quá giới hạn "
+                                       f"{_n(4 * MAX_DOCX_INFLATED)} byte (nghi là bom nén)")
+            relationships = etree.fromstring(_docx_member(package, "_rels/.rels", path), parser)
             target = next((r.get("Target") for r in relationships if r.get("Type") == _OFFICE_DOCUMENT), None)
             if not target:
                 raise KeyError("officeDocument")
-            root = etree.fromstring(package.read(target.lstrip("/")))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, etree.XMLSyntaxError) as error:
+            root = etree.fromstring(_docx_member(package, target.lstrip("/"), path), parser)
+    except (*_ZIP_ERRORS, etree.LxmlError) as error:
         raise SourceUnreadable(path, f"không phải tệp .docx hợp lệ ({error.__class__.__name__})") from None
     body = root.find(qn("w:body"))
     if body is None:
@@ -143,18 +449,20 @@ def _docx_body(path: Path):
     return body
 
 
-def _docx_text(path: Path) -> str:
-    """Paragraphs and table cells of a .docx in document order."""
+def _docx_text(data: bytes, path: Path) -> str:
+    """Paragraphs and table cells of a .docx in document order, at most MAX_DOCX_PARAGRAPHS of them."""
     from docx.oxml.ns import qn  # python-docx; imported here so plain-text work does not pay for it
 
     lines: list[str] = []
-    for block in _docx_body(path).iterchildren():
+    for block in _docx_body(data, path).iterchildren():
         if block.tag == qn("w:p"):
             lines.append(_docx_paragraph_text(block))
         elif block.tag == qn("w:tbl"):
             for row in block.iter(qn("w:tr")):
                 for cell in row.iter(qn("w:tc")):
                     lines.extend(_docx_paragraph_text(p) for p in cell.iter(qn("w:p")))
+        if len(lines) > MAX_DOCX_PARAGRAPHS:
+            raise SourceUnreadable(path, f"tệp .docx có hơn {_n(MAX_DOCX_PARAGRAPHS)} đoạn, quá giới hạn")
     return "\n".join(lines)
 
 
@@ -175,26 +483,42 @@ def _docx_paragraph_text(paragraph) -> str:
 # --------------------------------------------------------------------------- pdf
 
 
-def _pdf_text(path: Path) -> str:
-    """Text layer of a PDF; an encrypted or scanned PDF is refused with the reason."""
+def _pdf_text(data: bytes, path: Path) -> str:
+    """Text layer of a PDF; an encrypted, scanned, damaged or oversize PDF is refused with the reason.
+
+    pypdf raises many types on damaged input (its own errors, zlib.error,
+    NotImplementedError for an unknown filter, KeyError/TypeError on a malformed
+    object, RecursionError on a self-referencing one): all become SourceUnreadable.
+    Its own limits (LimitReachedError) bound what a compression bomb inflates.
+    """
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    # pypdf logs what it repairs, sometimes with bytes of the document: nothing of a draft reaches the terminal.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    pdf_errors = (PyPdfError, *_ZIP_ERRORS, TypeError, AttributeError, AssertionError, ZeroDivisionError)
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
                 opened = reader.decrypt("")
-            except Exception:  # pypdf raises several types for unsupported ciphers
+            except pdf_errors:
                 opened = 0
             if not opened:
                 raise SourceUnreadable(path, "PDF được mã hóa bằng mật khẩu")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except PdfReadError as error:
-        raise SourceUnreadable(path, f"PDF hỏng hoặc không hợp lệ ({error})") from None
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise SourceUnreadable(path, f"PDF có {_n(len(reader.pages))} trang, quá giới hạn {_n(MAX_PDF_PAGES)} trang")
+        pages, total = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            total += len(pages[-1])
+            if total > max_chars():
+                break
+    except pdf_errors as error:
+        reason = str(error).splitlines()[0][:120] if str(error) else error.__class__.__name__
+        raise SourceUnreadable(path, f"PDF hỏng hoặc không hợp lệ ({reason})") from None
     text = "\n".join(pages)
     if not text.strip():
         raise SourceUnreadable(path, "PDF không có lớp chữ (bản quét ảnh?); cần bản PDF có chữ hoặc .docx")

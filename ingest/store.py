@@ -8,14 +8,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import sqlite_utils
-
 from .citation import citation
 from .conditions import condition_rows
 from .model import Decision, LawText
 from .text import fold
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: item_conditions (issue 11); checked on open by kb.snapshot and build.kb_is_current
 
 FTS_COLUMNS = ["text", "heading", "text_folded", "heading_folded"]
 
@@ -53,6 +51,21 @@ VIEWS = {
                new.number as replaced_by, new.date as replaced_by_date, old.valid_until as since
         from decisions old join decisions new on new.number = old.replaced_by
     """,
+}
+
+
+# Tables that a knowledge base built from catalog texts only (--no-shipped) leaves
+# without rows: created up front, since sqlite-utils creates a table on its first row.
+OPTIONAL_TABLES = {
+    "repeals": ({"decision": str, "article": int, "clause": int, "repealed_by": str, "effective": str,
+                 "statement": str}, {}),
+    "laws": ({"number": str, "date": str, "title": str, "issuer": str, "effective": str, "status": str,
+              "replaces": str, "replaced_by": str, "text_completeness": str, "missing": str, "notes": str,
+              "sources": str, "source_file": str}, {"pk": "number"}),
+    "law_articles": ({"law": str, "article": int, "clause": int, "point": str, "title": str, "text": str,
+                      "position": int}, {"foreign_keys": [("law", "laws", "number")]}),
+    "protection_terms": ({"law": str, "level": str, "years": int, "article": int, "clause": int, "point": str,
+                          "valid_from": str, "valid_until": str}, {}),
 }
 
 
@@ -147,9 +160,13 @@ def write_kb(
     meta: dict[str, str],
 ) -> None:
     """Create every table, index, view and the full-text index in a new database file."""
+    import sqlite_utils  # only a build needs it: commands that check the KB's freshness import this module
+
     db = sqlite_utils.Database(db_path)
     db.execute("pragma journal_mode = off")
     db.execute("pragma synchronous = off")
+    for name, (columns, options) in OPTIONAL_TABLES.items():
+        db[name].create(columns, **options)
     db["decisions"].insert_all(
         (decision_row(d, *validity[d.number]) for d in decisions),
         pk="number",

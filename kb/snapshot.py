@@ -1,19 +1,27 @@
 """An immutable in-memory snapshot of the knowledge base.
 
 ``load_kb`` reads SQLite once (read-only) so that classification and checks run
-against plain Python objects and never write to the database.
+against plain Python objects and never write to the database. The file is first
+copied into an in-memory database (it is well under a megabyte) with SQLite's
+backup API; the snapshot and every search connection (``KB.connect``) read that
+copy, so a run sees one knowledge base from start to end even when ``cancu ingest``
+replaces the file meanwhile.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sqlite3
+import threading
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from cancu.ingest.conditions import ItemCondition as ConditionRecord
+from cancu.ingest.errors import KnowledgeBaseUnusable
 from cancu.ingest.parse import normalize_number, number_key
+from cancu.ingest.store import SCHEMA_VERSION
 
 from .validity import in_force
 
@@ -106,8 +114,9 @@ class KB:
 
     def __init__(self, path: Path, decisions: dict[str, DecisionRecord], items: tuple[ItemRecord, ...],
                  terms: tuple[Term, ...], meta: dict[str, str], law_texts: tuple[str, ...] = (),
-                 repeals: tuple[RepealRecord, ...] = ()):
+                 repeals: tuple[RepealRecord, ...] = (), copy: "_MemoryCopy | None" = None):
         self.path = path
+        self._copy = copy
         self.repeals = repeals
         self.law_texts = law_texts  # provisions of the laws, decrees and circulars
         self.decisions = decisions
@@ -117,6 +126,23 @@ class KB:
         self.catalog_items = tuple(item for item in items if item.catalog_item)
         self.items_by_id = {item.id: item for item in items}
         self._by_key = {number_key(number): record for number, record in decisions.items()}
+
+    def serialize(self) -> bytes:
+        """The database this snapshot was read from, as bytes (see ``load_kb(path, image)``)."""
+        if self._copy is not None:
+            return self._copy.serialize()
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as connection:
+            return connection.serialize()
+
+    def __getstate__(self) -> dict:
+        """Pickled without the in-memory copy (a connection cannot cross processes): connect() then opens the file."""
+        return {**self.__dict__, "_copy": None}
+
+    def connect(self) -> sqlite3.Connection:
+        """A read-only connection to the same database this snapshot was read from (for full-text search)."""
+        if self._copy is not None:
+            return self._copy.connect()
+        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
 
     def decision(self, number: str) -> DecisionRecord | None:
         """The decision with this number in any spelling ("531/QD-TTg", "07/2018/QĐ-TTg")."""
@@ -197,10 +223,72 @@ def _conditions(connection: sqlite3.Connection) -> dict[int, tuple[ConditionReco
     return {item_id: tuple(parts) for item_id, parts in grouped.items()}
 
 
-def load_kb(db_path: str | Path) -> KB:
-    """Read the knowledge base once, read-only, into an immutable snapshot."""
+class _MemoryCopy:
+    """A knowledge-base file copied into a shared in-memory database that lives as long as this object."""
+
+    _names = itertools.count()
+    _lock = threading.Lock()
+
+    def __init__(self, source: sqlite3.Connection):
+        with self._lock:
+            self.uri = f"file:cancu-kb-{id(self)}-{next(self._names)}?mode=memory&cache=shared"
+        self._keeper = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+        source.backup(self._keeper)
+
+    def serialize(self) -> bytes:
+        """The copied database as bytes, for worker processes that must read the very same knowledge base."""
+        return self._keeper.serialize()
+
+    def connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+        connection.execute("pragma query_only = 1")
+        connection.execute("pragma read_uncommitted = 1")  # shared cache: readers never wait on each other
+        return connection
+
+    def __del__(self) -> None:
+        keeper = getattr(self, "_keeper", None)
+        if keeper is not None:
+            keeper.close()
+
+
+def open_copy(db_path: Path) -> _MemoryCopy:
+    """Copy the knowledge base into memory, refusing a missing, damaged or older-schema file."""
+    if not db_path.is_file():
+        raise KnowledgeBaseUnusable(db_path, "không có cơ sở dữ liệu")
+    try:
+        source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            (version,) = source.execute("pragma user_version").fetchone()
+            tables = {row[0] for row in source.execute("select name from sqlite_master where type = 'table'")}
+            if not {"decisions", "items", "meta"} <= tables:
+                raise KnowledgeBaseUnusable(db_path, "không phải cơ sở dữ liệu của cancu",
+                                            "chọn tệp khác bằng --db hoặc xóa tệp này để dựng lại")
+            if str(version) != SCHEMA_VERSION:
+                raise KnowledgeBaseUnusable(db_path, f"cơ sở dữ liệu theo lược đồ phiên bản {version}, "
+                                            f"bản cancu này cần phiên bản {SCHEMA_VERSION}")
+            return _MemoryCopy(source)
+        finally:
+            source.close()
+    except sqlite3.DatabaseError as error:
+        raise KnowledgeBaseUnusable(db_path, f"cơ sở dữ liệu hỏng hoặc không đọc được ({error})") from None
+
+
+def load_kb(db_path: str | Path, image: bytes | None = None) -> KB:
+    """Read the knowledge base once, read-only, into an immutable snapshot (see the module docstring).
+
+    ``image`` (from ``KB.serialize()``) is the database itself: worker processes of a batch
+    load the parent's copy so that the whole batch reads one knowledge base. Raises
+    KnowledgeBaseUnusable for a missing, damaged, foreign or older-schema file.
+    """
     db_path = Path(db_path)
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    if image is None:
+        copy = open_copy(db_path)
+    else:
+        source = sqlite3.connect(":memory:")
+        source.deserialize(image)
+        copy = _MemoryCopy(source)
+        source.close()
+    connection = copy.connect()
     try:
         decisions = {row["number"]: _record(DecisionRecord, row) for row in _rows(connection, "select * from decisions")}
         conditions = _conditions(connection)
@@ -212,6 +300,8 @@ def load_kb(db_path: str | Path) -> KB:
         law_texts = tuple(row["text"] for row in _rows(connection, "select text from law_articles") if row["text"])
         repeals = tuple(RepealRecord(r["decision"], r["article"], r["clause"], r["repealed_by"], _date(r["effective"]))
                         for r in _rows(connection, "select * from repeals"))
+    except sqlite3.DatabaseError as error:
+        raise KnowledgeBaseUnusable(db_path, f"cơ sở dữ liệu thiếu bảng hoặc cột ({error})") from None
     finally:
         connection.close()
-    return KB(db_path, decisions, items, terms, meta, law_texts, repeals)
+    return KB(db_path, decisions, items, terms, meta, law_texts, repeals, copy)

@@ -11,7 +11,6 @@ cookie, and the response is sent with ``Cache-Control: no-store``.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import html
@@ -31,6 +30,8 @@ from cancu.ingest.labels import vn_label  # one map of labels, shared with `canc
 from cancu.ingest.text import fold, nfc, vn_date
 from cancu.kb.search import NO_MATCH, folded_words, fts_query
 from cancu.kb.validity import register_sql_functions
+
+from . import security
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CLASSIFY_PATH = "/-/phan-loai"
@@ -157,6 +158,22 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     for name, arity, function in SQL_FUNCTIONS:
         conn.create_function(name, arity, function, deterministic=True)
     register_sql_functions(conn)  # cancu_in_force(valid_from, valid_until, day), cancu_today()
+    security.limit_connection(conn)
+
+
+@hookimpl
+def startup(datasette) -> None:
+    security.quiet_sql_errors(datasette)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return security.guard_requests
+
+
+@hookimpl
+def skip_csrf(datasette, scope):
+    return security.checks_own_csrf(scope) or None
 
 
 # --- templates, menu, cells -----------------------------------------------------------
@@ -296,6 +313,25 @@ def classify_draft(draft_text: str, path: Path, as_of: dt.date | None):
     return classify(draft_text, shared_kb(path), as_of=as_of, top=5)
 
 
+def classify_pasted(draft_text: str, path: Path, as_of: dt.date | None):
+    """A paste goes through the same reading boundary as a file (stacked marks trimmed, legacy
+    font encodings refused), then to ``classify_draft``; what the reader noted leads the warnings."""
+    import dataclasses
+
+    from cancu.ingest.errors import SourceUnreadable
+    from cancu.ingest.readers import read_bytes
+
+    try:
+        document = read_bytes(draft_text.encode("utf-8", errors="replace"), "dự thảo dán vào")
+    except SourceUnreadable as error:
+        raise security.RequestRefused(400, f"Không phân loại được: {error.reason}.") from None
+    result = classify_draft(document.text, path, as_of)
+    if document.warnings:
+        result = dataclasses.replace(result, warnings=(*(f"Nội dung dán vào: {w}." for w in document.warnings),
+                                                       *result.warnings))
+    return result
+
+
 def _as_of_from_form(value: str) -> tuple[dt.date | None, str | None]:
     """(date, error): the optional date field of the form."""
     if not value.strip():
@@ -306,10 +342,14 @@ def _as_of_from_form(value: str) -> tuple[dt.date | None, str | None]:
     return dt.date.fromisoformat(iso), None
 
 
+CLASSIFY_RUNNER = security.BoundedRunner()
+
+
 async def classify_page(datasette, request) -> Response:
     """GET: the form. POST: the same form with the classifier's answer and the proposal below it.
 
-    The draft is pasted or uploaded (.docx, .pdf, .txt), read in memory by ``.upload``.
+    The draft is pasted or uploaded (.docx, .pdf, .txt), read in memory by ``.upload``;
+    the POST must come from this site with Datasette's CSRF pair (``security.refusal``).
     """
     from .proposal_view import page_context
     from .upload import FormRejected, read_form
@@ -319,8 +359,11 @@ async def classify_page(datasette, request) -> Response:
     if request.method == "POST":
         try:
             form = await read_form(request)
+            refused = security.refusal(request, form.fields)
+            if refused:
+                raise refused
             await _classify_form(datasette, form, context)
-        except FormRejected as refused:
+        except (FormRejected, security.RequestRefused) as refused:
             context["error"], status = refused.message, refused.status
     page = await datasette.render_template("cancu_phan_loai.html", context, request=request)
     if context["error"] and status == 200:
@@ -329,7 +372,8 @@ async def classify_page(datasette, request) -> Response:
 
 
 async def _classify_form(datasette, form, context: dict) -> None:
-    """Check the fields, then answer: a question gets items, a draft its classification and proposal."""
+    """Check the fields, then answer off the event loop (bounded queue): a question gets items, a draft its
+    classification and proposal."""
     from cancu.questions import ask, is_question
 
     from .proposal_view import draft_of, proposal_document
@@ -343,6 +387,7 @@ async def _classify_form(datasette, form, context: dict) -> None:
     elif not draft_text.strip():
         context["error"] = "Hãy dán nội dung dự thảo vào ô bên dưới hoặc chọn tệp dự thảo."
     elif len(draft_text) > MAX_DRAFT_CHARS:
+        context["draft_text"] = ""  # not echoed back: the page would be as large as the paste
         context["error"] = f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự; hãy dán từng phần.".replace(",", ".")
     else:
         try:
@@ -351,9 +396,11 @@ async def _classify_form(datasette, form, context: dict) -> None:
             context["error"] = f"Không phân loại được: {missing}."
             return
         if file_name is None and is_question(draft_text):
-            context["answer"] = await asyncio.to_thread(ask, draft_text, path, as_of)
+            context["answer"] = await CLASSIFY_RUNNER.run(ask, draft_text, path, as_of)
         else:
-            context["result"] = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
+            # an upload was read through the reading boundary already; a paste goes through it here
+            classify_one = classify_draft if file_name else classify_pasted
+            context["result"] = await CLASSIFY_RUNNER.run(classify_one, draft_text, path, as_of)
             context["proposal"] = proposal_document(context["result"], path, draft_text)
 
 

@@ -64,8 +64,13 @@ async def download_proposal(datasette, request) -> Response:
 
     if request.method != "POST":
         return Response.redirect(datasette.urls.path("/-/phan-loai"))
+    from . import security
+
     try:
         form = await read_form(request)
+        refused = security.refusal(request, form.fields)
+        if refused:
+            return Response.text(refused.message, status=refused.status, headers=PRIVATE_HEADERS)
         draft_text, _ = await draft_of(form)
         as_of, error = _as_of_from_form(form.fields.get("as_of", ""))
         if error:
@@ -78,7 +83,12 @@ async def download_proposal(datasette, request) -> Response:
     if len(draft_text) > MAX_DRAFT_CHARS:
         return Response.text(f"Dự thảo dài quá {MAX_DRAFT_CHARS:,} ký tự.".replace(",", "."), status=400,
                              headers=PRIVATE_HEADERS)
-    result = await asyncio.to_thread(classify_draft, draft_text, path, as_of)
+    from . import CLASSIFY_RUNNER
+
+    try:
+        result = await CLASSIFY_RUNNER.run(classify_draft, draft_text, path, as_of)
+    except security.RequestRefused as busy:
+        return Response.text(busy.message, status=busy.status, headers=PRIVATE_HEADERS)
     document = proposal_document(result, path, draft_text)
     form_format = "md" if request.args.get("format") == "md" else "docx"
     if form_format == "md":

@@ -9,7 +9,6 @@ text by the same readers as ``cancu check`` and dropped with the request.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import parse_qsl
@@ -136,52 +135,13 @@ async def read_form(request) -> DraftForm:
 
 
 def _read_bytes(data: bytes, name: str) -> str:
-    """Text of an uploaded draft, as ``cancu check`` reads the same file from disk.
+    """Text of an uploaded draft through the reading boundary ``cancu check`` uses for the same file."""
+    from cancu.ingest.readers import read_bytes
 
-    Stand-in until ``cancu.ingest.readers`` offers a bytes-level reader: it feeds the
-    same docx and pdf readers a BytesIO instead of a path, so nothing touches disk.
-    """
-    from cancu.ingest import readers
-    from cancu.ingest.text import nfc
-
-    suffix = PurePath(name).suffix.lower()
-    if not data.strip():
-        raise SourceUnreadable(name, "tệp rỗng")
-    if suffix == ".docx":
-        try:
-            text = readers._docx_text(io.BytesIO(data))
-        except SourceUnreadable as error:
-            raise SourceUnreadable(name, error.reason) from None
-    elif suffix == ".pdf":
-        text = _pdf_bytes_text(data, name)
-    else:
-        text = readers.decode_bytes(data, name, guess_encoding=True)
-    text = nfc(text)
-    if not text.strip():
-        raise SourceUnreadable(name, "không có nội dung chữ")
-    return text
+    return read_bytes(data, name, guess_encoding=True).text
 
 
-def _pdf_bytes_text(data: bytes, name: str) -> str:
-    import logging
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise SourceUnreadable(name, "PDF được mã hóa bằng mật khẩu")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise SourceUnreadable(name, f"PDF hỏng hoặc không hợp lệ ({error.__class__.__name__})") from None
-    if not text.strip():
-        raise SourceUnreadable(name, "PDF không có lớp chữ (bản quét ảnh?); cần bản PDF có chữ hoặc .docx")
-    return text
-
-
-# The one reader the upload path calls: switch to cancu.ingest.readers.read_bytes when it lands.
+# The one reader the upload path calls.
 READ_UPLOAD = _read_bytes
 
 
