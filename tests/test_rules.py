@@ -98,9 +98,22 @@ def test_officer_rules_apply_on_top_of_the_shipped_ones(kb, officer_rules, monke
     assert len(merged.synonyms) == len(shipped.synonyms) + 1 and merged.synonyms[:-1] == shipped.synonyms
     assert merged.synonyms[-1][0] == "ủy ban nhân dân"
     assert merged.stopwords == shipped.stopwords | {"chẳng"} and "ban sao" in merged.weak_words
-    assert [c.name for c in merged.conditions] == [c.name for c in shipped.conditions]  # replaced by name
-    assert merged.conditions[-1].message == "thông điệp của cán bộ"
+    names = [c.name for c in merged.conditions]
+    assert len(names) == len(set(names)) and set(names) == {c.name for c in shipped.conditions} | {"chưa công khai"}
+    assert next(c for c in merged.conditions if c.name == "chưa công khai").message == "thông điệp của cán bộ"
     assert merged.item_rules == shipped.item_rules
+
+
+def test_a_later_officer_file_replaces_a_condition_of_the_same_name(kb, officer_rules, monkeypatch):
+    import os
+
+    condition = ("conditions:\n  - name: đã giải mật\n    message: {message}\n"
+                 "    item_pattern: chua cong khai\n    defeaters: da giai mat\n")
+    first = officer_rules(condition.format(message="thứ nhất"), "a.yml")
+    second = officer_rules(condition.format(message="thứ hai"), "b.yml")
+    monkeypatch.setenv("CANCU_RULES", os.pathsep.join([str(first), str(second)]))
+    merged = [c for c in load_rules(kb).conditions if c.name == "đã giải mật"]
+    assert [c.message for c in merged] == ["thứ hai"]
 
 
 def test_rules_and_terms_are_part_of_the_freshness_fingerprint(tmp_path, officer_rules, monkeypatch):
