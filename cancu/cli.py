@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -21,6 +22,9 @@ clivi.install()  # before any decorator runs: click builds some of its words (Pa
 
 from cancu.ingest.errors import IngestError  # noqa: E402
 
+# Each command imports what it uses when it runs (cancu.ingest.build, the classifier, Datasette):
+# `cancu classify FILE --json` on a current knowledge base never loads sqlite-utils (bench/startup.py).
+
 
 class CancuError(click.ClickException):
     """A ClickException that prints "Lỗi:" instead of click's "Error:"."""
@@ -30,21 +34,19 @@ class CancuError(click.ClickException):
 
 
 class IsoDate(click.ParamType):
-    """A date written YYYY-MM-DD (or DD/MM/YYYY, as Vietnamese documents do)."""
+    """A date written YYYY-MM-DD (or DD/MM/YYYY, as Vietnamese documents do): cancu.ingest.dates.parse_typed_date."""
 
     name = "YYYY-MM-DD"
 
     def convert(self, value, param, ctx):
         if isinstance(value, dt.date):
             return value
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        try:
-            return dt.datetime.strptime(value, "%d/%m/%Y").date()
-        except ValueError:
+        from cancu.ingest.dates import parse_typed_date
+
+        typed = parse_typed_date(value)
+        if typed is None:
             self.fail(f"'{value}' không phải ngày hợp lệ (dạng YYYY-MM-DD, ví dụ 2026-03-12)", param, ctx)
+        return typed
 
 
 ISO_DATE = IsoDate()
@@ -67,6 +69,31 @@ def as_of_option(command):
         "as_of",
         type=ISO_DATE,
         help="Ngày cần xét hiệu lực (mặc định: ngày ghi ở phần đầu dự thảo, nếu không có thì hôm nay).",
+    )(command)
+
+
+def _use_rules(ctx, param, value):
+    """--rules FILE: the officer's rules, applied on top of the shipped data/rules.yml.
+
+    Passed on through $CANCU_RULES, so the classifier, the knowledge base's freshness
+    fingerprint and every `check --workers` process read the same files.
+    """
+    if value:
+        os.environ["CANCU_RULES"] = str(Path(value).resolve())
+    return value
+
+
+def rules_option(command):
+    """--rules FILE, shared by the commands that classify (classify, check, serve)."""
+    return click.option(
+        "--rules",
+        "rules_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        envvar="CANCU_RULES",
+        expose_value=False,
+        is_eager=True,
+        callback=_use_rules,
+        help="Tệp quy tắc riêng của cán bộ bảo mật, áp dụng thêm trên data/rules.yml (mặc định: $CANCU_RULES).",
     )(command)
 
 
@@ -267,26 +294,30 @@ def stats(db_path):
 
         cancu stats
     """
+    from cancu.ingest.labels import completeness_label, vn_label
+    from cancu.ingest.model import Level
     from cancu.ingest.stats import kb_stats
 
     summary = kb_stats(open_kb(db_path))
     click.echo("Quyết định theo tình trạng hiệu lực:")
     for status, count in summary.by_status:
-        click.echo(f"  {status:<12} {count:>4}")
+        click.echo(f"  {vn_label(status):<28} {count:>4}")
     click.echo("Quyết định theo độ đầy đủ của văn bản:")
     for completeness, count in summary.by_completeness:
-        click.echo(f"  {completeness:<12} {count:>4}")
+        click.echo(f"  {completeness_label(completeness):<28} {count:>4}")
     click.echo("Mục danh mục theo độ mật:")
     for level, count in summary.by_level:
-        click.echo(f"  {level:<12} {count:>4}")
-    click.echo("Theo quyết định (Tuyệt mật / Tối mật / Mật):")
+        click.echo(f"  {level:<28} {count:>4}")
+    click.echo(f"Mục danh mục theo quyết định ({' / '.join(level.value for level in Level)}):")
     for row in summary.per_decision:
-        click.echo(f"  {row['number']:<16} {row['tuyet_mat']:>3} {row['toi_mat']:>3} {row['mat']:>3}  "
-                   f"{row['text_completeness'] or 'không có văn bản'}, {row['status']}")
+        counts = " ".join(f"{row[level.value]:>3}" for level in Level)
+        click.echo(f"  {row['number']:<16} {counts}  {completeness_label(row['text_completeness'])}, "
+                   f"{vn_label(row['status'])}")
 
 
 @cli.command()
 @db_option
+@rules_option
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
               help="Địa chỉ lắng nghe; mặc định chỉ máy này truy cập được.")
 @click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535), metavar="CỔNG",
@@ -333,6 +364,7 @@ def _read_input(source: str):
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="TỆP...")
 @db_option
+@rules_option
 @as_of_option
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), metavar="SỐ",
               help="Số đề xuất tối đa.")
@@ -401,6 +433,7 @@ class CheckCouldNotRun(CancuError):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path),
                 metavar="ĐƯỜNG_DẪN...")
 @db_option
+@rules_option
 @as_of_option
 @output_options(("table", "json", "csv", "md"), "table")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,

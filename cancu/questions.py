@@ -16,7 +16,10 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from cancu.ingest.dates import parse_iso, today
+from cancu.ingest.model import Level
 from cancu.ingest.text import fold, nfc
+from cancu.kb.validity import in_force
 
 # Words every question about secrecy shares (the law's own terms) and Vietnamese
 # interrogatives: they say how the question is asked, not what it is about.
@@ -28,7 +31,6 @@ QUESTION_WORDS = (
 )
 INTERROGATIVES = re.compile(r"\?|\b(co phai|phai khong|hay khong|la gi|gom nhung gi|nhung gi|nao|the nao|bao nhieu)\b")
 CONTENTS = re.compile(r"\b(gom nhung gi|bao gom nhung gi|co nhung (muc|gi)|nhung thong tin nao)\b")
-LEVELS = {"tuyet mat": "Tuyệt mật", "toi mat": "Tối mật", "mat": "Mật"}
 MAX_QUESTION_CHARS = 400
 
 
@@ -91,8 +93,8 @@ def named_level(question: str) -> str | None:
     folded = " " + " ".join(re.findall(r"\w+", fold(question))) + " "
     for key in ("tuyet mat", "toi mat"):
         if f" {key} " in folded:
-            return LEVELS[key]
-    return "Mật" if re.search(r"\bdo mat\b", folded) else None
+            return Level.from_folded(key).value
+    return Level.CONFIDENTIAL.value if re.search(r"\bdo mat\b", folded) else None
 
 
 def _connection(db_path: Path) -> sqlite3.Connection:
@@ -128,8 +130,7 @@ join items on items.id = items_fts.rowid
 join decisions on decisions.number = items.decision
 where items_fts match cancu_fts_any(:words)
   and items.catalog_item = 1
-  and items.valid_from <= :day
-  and (items.valid_until is null or items.valid_until > :day)
+  and cancu_in_force(items.valid_from, items.valid_until, :day)
   and (decisions.status = 'unknown') = :unknown
 order by bm25(items_fts, 0, 0, 1.0, 0.5), items.id
 limit :limit
@@ -144,15 +145,14 @@ def _asked_decisions(connection: sqlite3.Connection, question: str, day: dt.date
     numbers = []
     for number, field_name, start, end, status in connection.execute(
             "select number, field, valid_from, valid_until, status from decisions where has_text = 1"):
-        in_force = (start is None or start <= day.isoformat()) and (end is None or end > day.isoformat())
-        if field_name and in_force and fold(field_name) in folded:
+        if field_name and in_force(parse_iso(start), parse_iso(end), day) and fold(field_name) in folded:
             numbers.append((status == "unknown", number))
     return tuple(number for _, number in sorted(numbers))
 
 
 def ask(question: str, db_path: Path, as_of: dt.date | None = None, limit: int = 10) -> Answer:
     """The items in force on ``as_of`` (default today) that a question is about, ranked; status unknown last."""
-    day = as_of or dt.date.today()
+    day = as_of or today()  # in Vietnam
     words = topic_words(with_synonyms(nfc(question)))
     connection = _connection(Path(db_path))
     level = named_level(question)
@@ -164,9 +164,9 @@ def ask(question: str, db_path: Path, as_of: dt.date | None = None, limit: int =
                 f"select items.id, items.citation, items.level, items.text, items.decision, "
                 f"decisions.status = 'unknown', 0 from items join decisions on decisions.number = items.decision "
                 f"where items.decision in ({marks}) and items.catalog_item = 1 and (? is null or items.level = ?) "
-                f"and items.valid_from <= ? and (items.valid_until is null or items.valid_until > ?) "
+                f"and cancu_in_force(items.valid_from, items.valid_until, ?) "
                 f"order by decisions.status = 'unknown', items.id",
-                [*decisions, level, level, day.isoformat(), day.isoformat()]).fetchall()
+                [*decisions, level, level, day.isoformat()]).fetchall()
         else:
             # ranked apart: a strong match in a decision of unknown status still shows, after the items in force
             rows = [row for unknown in (0, 1) for row in connection.execute(

@@ -6,6 +6,7 @@ from cancu.classifier.model import Classification, Proposal
 from cancu.ingest.text import vn_date
 
 AS_OF_SOURCES = {"option": "theo tùy chọn --as-of", "header": "theo ngày ghi ở phần đầu dự thảo",
+                 "header_month": "ngày 1 của tháng ghi ở phần đầu dự thảo; dự thảo chưa ghi ngày",
                  "today": "hôm nay; dự thảo không ghi ngày"}
 
 

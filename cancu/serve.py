@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 from datasette.app import Datasette
 
+from cancu.ingest.datafiles import SAFE_LOADER
+
 METADATA_FILE = "datasette-metadata.yml"
 METADATA_DB_KEY = "cancu"  # the database name used inside datasette-metadata.yml
 
@@ -38,7 +40,7 @@ def load_metadata(database_name: str = METADATA_DB_KEY) -> dict:
     Datasette names a database after its file, so a knowledge base served from
     kho.db is "kho"; the YAML is written for "cancu".
     """
-    metadata = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))
+    metadata = yaml.load(metadata_path().read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     if database_name != METADATA_DB_KEY:
         metadata = copy.deepcopy(metadata)
         databases = metadata.setdefault("databases", {})
@@ -57,6 +59,21 @@ def make_datasette(db_path: Path) -> Datasette:
     )
 
 
+WARM_UP_TEXT = "Kính gửi: Ủy ban nhân dân tỉnh. Báo cáo kết quả công tác bảo vệ bí mật nhà nước."
+
+
+def warm_up(db_path: Path) -> None:
+    """Load the KB snapshot, the rules, the item profiles and the word segmenter before the first request.
+
+    The first drafter to post a draft then waits for the classification only; and a
+    broken rules file stops `cancu serve` at once with its message, not on that post.
+    The text classified is this constant sentence, never a draft.
+    """
+    from cancu.plugin import classify_draft
+
+    classify_draft(WARM_UP_TEXT, Path(db_path), None)
+
+
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     """Run the server until interrupted.
 
@@ -67,6 +84,7 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
 
     import uvicorn
 
+    warm_up(db_path)
     datasette = make_datasette(db_path)
     asyncio.run(datasette.invoke_startup())
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", access_log=False,

@@ -20,6 +20,10 @@ Finding codes (stable, documented in README "cancu check"):
 - ``basis_not_in_force``: the cited decision was not in force on the draft's date; the
   decision in force instead is named with its citation.
 - ``basis_date_mismatch``: the date written for the cited decision differs from the KB.
+- ``basis_likely_decision``: the cited number is not in the register, but one registered decision
+  was signed on the date the draft writes for it and covers the draft's field (named in the draft,
+  or proposed by the classifier): it is named as the likely one. Nothing is corrected: the basis
+  stays unverifiable (``basis_exists`` null) until the drafter fixes the number.
 - ``stamp_mismatch``: the stamp differs from the (highest) level of the cited items.
 - ``unstamped_secret``: no stamp, but a cited item or the classifier finds a catalog item.
 - ``not_in_catalog``: stamped, but neither a cited item nor the classifier finds any item.
@@ -27,24 +31,27 @@ Finding codes (stable, documented in README "cancu check"):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from cancu.ingest.citation import decision_reference
+from cancu.ingest.collect import collect_files
+from cancu.ingest.dates import judged_date, today as today_in_vietnam
 from cancu.ingest.errors import SourceUnreadable
 from cancu.ingest.model import Level
-from cancu.ingest.readers import SUPPORTED_SUFFIXES, is_special, read_file, walk_folder
-from cancu.ingest.text import vn_date
+from cancu.ingest.readers import SUPPORTED_SUFFIXES, read_file
+from cancu.ingest.text import fold, nfc, vn_date
 
-from .drafts import LEVEL_OF_STAMP, DraftFacts, StatedBasis, read_draft
+from .drafts import DraftFacts, StatedBasis, read_draft
 from cancu.kb import KB, DecisionRecord, ItemRecord, load_kb
 from cancu.classifier.model import Classification, Proposal
 
-STAMP_OF_LEVEL = {level: stamp for stamp, level in LEVEL_OF_STAMP.items()}
 UNIT_KINDS = ("point", "clause", "article", "level")  # printed provisions, before bullets/paragraphs
 
 FINDING_TITLES = {
@@ -55,6 +62,7 @@ FINDING_TITLES = {
     "basis_unverifiable": "Chưa kiểm chứng được căn cứ",
     "basis_not_in_force": "Căn cứ đã hết hiệu lực",
     "basis_date_mismatch": "Ghi sai ngày của quyết định",
+    "basis_likely_decision": "Số quyết định không có trong sổ đăng ký, có thể là quyết định khác",
     "stamp_mismatch": "Dấu độ mật không khớp căn cứ",
     "unstamped_secret": "Chưa đóng dấu độ mật",
     "not_in_catalog": "Không thuộc danh mục",
@@ -95,6 +103,7 @@ class BasisCheck:
     successor: str | None = None  # the decision in force on the draft's date instead
     successor_citation: str | None = None
     findings: tuple[Finding, ...] = ()
+    likely_decision: str | None = None  # an unregistered number's likely decision (same date and field)
 
     def to_dict(self) -> dict:
         return {
@@ -105,6 +114,7 @@ class BasisCheck:
             "citation": self.citation,
             "replaced_by": self.successor,
             "replaced_by_citation": self.successor_citation,
+            "likely_decision": self.likely_decision,
         }
 
 
@@ -155,7 +165,7 @@ class CheckResult:
         level = self.basis_level
         if level is None:
             return None
-        return self.stamp == STAMP_OF_LEVEL[level]
+        return self.stamp == Level(level).stamp
 
     @property
     def ok(self) -> bool:
@@ -275,6 +285,49 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
     return BasisCheck(basis, exists, in_force, level, citation, True, successor, successor_citation, tuple(findings))
 
 
+def _field_phrases(field: str | None) -> list[str]:
+    """The folded phrases of a decision's field: "giáo dục và đào tạo" → ["giao duc", "dao tao"]."""
+    parts = re.split(r",|\(|\)|;|\bvà\b", field or "")
+    return [phrase for phrase in (" ".join(fold(part).split()) for part in parts) if " " in phrase]
+
+
+def likely_decision(basis: StatedBasis, kb: KB, draft_folded: str, proposals: tuple[Proposal, ...]) -> DecisionRecord | None:
+    """The registered decision a basis with an unregistered number most likely means, or None.
+
+    It must have been signed on the date the draft writes for the cited decision and
+    cover the draft's field: a phrase of its field is in the draft, or the classifier
+    proposes one of its items. Only a single such decision is named; it is a hint for
+    the drafter, never a correction.
+    """
+    if basis.cited_date is None or kb.decision(basis.decision) is not None:
+        return None
+    proposed = {proposal.decision for proposal in proposals}
+    words = " ".join(re.findall(r"\w+", draft_folded))
+    matching = [record for record in kb.decisions.values() if record.date == basis.cited_date
+                and (record.number in proposed
+                     or any(re.search(rf"\b{re.escape(p)}\b", words) for p in _field_phrases(record.field)))]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _with_likely_decision(check: BasisCheck, kb: KB, draft_folded: str, proposals: tuple[Proposal, ...]) -> BasisCheck:
+    """Name the likely decision of an unregistered number in place of the plain "not in the register"."""
+    likely = likely_decision(check.basis, kb, draft_folded, proposals)
+    if likely is None:
+        return check
+    basis = check.basis
+    message = (f"Dự thảo viện dẫn {basis.reference} ngày {vn_date(basis.cited_date.isoformat())}, nhưng số "
+               f"{basis.decision} không có trong sổ đăng ký danh mục bí mật nhà nước. Quyết định ký cùng ngày, cùng "
+               f"lĩnh vực ({likely.field}) có trong cơ sở dữ liệu là {_decision_citation(likely)}: có thể dự thảo ghi "
+               "nhầm số hiệu.")
+    unit = _unit(kb, dataclasses.replace(basis, decision=likely.number))
+    if unit is not None and unit.level:
+        message += f" Mục tương ứng của quyết định đó: {unit.citation} (độ {unit.level})."
+    message += " Công cụ không tự sửa: đối chiếu bản chính rồi sửa số hiệu trong dự thảo."
+    findings = tuple(f for f in check.findings if f.code != "basis_unverifiable")
+    return dataclasses.replace(check, findings=(Finding("basis_likely_decision", message), *findings),
+                               likely_decision=likely.number)
+
+
 def _not_in_force_message(basis: StatedBasis, record: DecisionRecord, on: dt.date, instead: DecisionRecord | None) -> str:
     day = vn_date(on.isoformat())
     if record.valid_from and on < record.valid_from:
@@ -330,19 +383,19 @@ def draft_findings(facts: DraftFacts, checks: tuple[BasisCheck, ...], classifica
     for check in checks:
         findings.extend(_with_hint(f, check, proposals) for f in check.findings)
     result_level = max((c.level for c in checks if c.exists and c.level), key=_rank, default=None)
-    if stamp and result_level and stamp != STAMP_OF_LEVEL[result_level]:
+    if stamp and result_level and stamp != Level(result_level).stamp:
         cited = next(c for c in checks if c.exists and c.level == result_level)
         findings.append(Finding("stamp_mismatch", (
             f"Dự thảo đóng dấu {stamp}, nhưng {cited.citation} thuộc độ {result_level}. "
-            f"Sửa dấu thành {STAMP_OF_LEVEL[result_level]} hoặc xem lại căn cứ.")))
+            f"Sửa dấu thành {Level(result_level).stamp} hoặc xem lại căn cứ.")))
     if not stamp and (result_level or proposals):
         if result_level:
             cited = next(c for c in checks if c.exists and c.level == result_level)
             why = f"dự thảo viện dẫn {cited.citation} (độ {result_level})"
-            stamp_needed = STAMP_OF_LEVEL[result_level]
+            stamp_needed = Level(result_level).stamp
         else:
             why = f"nội dung khớp với {proposals[0].citation} (độ {proposals[0].level})"
-            stamp_needed = STAMP_OF_LEVEL[classification.level]
+            stamp_needed = Level(classification.level).stamp
         findings.append(Finding("unstamped_secret", (
             f"Dự thảo chưa đóng dấu độ mật, nhưng {why}. Xem xét đóng dấu {stamp_needed} và nêu căn cứ, "
             "hoặc ghi rõ vì sao nội dung không thuộc danh mục.")))
@@ -364,17 +417,13 @@ def check_text(draft_text: str, kb: KB, *, file: str = "", as_of: dt.date | None
     if classify is None:
         from cancu.classifier.classify import classify  # imported late: the classifier loads its language tools
     facts = read_draft(draft_text)
-    if as_of:
-        day, source = as_of, "option"
-    elif facts.date:
-        day, source = facts.date, "header"
-    elif facts.month:
-        day, source = facts.month, "header_month"
-    else:
-        day, source = today or dt.date.today(), "today"
+    day, source = judged_date(nfc(draft_text), as_of, today)
     stamp = facts.stamp.stamp if facts.stamp else None
     checks = tuple(verify_basis(basis, kb, day) for basis in facts.bases)
     classification = classify(draft_text, kb, as_of=day)
+    proposals = tuple(classification.proposals) if classification.level else ()
+    folded = fold(draft_text)
+    checks = tuple(_with_likely_decision(check, kb, folded, proposals) for check in checks)
     findings = draft_findings(facts, checks, classification)
     return CheckResult(file, day, source, stamp, checks, classification.level,
                        tuple(classification.proposals), tuple(findings))
@@ -414,19 +463,12 @@ UNSUPPORTED_DOCUMENTS = {".doc", ".rtf", ".odt"}
 def collect_drafts(paths: Iterable[str | Path], recursive: bool = False) -> list[Path]:
     """Files named on the command line, and the documents of named folders, in order.
 
-    Word's lock files ("~$du-thao.docx") and hidden files in folders are skipped; a file
-    named explicitly is always checked, and so are .doc/.rtf/.odt files in folders, so an
-    unsupported draft is reported, not ignored. Sub-folders that cannot be listed, FIFOs,
-    devices and broken links are kept too: checking them reports them as ``unreadable``.
+    A file named explicitly is always checked, and so are .doc/.rtf/.odt files in
+    folders, so an unsupported draft is reported, not ignored. What a folder gives (lock
+    and hidden files left out; FIFOs, devices, broken links and locked sub-folders kept,
+    so that checking them reports them as ``unreadable``) is ``cancu.ingest.collect``'s one rule.
     """
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(child for child in walk_folder(path, recursive=recursive)
-                         if is_special(child) or child.suffix.lower() in SUPPORTED_SUFFIXES | UNSUPPORTED_DOCUMENTS)
-        else:
-            found.append(path)
-    return found
+    return collect_files(paths, SUPPORTED_SUFFIXES | UNSUPPORTED_DOCUMENTS, recursive=recursive)
 
 
 _WORKER: dict = {}
@@ -444,14 +486,21 @@ def _check_in_worker(path: str) -> CheckResult:
 def check_files(paths: list[Path], db_path: str | Path, *, as_of: dt.date | None = None, workers: int = 1,
                 today: dt.date | None = None, kb: KB | None = None) -> Iterator[CheckResult]:
     """One result per file, in the order given; with ``workers`` > 1, N processes share the work."""
-    today = today or dt.date.today()
+    today = today or today_in_vietnam()
     if workers <= 1 or len(paths) < 2:
         kb = kb or load_kb(db_path)
         for path in paths:
             yield check_file(path, kb, as_of=as_of, today=today)
         return
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    fork = os.name == "posix"
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     chunk = max(1, min(16, len(paths) // (workers * 8)))
+    if fork:
+        # The word segmenter (underthesea's CRF model) is the same for every KB: load it once, here,
+        # and forked workers inherit it instead of each loading its own.
+        from cancu.classifier.textprep import prepare
+
+        prepare("Kính gửi: Ủy ban nhân dân tỉnh.")
     image = (kb or load_kb(db_path)).serialize()
     with context.Pool(workers, initializer=_init_worker, initargs=(str(db_path), as_of, today, image)) as pool:
         yield from pool.imap(_check_in_worker, [str(p) for p in paths], chunksize=chunk)

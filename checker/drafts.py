@@ -16,45 +16,20 @@ import re
 from dataclasses import dataclass
 
 from cancu.ingest.citation import provision_reference
-from cancu.ingest.dates import find_date, header_date
+from cancu.ingest.dates import HEADER_LINES, draft_date, find_date, header_lines, header_month
+from cancu.ingest.model import Level
 from cancu.ingest.parse import normalize_number
-from cancu.ingest.text import fold, nfc
+from cancu.ingest.patterns import NamedPattern
+from cancu.ingest.text import fold, fold_aligned, nfc
 
-STAMPS = ("MẬT", "TỐI MẬT", "TUYỆT MẬT")
-_STAMP_OF = {"mat": "MẬT", "toimat": "TỐI MẬT", "tuyetmat": "TUYỆT MẬT"}
-LEVEL_OF_STAMP = {"MẬT": "Mật", "TỐI MẬT": "Tối mật", "TUYỆT MẬT": "Tuyệt mật"}
+# The date readers (draft_date, header_month, header_lines) live in cancu.ingest.dates, so that
+# classification and checking judge a draft on the same date; re-exported here for readers of drafts.
+__all__ = ["HEADER_LINES", "NamedPattern", "draft_date", "find_bases", "find_stamp", "header_lines", "header_month",
+           "other_references", "read_draft"]
 
-HEADER_LINES = 12  # non-empty lines that can hold the stamp (TT 24/2020/TT-BCA: below the number line)
 EVIDENCE_CHARS = 200  # the longest span of a draft ever copied into a report
-
-
-def fold_aligned(text: str) -> str:
-    """``fold(text)`` with exactly one character per character of ``text``."""
-    folded = fold(text)
-    if len(folded) == len(text):
-        return folded
-    return "".join((fold(ch) or ch)[0] for ch in text)
-
-
-@dataclass(frozen=True)
-class NamedPattern:
-    """A regex over folded text with the examples it must match and must not match."""
-
-    name: str
-    regex: re.Pattern[str]
-    matches: tuple[str, ...]
-    excludes: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        for example in self.matches:
-            if not self.regex.search(self.prepare(example)):
-                raise ValueError(f"pattern {self.name} does not match its example {example!r}")
-        for example in self.excludes:
-            if self.regex.search(self.prepare(example)):
-                raise ValueError(f"pattern {self.name} matches its counterexample {example!r}")
-
-    def prepare(self, text: str) -> str:
-        return fold_aligned(nfc(text))
+# The levels as folded text, highest first (so "toi mat" is tried before "mat"): from Level, the one map.
+_LEVELS = "|".join(fold(level.value) for level in Level)  # "tuyet mat|toi mat|mat"
 
 
 class _CompactPattern(NamedPattern):
@@ -69,7 +44,7 @@ class _CompactPattern(NamedPattern):
 STAMP_LINE = _CompactPattern(
     "stamp_line",
     re.compile(
-        r"^[\W_]*(?:domat[:\-–—]*)?(?P<level>tuyetmat|toimat|mat)"
+        r"^[\W_]*(?:domat[:\-–—]*)?(?P<level>" + _LEVELS.replace(" ", "") + ")"
         r"(?:[-–—,;/|]+(?:thuongkhan|khan|hoatoc(?:hengio)?))?[\W_]*$"
     ),
     matches=("MẬT", "TỐI MẬT", "Tuyệt mật", "T Ố I  M Ậ T", "« MẬT »", "[TỐI MẬT]", "Độ mật: Tối mật",
@@ -79,19 +54,6 @@ STAMP_LINE = _CompactPattern(
 )
 
 _COLUMNS = re.compile(r"\t+|\s{3,}")
-_HEADER_END = re.compile(r"^\s*(?:kinh gui|can cu|hom nay|thuc hien|theo de nghi)\b")
-
-
-def header_lines(text: str) -> list[tuple[int, str]]:
-    """The first non-empty lines (index, line) before the body starts ("Kính gửi", "Căn cứ"…)."""
-    found: list[tuple[int, str]] = []
-    for index, line in enumerate(text.splitlines()):
-        if not line.strip():
-            continue
-        if _HEADER_END.match(fold_aligned(line)) or len(found) >= HEADER_LINES:
-            break
-        found.append((index, line))
-    return found
 
 
 @dataclass(frozen=True)
@@ -109,85 +71,54 @@ def find_stamp(text: str) -> Stamp | None:
         for segment in [line, *_COLUMNS.split(line)]:
             match = STAMP_LINE.regex.match(STAMP_LINE.prepare(segment))
             if match:
-                return Stamp(_STAMP_OF[match.group("level")], index)
-    return None
-
-
-# --------------------------------------------------------------------------- date
-
-MINUTES_DATE = NamedPattern(
-    "minutes_date",
-    re.compile(r"\bhom nay\b[^\n.]{0,60}?\bngay\s+(?=\d)"),
-    matches=("Hôm nay, ngày 03/6/2024, tại khu vực làm đề thi", "Hôm nay, vào hồi 9 giờ, ngày 03 tháng 6 năm 2024"),
-    excludes=("Ngày 10/01/2024, Tòa án nhân dân tỉnh đã xét xử",),
-)
-# Minutes (biên bản) also open with "Thời gian: 08 giờ 00 ngày 08/4/2026"; only read in a biên bản,
-# since a plan's "Thời gian: từ ngày … đến ngày …" is a period, not the document's date.
-MEETING_DATE = NamedPattern(
-    "meeting_date",
-    re.compile(r"^\s*thoi gian\s*:[^\n.]{0,40}?\bngay\s+(?=\d)", re.MULTILINE),
-    matches=("Thời gian: 08 giờ 00 ngày 08/4/2026, tại Hội trường Sở.",),
-    excludes=("Thời gian thực hiện 48 tháng", "Thời gian: 08 giờ 00. Địa điểm: Phòng họp số 1"),
-)
-_MINUTES_TITLE = re.compile(r"^\s*bien ban\b", re.MULTILINE)
-
-
-BLANK_DAY = NamedPattern(
-    "header_without_day",
-    re.compile(r",\s*ngay[\s._…]*thang\s+(\d{1,2})\s+nam\s+(\d{4})"),
-    matches=("Hà Nội, ngày     tháng 3 năm 2026", "..., ngày ... tháng 12 năm 2025", "Huế, ngày …… tháng 02 năm 2024"),
-    excludes=("Hà Nội, ngày 12 tháng 3 năm 2026",),
-)
-
-
-def header_month(text: str) -> dt.date | None:
-    """The first day of the month of a header whose day is left blank: "…, ngày    tháng 3 năm 2026".
-
-    Drafts often leave the day empty until signing; the month still places the
-    draft against replacements better than today's date does.
-    """
-    header = fold_aligned("\n".join(line for _, line in header_lines(text)))
-    match = BLANK_DAY.regex.search(header)
-    if match and 1 <= int(match.group(1)) <= 12:
-        return dt.date(int(match.group(2)), int(match.group(1)), 1)
-    return None
-
-
-def draft_date(text: str) -> dt.date | None:
-    """The draft's own date: the header's "…, ngày 12 tháng 3 năm 2026", else a minutes' "Hôm nay, ngày …"
-    (or, in a biên bản, "Thời gian: … ngày …").
-
-    Dates in the body (events, other documents) are never taken for the draft's date.
-    """
-    header = "\n".join(line for _, line in header_lines(text))
-    found = header_date(header)
-    if found:
-        return found
-    folded = fold_aligned(text[:4000])
-    match = MINUTES_DATE.regex.search(folded)
-    if not match and _MINUTES_TITLE.search(fold_aligned(header)):
-        match = MEETING_DATE.regex.search(folded)
-    if match:
-        return find_date(text[match.end():match.end() + 40])
+                return Stamp(Level.from_folded(match.group("level")).stamp, index)
     return None
 
 
 # --------------------------------------------------------------------------- basis
 
+# "Đ2", "Đ 2": drafters abbreviate "Điều" to a capital Đ before its number. Only the capital
+# letter, standing alone, counts ("500.000 đ" is đồng, "QĐ" is quyết định); folding loses the
+# case, so fold_citation marks such a Đ as ARTICLE_MARK in the folded text (one character for one).
+ARTICLE_MARK = "§"
+_ARTICLE_ABBREVIATION = re.compile(r"(?<!\w)Đ(?=[ \t]?\d)")
+
+
+def fold_citation(text: str) -> str:
+    """``fold_aligned(text)`` with each "Đ" that abbreviates "Điều" marked as ARTICLE_MARK."""
+    folded = fold_aligned(text)
+    marks = [match.start() for match in _ARTICLE_ABBREVIATION.finditer(text)]
+    if not marks:
+        return folded
+    chars = list(folded)
+    for index in marks:
+        chars[index] = ARTICLE_MARK
+    return "".join(chars)
+
+
+class _CitationPattern(NamedPattern):
+    """A pattern over folded text in which an abbreviated "Đ2" reads as ARTICLE_MARK + "2"."""
+
+    def prepare(self, text: str) -> str:
+        return fold_citation(nfc(text))
+
+
 _LIST_SEP = r"\s*(?:,|va|hoac|/)\s*"
-PROVISION = NamedPattern(
+PROVISION = _CitationPattern(
     "provision",
     re.compile(
-        r"\b(?:"
-        r"(?:dieu|d\.)\s*(?P<article>\d{1,3})(?![\d/])"
-        r"|(?:khoan|k\.)\s*(?P<clause>\d{1,3}(?:" + _LIST_SEP + r"\d{1,3}(?![\d/.]))*)(?![\d/])"
+        r"(?:\b|(?=" + ARTICLE_MARK + r"))(?:"
+        r"(?:dieu|d\.|" + ARTICLE_MARK + r")\s*(?P<article>\d{1,3})(?![\d/])"
+        r"|(?:khoan|k\.|k(?=[ \t]?\d))\s*(?P<clause>\d{1,3}(?:" + _LIST_SEP + r"\d{1,3}(?![\d/.]))*)(?![\d/])"
         r"|(?:diem|d\.)\s*(?P<point>[a-z](?:" + _LIST_SEP + r"[a-z]\b)*)\b(?![.,]?\d)"
-        r"|(?:phan|danh muc|muc)\s*[\"“”'(]?\s*(?:bi mat nha nuoc\s+)?do\s+(?P<level>tuyet mat|toi mat|mat)\b[\"“”')]?"
+        r"|(?:phan|danh muc|muc)\s*[\"“”'(]?\s*(?:bi mat nha nuoc\s+)?do\s+(?P<level>" + _LEVELS + r")\b[\"“”')]?"
         r")"
     ),
     matches=("điểm b khoản 1 Điều 2", "Khoản 2, Điều 1", "khoan 1 Dieu 2", "Đ. 1, K. 2", "điểm a, b khoản 1",
-             "khoản 2 phần “Bí mật nhà nước độ Mật”", "điểm đ khoản 2"),
-    excludes=("khoảng 42 km", "những điểm mới", "thời điểm ký", "Ngày 10/01/2024", "dieu chinh"),
+             "khoản 2 phần “Bí mật nhà nước độ Mật”", "điểm đ khoản 2", "k2 Đ2", "khoản 2 Đ2", "điểm a k1 Điều 2",
+             "K.2 Đ 1", "k 1"),
+    excludes=("khoảng 42 km", "những điểm mới", "thời điểm ký", "Ngày 10/01/2024", "dieu chinh", "giá 500.000 đ 2 lần",
+              "QĐ2", "khối D1", "Bk2", "kinh phí 2 tỷ", "lớp 12"),
 )
 
 DECISION = NamedPattern(
@@ -308,7 +239,7 @@ def _tokens(text: str, folded: str) -> list[_Token]:
             start = match.start("point")
             values = _point_letters(text[start:match.end("point")], match.group("point"))
         else:
-            values = [{"tuyet mat": "Tuyệt mật", "toi mat": "Tối mật", "mat": "Mật"}[match.group("level")]]
+            values = [Level.from_folded(match.group("level")).value]
         tokens.append(_Token(kind, values, match.start(), match.end()))
     return tokens
 
@@ -412,7 +343,7 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
     Mật"). Provisions of a law, decree, regulation or other document are not bases.
     """
     text = nfc(text)
-    folded = fold_aligned(text)
+    folded = fold_citation(text)
     bases: list[StatedBasis] = []
     used: set[int] = set()
     for group in _groups(text, folded, _tokens(text, folded)):
@@ -454,7 +385,7 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
     return bases, named
 
 
-_LEVEL_SENTENCE = re.compile(r"\bdo\s+(?:mat|toi mat|tuyet mat)\b|\bxac dinh do\b|\bdo mat\b")
+_LEVEL_SENTENCE = re.compile(r"\bdo\s+(?:" + _LEVELS + r")\b|\bxac dinh do\b|\bdo mat\b")
 _KIND_NAMES = {"bo luat": "bộ luật", "luat": "luật", "nghi dinh": "nghị định", "thong tu": "thông tư",
                "nghi quyet": "nghị quyết", "chi thi": "chỉ thị", "quy che": "quy chế", "noi quy": "nội quy",
                "hien phap": "hiến pháp", "phap lenh": "pháp lệnh", "cong van": "công văn", "ke hoach": "kế hoạch",

@@ -14,6 +14,7 @@ import re
 import sqlite3
 
 from cancu.kb import KB
+from cancu.kb.search import fts_query
 
 from .rules import Rules
 from .textprep import Sentence
@@ -52,13 +53,11 @@ def bm25_ranking(connection: sqlite3.Connection, terms: list[str], as_of: dt.dat
     """(item id, bm25) of catalog items in force on ``as_of``, best first (ties by id)."""
     if not terms:
         return []
-    query = "{text_folded heading_folded} : (" + " OR ".join(f'"{t}"' for t in terms) + ")"
-    day = as_of.isoformat()
     rows = connection.execute(
         """select items.id, bm25(items_fts) as rank from items_fts join items on items.id = items_fts.rowid
-           where items_fts match ? and items.catalog_item = 1 and items.valid_from <= ?
-             and (items.valid_until is null or items.valid_until > ?)
+           where items_fts match ? and items.catalog_item = 1
+             and cancu_in_force(items.valid_from, items.valid_until, ?)
            order by rank, items.id limit ?""",
-        (query, day, day, limit),
+        (fts_query(terms), as_of.isoformat(), limit),
     ).fetchall()
     return [(item_id, -rank) for item_id, rank in rows]

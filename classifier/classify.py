@@ -22,7 +22,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 
-from cancu.ingest.dates import header_date
+from cancu.ingest.dates import judged_date
 from cancu.ingest.text import nfc
 
 from cancu.kb import KB
@@ -57,10 +57,12 @@ class Classifier:
     @classmethod
     def from_kb(cls, kb: KB, rules: Rules | None = None, model: Model | None = None) -> "Classifier":
         from cancu.ingest.build import shipped_data_dir
+        from cancu.ingest.datafiles import rules_paths
 
         rules = rules or load_rules(kb)
         model = model or load_model()
-        key = (shipped_data_dir() / "rules.yml").read_bytes() + repr(model).encode()
+        # every rules file in use (the shipped one and an officer's $CANCU_RULES) and the model
+        key = b"".join(path.read_bytes() for path in rules_paths(shipped_data_dir())) + repr(model).encode()
         profiles = {p.item.id: p for p in cached_profiles(kb, rules, key)}
         return cls(kb, rules, profiles, stage_candidates.vocabulary(kb), model)
 
@@ -85,13 +87,8 @@ def classifier_for(kb: KB) -> Classifier:
 
 
 def resolve_as_of(text: str, as_of: dt.date | None) -> tuple[dt.date, str]:
-    """The date the draft is judged on: the option, else the header date, else today."""
-    if as_of:
-        return as_of, "option"
-    stated = header_date(text[:2000])
-    if stated:
-        return stated, "header"
-    return dt.date.today(), "today"
+    """The date the draft is judged on, as `cancu check` judges it (cancu.ingest.dates.judged_date)."""
+    return judged_date(text, as_of)
 
 
 @dataclass(frozen=True)

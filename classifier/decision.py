@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cancu.ingest.build import shipped_data_dir
+from cancu.ingest.model import Level
 
 ACCEPT, REVIEW, NOTHING = "accept", "review", "nothing"
 
@@ -78,7 +79,7 @@ class Answer:
     level: str | None
 
 
-LEVEL_RANK = {"Mật": 1, "Tối mật": 2, "Tuyệt mật": 3}
+LEVEL_RANK = {level.value: level.rank for level in Level}  # the one ordering (Level.rank)
 MAX_REVIEW = 3
 
 

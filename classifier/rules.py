@@ -8,6 +8,8 @@ base, so a mistyped rule fails loudly instead of silently changing answers.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,18 +17,105 @@ from pathlib import Path
 import yaml
 
 from cancu.ingest.build import shipped_data_dir
+from cancu.ingest.datafiles import DataFileError, load_yaml, rules_paths
 from cancu.ingest.parse import normalize_number
 from cancu.ingest.text import fold, nfc
 
 from cancu.kb import KB, ItemRecord
 
 
-class RulesError(ValueError):
-    """rules.yml is malformed, or a rule contradicts its own examples or the KB."""
+class RulesError(DataFileError, ValueError):
+    """A rules file is malformed, or a rule contradicts its own examples or the KB (one line: file, entry, what)."""
 
-    def __init__(self, path: Path, reason: str):
-        self.path = path
-        super().__init__(f"{path}: quy tắc không hợp lệ: {reason}")
+    what = "quy tắc không hợp lệ"
+
+
+# --------------------------------------------------------------------------- the officer's rules on top
+# load_rules() reads the shipped data/rules.yml and then the officer's own file(s) ($CANCU_RULES,
+# `--rules`), each checked on its own (_read_spec: one-line errors naming file, entry and fault),
+# and merges them (merge_rules; README "Quy tắc phân loại", header of data/rules.yml).
+
+
+def _with_officer_rules(load_one):
+    """load_rules(kb) → every rules file in force, merged; load_rules(kb, path) → that file, checked first."""
+
+    @functools.wraps(load_one)
+    def load(kb: KB | None = None, path: Path | None = None) -> "Rules":
+        if path is None:
+            return merge_rules([load(kb, each) for each in rules_paths(shipped_data_dir())])
+        _read_spec(Path(path))
+        return load_one(kb, Path(path))
+
+    return load
+
+
+_SECTIONS = {"synonyms": dict, "stopwords": str, "stop_phrases": list, "weak_words": list, "conditions": list,
+             "items": list}
+_CONDITION_KEYS = {"name", "message", "item_pattern", "defeaters"}
+
+
+def _read_spec(path: Path) -> dict:
+    """The YAML of one rules file, with the shape load_rules relies on; else a one-line RulesError."""
+    spec = load_yaml(path, RulesError) or {}
+    if not isinstance(spec, dict):
+        raise RulesError(path, "tệp quy tắc phải gồm các mục synonyms, stopwords, stop_phrases, weak_words, "
+                               "conditions, items")
+    for section, value in spec.items():
+        if section not in _SECTIONS:
+            raise RulesError(path, f"mục '{section}' không có (chỉ dùng: {', '.join(_SECTIONS)})", str(section))
+        if value is not None and not isinstance(value, _SECTIONS[section]):
+            shape = {dict: "bảng 'cụm từ: [cách viết, …]'", str: "chuỗi các từ", list: "danh sách"}[_SECTIONS[section]]
+            raise RulesError(path, f"phải là {shape}", section)
+    for canonical, variants in (spec.get("synonyms") or {}).items():
+        if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+            raise RulesError(path, "cách viết tương đương phải là danh sách chuỗi, ví dụ [\"THPT\"]",
+                             f"synonyms '{canonical}'")
+    for index, entry in enumerate(spec.get("conditions") or [], start=1):
+        name = f"điều kiện thứ {index}" + (f" '{entry.get('name')}'" if isinstance(entry, dict) and entry.get("name") else "")
+        if not isinstance(entry, dict):
+            raise RulesError(path, "mỗi điều kiện phải có name, message, item_pattern, defeaters", name)
+        missing = sorted(k for k in _CONDITION_KEYS if not isinstance(entry.get(k), str) or not entry.get(k).strip())
+        if missing:
+            raise RulesError(path, f"thiếu hoặc rỗng: {', '.join(missing)}", name)
+        for key in ("examples", "counterexamples"):
+            lists = entry.get(key) or {}
+            if not isinstance(lists, dict) or not all(k in ("item", "draft") and isinstance(v, list) for k, v in lists.items()):
+                raise RulesError(path, f"{key} phải có dạng {{item: [câu, …], draft: [câu, …]}}", name)
+    for index, entry in enumerate(spec.get("items") or [], start=1):
+        name = f"items thứ {index}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("refs"), list) or not entry["refs"]:
+            raise RulesError(path, "mỗi quy tắc mục phải có refs: [\"562/QĐ-TTg điểm c khoản 3 Điều 2\", …]", name)
+        area = entry.get("area_km2_above")
+        if area is not None and (isinstance(area, bool) or not isinstance(area, (int, float))):
+            raise RulesError(path, f"area_km2_above phải là một số, không phải {area!r}", name)
+        if not isinstance(entry.get("requires_any") or [], list):
+            raise RulesError(path, "requires_any phải là danh sách cụm từ", name)
+    return spec
+
+
+def merge_rules(layers: list["Rules"]) -> "Rules":
+    """Rules of several files applied in order: the officer's file adds to the shipped one.
+
+    Synonyms, stopwords, stop phrases, weak words and item rules are added; a
+    condition with the name of an earlier one replaces it, others are added.
+    Nothing is removed (README "Quy tắc phân loại").
+    """
+    merged = layers[0]
+    for layer in layers[1:]:
+        values = {}
+        for spec in dataclasses.fields(merged):
+            old, new = getattr(merged, spec.name), getattr(layer, spec.name)
+            if spec.name == "conditions":
+                replaced = {condition.name for condition in new}
+                values[spec.name] = tuple(c for c in old if c.name not in replaced) + new
+            elif spec.name == "stop_phrases":  # longest first, as the matcher expects
+                values[spec.name] = tuple(sorted(set(old) | set(new), key=lambda phrase: (-len(phrase), phrase)))
+            elif isinstance(old, frozenset):
+                values[spec.name] = old | new
+            else:
+                values[spec.name] = old + new
+        merged = type(merged)(**values)
+    return merged
 
 
 @dataclass(frozen=True)
@@ -140,6 +229,7 @@ def _folded_stopwords(stopwords: frozenset[str], kb: KB | None) -> frozenset[str
     return frozenset(folded - content)
 
 
+@_with_officer_rules
 def load_rules(kb: KB | None = None, path: Path | None = None) -> Rules:
     """Read and validate the rules; with a KB, also check that every item reference and canonical word exists."""
     path = path or shipped_data_dir() / "rules.yml"

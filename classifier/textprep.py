@@ -54,9 +54,9 @@ fold_syllable = functools.lru_cache(maxsize=65536)(fold)  # drafts repeat their 
 
 @functools.lru_cache(maxsize=1)
 def _underthesea():
-    from underthesea import text_normalize, word_tokenize
+    from .slim_underthesea import load  # the two functions without the package's other pipelines
 
-    return text_normalize, word_tokenize
+    return load()
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-import yaml
 
+from .datafiles import DataFileError, load_yaml
+from .dates import parse_iso
 from .errors import IngestError, KnowledgeBaseUnusable, ParseError
 from .model import Decision, LawText, Level, Unit
 from .parse import normalize_number, number_key, parse_decision, parse_law, parse_register, split_front_matter
-from .readers import SUPPORTED_SUFFIXES, is_special, read_document, walk_folder
+from .readers import SUPPORTED_SUFFIXES, read_document
 from .store import SCHEMA_VERSION, write_kb
 
 DECISION_MARK = "QĐ-TTg"
@@ -48,6 +49,23 @@ def shipped_sources() -> list[Path]:
     return sorted([data / "decisions.csv", *data.glob("decisions/*.txt"), *data.glob("law/*.txt")])
 
 
+def freshness_sources() -> list[Path]:
+    """What the knowledge base depends on: the shipped sources, terms.yml and the rules files in force.
+
+    Editing terms.yml or a rules file (the shipped one, or an officer's named by
+    $CANCU_RULES / --rules) makes the knowledge base stale, so it is rebuilt.
+    """
+    from .datafiles import rules_paths
+
+    data = shipped_data_dir()
+    paths = shipped_sources() + [p for p in (data / "terms.yml",) if p.exists()]
+    for path in rules_paths(data):
+        if not path.is_file():
+            raise DataFileError(path, "không có tệp quy tắc này (--rules hoặc $CANCU_RULES)")
+        paths.append(path)
+    return paths
+
+
 def fingerprint(paths: list[Path]) -> str:
     """Content hash of the source files: the database is stale when it changes."""
     digest = hashlib.sha256()
@@ -58,19 +76,14 @@ def fingerprint(paths: list[Path]) -> str:
 
 
 def collect_sources(paths: list[Path]) -> list[Path]:
-    """Files given, and the supported files found (recursively) in folders given.
+    """Files given, and the supported files and registers (.csv) found recursively in folders given.
 
     Sub-folders that cannot be listed, FIFOs, devices and broken links are kept, so
-    reading them fails with the reason instead of being skipped silently.
+    reading them fails with the reason instead of being skipped silently (ingest/collect.py).
     """
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(p for p in walk_folder(path, recursive=True)
-                         if is_special(p) or p.suffix.lower() in SUPPORTED_SUFFIXES | {".csv"})
-        else:
-            found.append(path)
-    return found
+    from .collect import collect_files
+
+    return collect_files(paths, SUPPORTED_SUFFIXES | {".csv"}, recursive=True)
 
 
 @dataclass
@@ -216,14 +229,20 @@ def item_end_dates(decisions: list[Decision], until: dict[str, tuple[dt.date | N
 
 
 def load_terms(data_dir: Path, laws: list[LawText]) -> list[dict]:
-    """Protection terms from terms.yml, each checked against the law text it names."""
+    """Protection terms from terms.yml, each checked against the law text it names.
+
+    A malformed entry is a TermsError naming the file, the entry and what is wrong.
+    """
     path = data_dir / "terms.yml"
     if not path.exists():
         return []
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = load_yaml(path, TermsError) or []
+    if not isinstance(entries, list):
+        raise TermsError(path, "tệp phải là một danh sách các mục (- law: …)")
     by_number = {law.number: law for law in laws}
     rows = []
-    for entry in entries:
+    for index, entry in enumerate(entries, start=1):
+        _check_term(entry, index, path)
         years = entry.get("years") or {}
         for level in Level:
             count = years.get(level.value) if years else None
@@ -234,6 +253,38 @@ def load_terms(data_dir: Path, laws: list[LawText]) -> list[dict]:
                 row["point"] = _term_point(by_number.get(entry["law"]), entry, level, count, path)
             rows.append(row)
     return rows
+
+
+class TermsError(DataFileError):
+    """terms.yml is malformed."""
+
+    what = "thời hạn bảo vệ không hợp lệ"
+
+
+def _check_term(entry, index: int, path: Path) -> None:
+    """One entry of terms.yml has the shape the ingest relies on."""
+    name = f"mục thứ {index}" + (f" ({entry.get('law')})" if isinstance(entry, dict) and entry.get("law") else "")
+    if not isinstance(entry, dict):
+        raise TermsError(path, "mỗi mục phải có dạng 'law: …, years: …'", name)
+    if not entry.get("law"):
+        raise TermsError(path, "thiếu 'law' (số hiệu luật, ví dụ \"29/2018/QH14\")", name)
+    unknown = sorted(set(entry) - {"law", "article", "clause", "valid_from", "valid_until", "years"})
+    if unknown:
+        raise TermsError(path, f"khóa không dùng được: {', '.join(map(str, unknown))}", name)
+    for key in ("valid_from", "valid_until"):
+        value = entry.get(key)
+        try:
+            parse_iso(value)
+        except (TypeError, ValueError):
+            raise TermsError(path, f"'{key}' phải là ngày dạng YYYY-MM-DD, không phải {value!r}", name) from None
+    years = entry.get("years")
+    if years is not None and not isinstance(years, dict):
+        raise TermsError(path, "'years' phải ghi số năm theo từng độ mật (Tuyệt mật: 30, …) hoặc null", name)
+    for level, count in (years or {}).items():
+        if level not in {lv.value for lv in Level}:
+            raise TermsError(path, f"'{level}' không phải độ mật (Tuyệt mật, Tối mật, Mật)", name)
+        if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count <= 0):
+            raise TermsError(path, f"số năm của độ {level} phải là số nguyên dương, không phải {count!r}", name)
 
 
 def _term_point(law: LawText | None, entry: dict, level: Level, years: int, path: Path) -> str | None:
@@ -271,7 +322,7 @@ def build_kb(
     terms = load_terms(shipped_data_dir(), laws) if include_shipped else []
     meta = {
         "schema_version": SCHEMA_VERSION,
-        "data_fingerprint": fingerprint(shipped) if shipped else "",
+        "data_fingerprint": fingerprint(freshness_sources()) if shipped else "",
         "built_from": "shipped" if include_shipped and not extra else "custom",
         "sources": str(len(paths) - len(errors)),
     }
@@ -372,7 +423,7 @@ def kb_is_current(db_path: Path) -> bool:
                                         f"bản cancu này cần phiên bản {SCHEMA_VERSION}",
                                         "dựng lại bằng `cancu ingest <văn bản> --no-shipped --db <tệp>`")
         return True
-    return str(version) == SCHEMA_VERSION and meta.get("data_fingerprint") == fingerprint(shipped_sources())
+    return str(version) == SCHEMA_VERSION and meta.get("data_fingerprint") == fingerprint(freshness_sources())
 
 
 def ensure_kb(db_path: Path | None = None, warn: Callable[[str], None] | None = None) -> Path:

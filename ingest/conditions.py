@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
-from .text import fold, nfc
+from .text import fold, fold_aligned, nfc  # fold_aligned: one definition, in text.py
 
 OBJECT, RESTRICTOR, CONDITION = "object", "restrictor", "condition"
 KINDS = (OBJECT, RESTRICTOR, CONDITION)
@@ -43,14 +43,6 @@ class ItemCondition:
 
 
 # --------------------------------------------------------------------------- text helpers
-
-def fold_aligned(text: str) -> str:
-    """``fold(text)`` with exactly one character per character of ``text``, so offsets carry over."""
-    folded = fold(text)
-    if len(folded) == len(text):
-        return folded
-    return "".join((fold(ch) or ch)[0] for ch in text)
-
 
 def _is_marked(ch: str) -> bool:
     return ch in "đĐ" or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", ch))

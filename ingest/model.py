@@ -6,9 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .text import fold
+
 
 class Level(str, Enum):
-    """Secrecy levels of Article 8, Law 29/2018/QH14; the values go into the database."""
+    """Secrecy levels of Article 8, Law 29/2018/QH14; the values go into the database.
+
+    The one map between a level, its rank, its stamp and its spellings: ``rank``,
+    ``stamp``, ``parse``, ``from_stamp``, ``from_folded``. Nothing else spells them out.
+    """
 
     TOP_SECRET = "Tuyệt mật"
     SECRET = "Tối mật"
@@ -32,6 +38,20 @@ class Level(str, Enum):
             if level.value.lower() == key:
                 return level
         raise ValueError(f"không phải độ mật: {words!r}")
+
+    @classmethod
+    def from_folded(cls, words: str) -> "Level":
+        """"toi mat", "toimat", "TOI MAT" (folded, blanks optional) → Level.SECRET; for patterns over folded text."""
+        key = "".join(words.split()).lower()
+        for level in cls:
+            if fold(level.value).replace(" ", "") == key:
+                return level
+        raise ValueError(f"không phải độ mật: {words!r}")
+
+    @classmethod
+    def from_stamp(cls, stamp: str) -> "Level":
+        """"TỐI MẬT" (the stamp as printed) → Level.SECRET."""
+        return cls.parse(stamp)
 
 
 class UnitKind(str, Enum):

@@ -14,6 +14,7 @@ from typing import Iterable
 
 import yaml
 
+from .datafiles import SAFE_LOADER
 from .dates import find_date, header_date, parse_iso
 from .errors import ParseError
 from .model import Decision, LawProvision, LawText, Level, Repeal, Source, Unit, UnitKind
@@ -55,7 +56,7 @@ def number_key(number: str) -> str:
 
 # --------------------------------------------------------------------------- front matter
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: same result, faster
+_YAML_LOADER = SAFE_LOADER  # libyaml when installed: same result, faster (one definition, ingest/datafiles.py)
 COMPLETENESS_VALUES = ("full", "partial", "summary")
 STATUS_VALUES = ("in_force", "replaced", "repealed", "unknown")
 # "29/2018/QH14", "26/2020/NĐ-CP", "24/2020/TT-BCA": number/year/issuer code.

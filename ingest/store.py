@@ -8,8 +8,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import sqlite_utils
-
 from .citation import citation
 from .conditions import condition_rows
 from .model import Decision, LawText
@@ -18,6 +16,21 @@ from .text import fold
 SCHEMA_VERSION = "2"  # 2: item_conditions (issue 11); checked on open by kb.snapshot and build.kb_is_current
 
 FTS_COLUMNS = ["text", "heading", "text_folded", "heading_folded"]
+
+# Today in Vietnam (UTC+7 all year, no daylight saving), as cancu.ingest.dates.today gives it.
+TODAY_SQL = "date('now', '+7 hours')"
+
+
+def in_force_predicate(table: str, day: str) -> str:
+    """The in-force rule of cancu.kb.validity.in_force as plain SQL over ``table``'s valid_from/valid_until.
+
+    Views are plain SQL so that sqlite3 and sqlite-utils, which lack cancu's SQL
+    functions, can read them; Datasette's canned queries call cancu_in_force instead.
+    tests/test_ingest.py checks that both and the Python rule agree around every replacement.
+    """
+    return (f"({table}.valid_from is null or {table}.valid_from <= {day}) "
+            f"and ({table}.valid_until is null or {table}.valid_until > {day})")
+
 
 VIEWS = {
     # An item is in force on D when its decision took effect on or before D and it
@@ -28,12 +41,10 @@ VIEWS = {
                items.valid_from, items.valid_until
         from items where items.catalog_item = 1
     """,
-    # "Today" in Vietnam (UTC+7), not at UTC midnight.
-    "items_in_force_today": """
+    "items_in_force_today": f"""
         select items.* from items
         where items.catalog_item = 1
-          and items.valid_from <= date('now', '+7 hours')
-          and (items.valid_until is null or items.valid_until > date('now', '+7 hours'))
+          and {in_force_predicate("items", TODAY_SQL)}
     """,
     "replacements": """
         select old.number as replaced, old.date as replaced_date, old.field as field,
@@ -149,6 +160,8 @@ def write_kb(
     meta: dict[str, str],
 ) -> None:
     """Create every table, index, view and the full-text index in a new database file."""
+    import sqlite_utils  # only a build needs it: commands that check the KB's freshness import this module
+
     db = sqlite_utils.Database(db_path)
     db.execute("pragma journal_mode = off")
     db.execute("pragma synchronous = off")

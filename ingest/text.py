@@ -47,3 +47,16 @@ def vn_date(iso: str) -> str:
     year, month, day = (int(part) for part in iso.split("-"))
     month_text = f"{month:02d}" if month <= 2 else str(month)
     return f"{day:02d}/{month_text}/{year}"
+
+
+def fold_aligned(text: str) -> str:
+    """``fold(text)`` with exactly one character per character of ``text``.
+
+    Patterns run on folded text while their offsets must still point into the text
+    as written (evidence spans, header lines), so a letter that would fold to two
+    characters keeps only the first.
+    """
+    folded = fold(text)
+    if len(folded) == len(text):
+        return folded
+    return "".join((fold(ch) or ch)[0] for ch in text)

@@ -5,6 +5,8 @@ namespace, like ``ingest/`` and ``classifier/``). The classifier, the checker, t
 CLI and the Datasette plugin read the catalogs through it; nothing here writes.
 """
 
+from .search import fts_query
 from .snapshot import KB, DecisionRecord, ItemRecord, load_kb
+from .validity import in_force
 
-__all__ = ["KB", "DecisionRecord", "ItemRecord", "load_kb"]
+__all__ = ["KB", "DecisionRecord", "ItemRecord", "fts_query", "in_force", "load_kb"]

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from cancu.ingest.text import vn_date
 
+from .validity import in_force
+
 KINDS = (("/NĐ-CP", "Nghị định"), ("/QH", "Luật"), ("/TT-", "Thông tư"), ("/QĐ-TTg", "Quyết định"))
 
 
@@ -79,7 +81,7 @@ class TermProvision:
     valid_until: dt.date | None
 
     def applies_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or self.valid_until > day)
+        return in_force(self.valid_from, self.valid_until, day)
 
 
 class LawBook:

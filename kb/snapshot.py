@@ -23,14 +23,14 @@ from cancu.ingest.errors import KnowledgeBaseUnusable
 from cancu.ingest.parse import normalize_number, number_key
 from cancu.ingest.store import SCHEMA_VERSION
 
+from .validity import in_force, register_sql_functions
+
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _in_force(valid_from: dt.date | None, valid_until: dt.date | None, on: dt.date) -> bool:
-    """In force on D: took effect on or before D, not replaced or repealed on or before D."""
-    return (valid_from is None or valid_from <= on) and (valid_until is None or valid_until > on)
+_in_force = in_force  # the one rule, in validity.py
 
 
 @dataclass(frozen=True)
@@ -140,9 +140,10 @@ class KB:
 
     def connect(self) -> sqlite3.Connection:
         """A read-only connection to the same database this snapshot was read from (for full-text search)."""
-        if self._copy is not None:
-            return self._copy.connect()
-        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        connection = (self._copy.connect() if self._copy is not None
+                      else sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False))
+        register_sql_functions(connection)  # cancu_in_force / cancu_today: the one in-force rule in SQL too
+        return connection
 
     def decision(self, number: str) -> DecisionRecord | None:
         """The decision with this number in any spelling ("531/QD-TTg", "07/2018/QĐ-TTg")."""

@@ -440,3 +440,156 @@ def test_a_repealed_clause_missing_from_a_summary_text_is_known_through_its_repe
     assert repealed and "bãi bỏ từ 06/01/2026" in repealed[0]["message"] and "19/QĐ-TTg" in repealed[0]["message"]
     before = check_text(draft.format(day="02 tháng 4 năm 2025"), kb).to_dict()
     assert (before["basis_exists"], before["basis_in_force"]) == (True, True)
+
+
+# --------------------------------------------------------------------------- one date, one map
+
+
+def _pool() -> list[dict]:
+    """Every draft of the development pool copied in tests/data (classifier and checker sets)."""
+    drafts = list(DEV.values())
+    for name in ("dev.jsonl", "dev2.jsonl", "real-public-dev.jsonl"):
+        path = Path(__file__).parent / "data" / "eval" / name
+        drafts += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return drafts
+
+
+def test_classify_and_check_judge_every_pool_draft_on_the_same_date(kb):
+    """Without --as-of, classify and check take the same date from the same source for every draft."""
+    from cancu.classifier.classify import resolve_as_of
+    from cancu.classifier.model import Classification
+    from cancu.ingest.text import nfc
+
+    def no_classifier(text, kb, as_of=None):  # the checker's date alone, without the classifier's cost
+        return Classification(as_of=as_of, as_of_source="option", level=None, proposals=(), warnings=(), near_misses=())
+
+    pool = _pool()
+    assert len(pool) >= 50
+    sources = set()
+    for draft in pool:
+        checked = check_text(draft["text"], kb, today=dt.date(2030, 1, 2), classify=no_classifier)
+        classified = resolve_as_of(nfc(draft["text"]), None)
+        if classified[1] == "today":
+            classified = (dt.date(2030, 1, 2), "today")
+        assert (checked.date, checked.date_source) == classified, draft["id"]
+        sources.add(classified[1])
+    assert {"header", "today"} <= sources
+
+
+def test_classify_reports_a_blank_day_header_as_its_month(kb):
+    from cancu.classifier import classify
+
+    text = HEAD.format(stamp="MẬT").replace("ngày 10 tháng 01 năm 2026", "ngày     tháng 9 năm 2024") + "Nội dung.\n"
+    result = classify(text, kb)
+    assert (result.as_of, result.as_of_source) == (dt.date(2024, 9, 1), "header_month")
+    assert (check_text(text, kb).date, check_text(text, kb).date_source) == (dt.date(2024, 9, 1), "header_month")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("2026-03-12", dt.date(2026, 3, 12)), ("12/3/2026", dt.date(2026, 3, 12)), ("12/03/2026", dt.date(2026, 3, 12)),
+    (" 5-6-2020 ", dt.date(2020, 6, 5)), ("31/2/2026", None), ("", None), ("hôm qua", None), ("2026-3-12", None),
+])
+def test_one_parser_for_typed_dates_in_cli_and_browser(kb_path, tmp_path, typed, expected):
+    from cancu.ingest.dates import parse_typed_date
+    from cancu.plugin import parse_date
+
+    assert parse_typed_date(typed) == expected
+    assert parse_date(typed) == (expected.isoformat() if expected else None)
+    if typed.strip():
+        draft = tmp_path / "a.txt"
+        draft.write_text(DEV["dc-001"]["text"], encoding="utf-8")
+        outcome = CliRunner().invoke(cli, ["check", str(draft), "--db", str(kb_path), "--format", "json",
+                                           "--as-of", typed])
+        if expected:
+            assert json.loads(outcome.stdout)[0]["date"] == expected.isoformat()
+        else:
+            assert outcome.exit_code == 2 and "không phải ngày hợp lệ" in outcome.stderr
+
+
+def test_one_map_of_levels_and_stamps():
+    from cancu.checker.drafts import find_stamp
+    from cancu.ingest.model import Level
+
+    for level in Level:
+        assert Level.from_stamp(level.stamp) is level is Level.parse(level.value.lower())
+        found = find_stamp(HEAD.format(stamp=level.stamp) + "Nội dung.\n")
+        assert found.stamp == level.stamp and Level.from_stamp(found.stamp) is level
+    assert [level.rank for level in Level] == [3, 2, 1]
+    assert Level.from_folded("toi mat") is Level.from_folded("TOIMAT") is Level.SECRET
+
+
+# --------------------------------------------------------------------------- citations as drafters write them
+
+ABBREVIATIONS = [
+    # (pattern, replacement): the full citation of a labelled draft rewritten the way drafters shorten it
+    (r"điểm (\w) khoản (\d+) Điều (\d+) Quyết định số", r"điểm \1 k\2 Đ\3 QĐ"),
+    (r"(?<!điểm \w )khoản (\d+) Điều (\d+) Quyết định số", r"k.\1 Đ.\2 QĐ số"),
+    (r"Khoản (\d+), Điều (\d+), QĐ số", r"khoản \1 Đ\2 QĐ"),
+    (r"căn cứ Điều (\d+) Quyết định số", r"căn cứ Đ\1 QĐ"),
+    (r"khoản (\d+) Điều (\d+) Quyết định số", r"khoản \1\nĐiều \2 Quyết định\nsố"),  # wrapped lines
+]
+
+
+@pytest.mark.parametrize("pattern, replacement", ABBREVIATIONS)
+def test_abbreviated_and_wrapped_citations_give_the_same_verdicts(kb, pattern, replacement):
+    import re
+
+    rewritten = 0
+    for draft_id, draft in DEV.items():
+        text = re.sub(pattern, replacement, draft["text"])
+        if text == draft["text"]:
+            continue
+        rewritten += 1
+        result = check_text(text, kb, as_of=dt.date.fromisoformat(draft["date"]))
+        assert {k: result.to_dict()[k] for k in VERDICTS} == draft["expected"], (draft_id, text[-300:])
+        assert [c for c in codes(result) if c not in ("not_in_catalog", "unstamped_secret")] == \
+            EXPECTED_BASIS_FINDINGS[draft_id], draft_id
+    assert rewritten >= 1
+
+
+def test_basis_in_parentheses_after_the_decision_title(kb):
+    text = (HEAD.format(stamp="MẬT") + "Báo cáo thuộc danh mục bí mật nhà nước (theo Quyết định số 774/QĐ-TTg "
+            "ngày 05/6/2020 của Thủ tướng Chính phủ, điểm a k1 Đ1).\n")
+    result = check_text(text, kb)
+    assert [(b.basis.decision, b.basis.article, b.basis.clause, b.basis.point) for b in result.bases] == [
+        ("774/QĐ-TTg", 1, 1, "a")]
+    assert (result.basis_exists, result.basis_in_force, result.stamp_matches_basis) == (True, True, True)
+
+
+EDUCATION = "SỞ GIÁO DỤC VÀ ĐÀO TẠO\nTỐI MẬT\nSố:  /BC-SGDĐT     ..., ngày 10 tháng 01 năm 2026\nBÁO CÁO\nKính gửi: Giám đốc.\n"
+
+
+@pytest.mark.parametrize("citation", [
+    "Căn cứ khoản 1 Điều 1 Quyết định số 513/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ.",
+    "Căn cứ k1 Đ1 QĐ 513/QĐ-TTg ngày 19/5/2023.",
+])
+def test_an_unregistered_number_with_the_date_and_field_of_a_decision_names_it_as_likely(kb, citation):
+    result = check_text(EDUCATION + citation + "\n", kb)
+    [check] = result.bases
+    assert check.basis.decision == "513/QĐ-TTg" and check.likely_decision == "531/QĐ-TTg"
+    assert (result.basis_exists, result.basis_in_force, result.stamp_matches_basis) == (None, None, None)  # not corrected
+    [finding] = [f for f in result.findings if f.code == "basis_likely_decision"]
+    assert "basis_unverifiable" not in codes(result)
+    assert "513/QĐ-TTg không có trong sổ đăng ký" in finding.message
+    assert "Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ" in finding.message
+    assert "khoản 1 Điều 1 Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ (độ Tối mật)" in finding.message
+    assert result.to_dict()["basis"][0]["likely_decision"] == "531/QĐ-TTg"
+
+
+@pytest.mark.parametrize("text", [
+    EDUCATION + "Căn cứ khoản 1 Điều 1 Quyết định số 513/QĐ-TTg ngày 20/5/2023.\n",  # no decision of that date
+    EDUCATION + "Căn cứ khoản 1 Điều 1 Quyết định số 513/QĐ-TTg.\n",  # no date written
+    # four decisions signed on 07/7/2020 (nội vụ, giao thông vận tải, Tòa án nhân dân, công tác dân tộc):
+    # an education draft names none of their fields
+    EDUCATION + "Căn cứ khoản 1 Điều 1 Quyết định số 9700/QĐ-TTg ngày 07/7/2020.\n",
+])
+def test_no_likely_decision_without_both_date_and_field(kb, text):
+    result = check_text(text, kb)
+    assert result.bases[0].likely_decision is None and "basis_likely_decision" not in codes(result)
+    assert "basis_unverifiable" in codes(result)
+
+
+def test_the_field_picks_one_of_the_decisions_signed_on_the_same_day(kb):
+    court = EDUCATION.replace("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "TÒA ÁN NHÂN DÂN TỈNH ...")
+    result = check_text(court + "Căn cứ khoản 7 Điều 2 Quyết định số 907/QĐ-TTg ngày 07/7/2020.\n", kb)
+    assert result.bases[0].likely_decision == "970/QĐ-TTg"

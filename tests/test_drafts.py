@@ -101,6 +101,19 @@ def _refs(text: str) -> list[tuple]:
     ("Căn cứ Điều 2 khoản 3 QĐ970/QĐ-TTg.", [("970/QĐ-TTg", 2, 3, None, None)]),
     ("Căn cứ khoản 1 danh mục độ Mật, Quyết định số 440/QĐ-TTg.", [("440/QĐ-TTg", None, 1, None, "Mật")]),
     ("Căn cứ Điểm b), Khoản 1, Điều 2, Quyết định số 562/QĐ-TTg.", [("562/QĐ-TTg", 2, 1, "b", None)]),
+    # abbreviated as drafters type them: k., Đ., QĐ, "k2", "Đ2"
+    ("Căn cứ k2 Đ2 QĐ 19/QĐ-TTg.", [("19/QĐ-TTg", 2, 2, None, None)]),
+    ("Căn cứ khoản 2 Đ2 Quyết định số 19/QĐ-TTg.", [("19/QĐ-TTg", 2, 2, None, None)]),
+    ("Căn cứ điểm a k1 Điều 2 Quyết định số 562/QĐ-TTg.", [("562/QĐ-TTg", 2, 1, "a", None)]),
+    ("Căn cứ k.1 Đ.1 QĐ số 531/QĐ-TTg.", [("531/QĐ-TTg", 1, 1, None, None)]),
+    ("Căn cứ K2 Đ 1 QĐ 531/QĐ-TTg.", [("531/QĐ-TTg", 1, 2, None, None)]),
+    ("Căn cứ điểm b, k.1, Đ.2 QĐ 562/QĐ-TTg ngày 10/3/2025.", [("562/QĐ-TTg", 2, 1, "b", None)]),
+    # split over lines, or inside parentheses
+    ("Căn cứ khoản 2\nĐiều 1 Quyết định số\n531/QĐ-TTg ngày 19/5/2023.", [("531/QĐ-TTg", 1, 2, None, None)]),
+    ("Căn cứ khoản 1 Điều 1 Quyết định\nsố 531/QĐ-\nTTg của Thủ tướng.", [("531/QĐ-TTg", 1, 1, None, None)]),
+    ("Tài liệu thuộc độ Mật (khoản 2 Điều 1 Quyết định số 531/QĐ-TTg).", [("531/QĐ-TTg", 1, 2, None, None)]),
+    ("Độ mật: Mật (theo QĐ 531/QĐ-TTg, k2 Đ1).", [("531/QĐ-TTg", 1, 2, None, None)]),
+    ("(căn cứ: k1, Đ1,\nQĐ số 809/QĐ-TTg)", [("809/QĐ-TTg", 1, 1, None, None)]),
 ])
 def test_basis_wordings(text, expected):
     assert _refs(text) == expected
@@ -118,6 +131,11 @@ def test_basis_wordings(text, expected):
     "Căn cứ Quyết định số 531/QĐ-TTg, Điều 1 của Quy chế bảo vệ bí mật nhà nước.",
     "Căn cứ Quyết định số 531/QĐ-TTg của Thủ tướng Chính phủ; Điều 1 Quyết định số .../QĐ-BKHCN.",
     "Căn cứ danh mục bí mật nhà nước độ Mật, Quyết định số 440/QĐ-TTg.",
+    # a lower-case or stuck "đ"/"D" before a number is not "Điều": đồng, exam blocks, "QĐ2"
+    "Lệ phí 500.000 đ 2 lần theo Quyết định số 531/QĐ-TTg.",
+    "Thí sinh khối D1 theo Quyết định số 531/QĐ-TTg.",
+    "Căn cứ QĐ2 và Quyết định số 531/QĐ-TTg.",
+    "Căn cứ khoản 2 Điều 3 Nghị định số 26/2020/NĐ-CP (k2 Đ3 NĐ 26/2020/NĐ-CP), Quyết định 531/QĐ-TTg.",
 ])
 def test_not_bases(text):
     assert _refs(text) == []

@@ -293,3 +293,146 @@ def test_read_document_refuses_empty_and_reports_pdf_without_text(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(SourceUnreadable, match="tệp rỗng"):
         read_document(empty)
+
+
+# --- one rule for "in force on D" and "today" ---------------------------------------------------
+
+
+def _grid(kb_path) -> list[dt.date]:
+    """Every day from two days before to two days after each start and end of validity in the KB."""
+    with sqlite3.connect(kb_path) as connection:
+        edges = {value for row in connection.execute(
+            "select valid_from, valid_until from decisions union select valid_from, valid_until from items "
+            "union select effective, null from repeals") for value in row if value}
+    return sorted({dt.date.fromisoformat(edge) + dt.timedelta(days=shift) for edge in edges for shift in range(-2, 3)})
+
+
+def test_view_sql_function_and_python_rule_agree_around_every_replacement(kb_path, kb):
+    from cancu.ingest.store import TODAY_SQL, in_force_predicate
+    from cancu.kb.validity import in_force, register_sql_functions
+
+    grid = _grid(kb_path)
+    assert len(grid) > 60 and dt.date(2023, 5, 19) in grid and dt.date(2026, 1, 6) in grid
+    connection = sqlite3.connect(kb_path)
+    register_sql_functions(connection)
+    try:
+        view_sql = connection.execute("select sql from sqlite_master where name = 'items_in_force_today'").fetchone()[0]
+        assert in_force_predicate("items", TODAY_SQL) in view_sql  # the view is this predicate on today
+        for day in grid:
+            iso = day.isoformat()
+            for table in ("items", "decisions"):
+                key = "id" if table == "items" else "number"
+                plain = {row[0] for row in connection.execute(
+                    f"select {key} from {table} where {in_force_predicate(table, repr(iso))}")}
+                function = {row[0] for row in connection.execute(
+                    f"select {key} from {table} where cancu_in_force(valid_from, valid_until, ?)", (iso,))}
+                assert plain == function, (table, iso)
+            python = {item.id for item in kb.items if in_force(item.valid_from, item.valid_until, day)}
+            assert python == {row[0] for row in connection.execute(
+                "select id from items where cancu_in_force(valid_from, valid_until, ?)", (iso,))}, iso
+            assert {n for n, d in kb.decisions.items() if d.in_force_on(day)} == {row[0] for row in connection.execute(
+                "select number from decisions where cancu_in_force(valid_from, valid_until, ?)", (iso,))}, iso
+    finally:
+        connection.close()
+
+
+def test_items_in_force_today_is_readable_without_cancu_and_means_today_in_vietnam(kb_path, kb):
+    """Plain sqlite3 (no cancu functions) reads the view; its rows are the Python rule on today in Vietnam."""
+    from cancu.ingest.dates import today
+
+    with sqlite3.connect(kb_path) as connection:
+        viewed = {row[0] for row in connection.execute("select id from items_in_force_today")}
+        sql_today = connection.execute("select date('now', '+7 hours')").fetchone()[0]
+    assert sql_today == today().isoformat()
+    assert viewed == {i.id for i in kb.catalog_items if i.in_force_on(today())}
+    utc_now = dt.datetime.now(dt.timezone.utc)
+    assert today() == (utc_now + dt.timedelta(hours=7)).date()
+
+
+def test_sql_in_force_and_today_functions():
+    from cancu.ingest.dates import today
+    from cancu.kb.validity import register_sql_functions
+
+    connection = sqlite3.connect(":memory:")
+    register_sql_functions(connection)
+    cases = [(("2020-06-10", "2023-05-19", "2023-05-18"), 1), (("2020-06-10", "2023-05-19", "2023-05-19"), 0),
+             (("2020-06-10", None, "2020-06-10"), 1), (("2020-06-10", None, "2020-06-09"), 0),
+             ((None, "2018-04-10", "2010-01-01"), 1), (("2020-06-10", None, None), None),
+             (("2020-06-10", None, "không phải ngày"), None)]
+    for args, expected in cases:
+        assert connection.execute("select cancu_in_force(?, ?, ?)", args).fetchone()[0] == expected, args
+    assert connection.execute("select cancu_today()").fetchone()[0] == today().isoformat()
+
+
+def test_one_collector_for_ingest_and_check(tmp_path):
+    from cancu.checker.check import collect_drafts
+    from cancu.ingest.build import collect_sources
+
+    for name in ("a.txt", "b.csv", "~$c.docx", ".an.txt", ".git/d.txt", "con/e.docx", "f.doc"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in collect_sources([tmp_path])] == ["a.txt", "b.csv", "con/e.docx"]
+    assert [p.relative_to(tmp_path).as_posix() for p in collect_drafts([tmp_path], recursive=True)] == [
+        "a.txt", "con/e.docx", "f.doc"]
+    named = tmp_path / ".an.txt"
+    assert collect_sources([named]) == [named] == collect_drafts([named])  # a file named explicitly is always taken
+
+
+def test_one_fts_query_builder_for_the_classifier_and_the_browser(kb_path):
+    from cancu.kb.search import NO_MATCH, fts_query
+    from cancu.plugin import fts_all, fts_any
+
+    query = fts_query(["dat dai", 'a"b', "dat dai", " "])
+    assert query == '{text_folded heading_folded} : ("dat dai" OR "a""b")'
+    with sqlite3.connect(kb_path) as connection:
+        assert connection.execute("select count(*) from items_fts where items_fts match ?", (query,)).fetchone()[0] > 0
+    assert fts_query([]) == NO_MATCH == fts_any("?!")
+    assert fts_all("Đất đai") == fts_query(["dat", "dai"], operator="AND")
+    assert fts_any("đất đai") == fts_query(["dat dai", "dat", "dai"])
+
+
+def test_stats_speak_vietnamese_with_the_labels_the_browser_shows(kb_path):
+    from cancu.ingest.labels import VN_LABELS
+    from cancu.plugin import prepare_connection
+
+    outcome = CliRunner().invoke(cli, ["stats", "--db", str(kb_path)])
+    assert outcome.exit_code == 0
+    lines = outcome.stdout.splitlines()
+    for code in ("in_force", "replaced", "unknown", "full", "partial", "summary", "none"):
+        assert not any(f" {code} " in f"{line} " or line.endswith(f", {code}") for line in lines), code
+    connection = sqlite3.connect(kb_path)
+    prepare_connection(connection)
+    shown = {row[0] for row in connection.execute(
+        "select cancu_vn_label(status) from decisions union select cancu_vn_label(text_completeness) from decisions")}
+    connection.close()
+    assert {"còn hiệu lực", "đã bị thay thế", "toàn văn", "một phần", "tóm tắt"} <= shown
+    assert shown - {None} <= set(VN_LABELS.values())
+    assert "  còn hiệu lực" in outcome.stdout and "  không có văn bản" in outcome.stdout
+    assert "  774/QĐ-TTg         0   0  10  toàn văn, còn hiệu lực" in lines
+    assert "Mục danh mục theo quyết định (Tuyệt mật / Tối mật / Mật):" in lines
+
+
+@pytest.mark.asyncio
+async def test_canned_queries_use_the_same_rule_and_today_in_vietnam(kb_path, kb, tmp_path):
+    """danh_muc_theo_ngay through Datasette lists exactly the items the Python rule gives, around replacements."""
+    import shutil
+
+    import yaml
+    from datasette.app import Datasette
+
+    from cancu.ingest.dates import today
+    from cancu.ingest.text import vn_date
+    from cancu.serve import metadata_path
+
+    db = tmp_path / "cancu.db"  # named as datasette-metadata.yml expects
+    shutil.copyfile(kb_path, db)
+    ds = Datasette([str(db)], metadata=yaml.safe_load(metadata_path().read_text(encoding="utf-8")))
+    for day in [dt.date(2023, 5, 18), dt.date(2023, 5, 19), dt.date(2025, 3, 9), dt.date(2025, 3, 10),
+                dt.date(2026, 1, 5), dt.date(2026, 1, 6), today()]:
+        typed = f"{day.day}/{day.month}/{day.year}"
+        response = await ds.client.get(f"/cancu/danh_muc_theo_ngay.json?ngay={typed}&_shape=array&_size=max")
+        assert response.status_code == 200, response.text
+        listed = {row["Mục"] for row in response.json()}
+        assert listed == {i.id for i in kb.catalog_items if i.in_force_on(day)}, day
+    response = await ds.client.get("/cancu/danh_muc_theo_ngay.json?ngay=&_shape=array&_size=1")
+    assert response.json()[0]["Ngày xét"] == vn_date(today().isoformat())  # empty date: today in Vietnam

@@ -25,7 +25,11 @@ from datasette.utils.asgi import Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 
+from cancu.ingest.dates import parse_typed_date
+from cancu.ingest.labels import vn_label  # one map of labels, shared with `cancu stats`
 from cancu.ingest.text import fold, nfc, vn_date
+from cancu.kb.search import NO_MATCH, folded_words, fts_query
+from cancu.kb.validity import register_sql_functions
 
 from . import security
 
@@ -40,22 +44,11 @@ SNIPPET_ELLIPSIS = "…"
 MAX_DRAFT_CHARS = 200_000
 # Free text becomes at most this many FTS5 terms, so a pasted page stays a fast query.
 MAX_FTS_TERMS = 300
-FOLDED_FTS_COLUMNS = "{text_folded heading_folded}"
-NO_MATCH = '""'  # the empty phrase: a valid FTS5 query that matches nothing
-
-VN_LABELS = {
-    "in_force": "còn hiệu lực",
-    "replaced": "đã bị thay thế",
-    "repealed": "đã bị bãi bỏ",
-    "unknown": "chưa rõ",
-    "full": "toàn văn",
-    "partial": "một phần",
-    "summary": "tóm tắt",
-}
 
 AS_OF_SOURCES = {
     "option": "ngày bạn nhập",
     "header": "ngày ghi ở phần đầu dự thảo",
+    "header_month": "ngày 1 của tháng ghi ở phần đầu dự thảo (chưa ghi ngày)",
     "today": "hôm nay (dự thảo không ghi ngày)",
 }
 
@@ -65,33 +58,27 @@ _WORD = re.compile(r"\w+")
 # --- SQL functions -------------------------------------------------------------------
 
 
-def fts_words(text: str | None) -> list[str]:
-    """The folded words of free text, in order; FTS5 operators and quotes are dropped."""
-    return _WORD.findall(fold(text or "").replace("_", " "))
+fts_words = folded_words  # the folded words of free text (cancu.kb.search)
 
 
 def fts_any(text: str | None) -> str:
     """An FTS5 query over the folded columns matching any word of ``text``.
 
     Adjacent word pairs are added as phrases, so bm25 ranks items that share a
-    whole expression ("đề thi") above items that share its words apart. Every
-    term is quoted: whatever the user types, the query is valid FTS5.
+    whole expression ("đề thi") above items that share its words apart. The query
+    itself comes from cancu.kb.search.fts_query, as the classifier's does.
     """
     sequence = fts_words(text)
     words = list(dict.fromkeys(sequence))[:MAX_FTS_TERMS // 2]
     if not words:
         return NO_MATCH
     pairs = list(dict.fromkeys(f"{a} {b}" for a, b in zip(sequence, sequence[1:])))[:MAX_FTS_TERMS // 2]
-    terms = [*pairs, *words]
-    return f"{FOLDED_FTS_COLUMNS} : (" + " OR ".join(f'"{term}"' for term in terms) + ")"
+    return fts_query([*pairs, *words])
 
 
 def fts_all(text: str | None) -> str:
     """An FTS5 query over the folded columns matching items that contain every word."""
-    words = list(dict.fromkeys(fts_words(text)))[:MAX_FTS_TERMS]
-    if not words:
-        return NO_MATCH
-    return f"{FOLDED_FTS_COLUMNS} : (" + " AND ".join(f'"{word}"' for word in words) + ")"
+    return fts_query(list(dict.fromkeys(fts_words(text)))[:MAX_FTS_TERMS], operator="AND")
 
 
 def unfold_snippet(text: str | None, folded_snippet: str | None) -> str | None:
@@ -122,17 +109,8 @@ def unfold_snippet(text: str | None, folded_snippet: str | None) -> str | None:
 
 def parse_date(value: str | None) -> str | None:
     """An ISO date from "2026-03-12" or the Vietnamese "12/3/2026"; None if empty or invalid."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.strptime(value, "%d/%m/%Y").date().isoformat()
-    except ValueError:
-        return None
+    typed = parse_typed_date(value)
+    return typed.isoformat() if typed else None
 
 
 def number_matches(number: str | None, query: str | None) -> int:
@@ -161,11 +139,6 @@ def vn_score(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def vn_label(code: str | None) -> str | None:
-    """The Vietnamese word for a status or completeness code stored in English."""
-    return VN_LABELS.get(code, code) if code else code
-
-
 SQL_FUNCTIONS: tuple[tuple[str, int, Callable], ...] = (
     ("cancu_fold", 1, lambda text: fold(text) if text is not None else None),
     ("cancu_fts_any", 1, fts_any),
@@ -180,9 +153,11 @@ SQL_FUNCTIONS: tuple[tuple[str, int, Callable], ...] = (
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
-    """Register every function of SQL_FUNCTIONS (deterministic, so usable in indexes and views)."""
+    """Register every function of SQL_FUNCTIONS (deterministic, so usable in indexes and views),
+    and the in-force rule with today in Vietnam (cancu.kb.validity)."""
     for name, arity, function in SQL_FUNCTIONS:
         conn.create_function(name, arity, function, deterministic=True)
+    register_sql_functions(conn)  # cancu_in_force(valid_from, valid_until, day), cancu_today()
     security.limit_connection(conn)
 
 

@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
+from cancu.ingest.dates import parse_iso, today
+from cancu.ingest.labels import COMPLETENESS_LABELS, STATUS_LABELS
+from cancu.ingest.model import Level
 from cancu.ingest.text import fold, vn_date
+from cancu.kb.validity import in_force
 
 CATALOG_PATH = "/-/danh-muc"
-STATUS_WORDS = {"in_force": "còn hiệu lực", "replaced": "đã bị thay thế", "repealed": "đã bị bãi bỏ",
-                "unknown": "chưa rõ tình trạng hiệu lực"}
-COMPLETENESS_WORDS = {"full": "toàn văn", "partial": "một phần", "summary": "tóm tắt"}
-LEVEL_CLASSES = {"Tuyệt mật": "tuyet-mat", "Tối mật": "toi-mat", "Mật": "mat"}
+STATUS_WORDS = STATUS_LABELS  # one map of labels, shared with `cancu stats` and cancu_vn_label
+COMPLETENESS_WORDS = COMPLETENESS_LABELS
+LEVEL_CLASSES = {level.value: fold(level.value).replace(" ", "-") for level in Level}  # "toi-mat"…
 UNKNOWN_STATUS_NOTE = ("Kho không xác định được quyết định này còn hiệu lực hay không (ví dụ quyết định ban hành "
                        "theo Pháp lệnh Bảo vệ bí mật nhà nước số 30/2000/PL-UBTVQH10, hết hiệu lực từ 01/7/2020 "
                        "theo khoản 3 Điều 27 Luật số 29/2018/QH14, hoặc sổ đăng ký không ghi ngày hết hiệu lực): "
@@ -49,9 +52,7 @@ def decision_link(value, datasette) -> Markup | None:
     return Markup(f'<a href="{html.escape(datasette.urls.path(decision_path(number)))}">{html.escape(number)}</a>{suffix}')
 
 
-def today_vn() -> dt.date:
-    """Today in Vietnam (UTC+7), not at UTC midnight."""
-    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=7)).date()
+today_vn = today  # today in Vietnam: the one definition, cancu.ingest.dates.today
 
 
 def _vn(iso: str | None) -> str | None:
@@ -70,9 +71,7 @@ def in_force_rank(row: dict, day: dt.date) -> int:
     """0 in force on ``day``, 1 status unknown, 2 no longer (or not yet) in force: the order of every list."""
     if row.get("status") == "unknown":
         return 1
-    start, end = row.get("valid_from"), row.get("valid_until")
-    iso = day.isoformat()
-    return 0 if (start is None or start <= iso) and (end is None or end > iso) else 2
+    return 0 if in_force(parse_iso(row.get("valid_from")), parse_iso(row.get("valid_until")), day) else 2
 
 
 # --------------------------------------------------------------------------- the tree
