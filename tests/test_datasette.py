@@ -21,7 +21,6 @@ from datasette.app import Datasette
 from cancu import plugin
 from cancu.classifier.model import Classification, Proposal
 from cancu.cli import cli
-from cancu.ingest.build import build_kb
 from cancu.ingest.text import fold
 from cancu.serve import load_metadata, make_datasette, metadata_path
 
@@ -30,11 +29,10 @@ EXAM_CITATION = "khoản 1 Điều 1 Quyết định số 531/QĐ-TTg ngày 19/5
 
 
 @pytest.fixture(scope="session")
-def datasette_kb(tmp_path_factory) -> Path:
-    """The real knowledge base, named cancu.db so that datasette-metadata.yml applies as written."""
-    db_path = tmp_path_factory.mktemp("datasette") / "cancu.db"
-    build_kb(db_path)
-    return db_path
+def datasette_kb(kb_path) -> Path:
+    """The session's real knowledge base (conftest), named cancu.db so that datasette-metadata.yml applies as written."""
+    assert kb_path.name == "cancu.db"
+    return kb_path
 
 
 @pytest.fixture
