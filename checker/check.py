@@ -99,7 +99,6 @@ class BasisCheck:
     in_force: bool | None
     level: str | None  # level of the cited item in the KB
     citation: str | None  # the KB's citation of the cited item
-    decision_known: bool
     successor: str | None = None  # the decision in force on the draft's date instead
     successor_citation: str | None = None
     findings: tuple[Finding, ...] = ()
@@ -234,7 +233,7 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
         message = (f"Dự thảo viện dẫn {basis.reference}, nhưng quyết định này không có trong sổ đăng ký danh mục "
                    "bí mật nhà nước của cơ sở dữ liệu, nên chưa kiểm chứng được. Kiểm tra lại số hiệu quyết định; "
                    "nếu đúng, cập nhật cơ sở dữ liệu (cancu ingest) rồi kiểm tra lại.")
-        return BasisCheck(basis, None, None, None, None, False, findings=(Finding("basis_unverifiable", message),))
+        return BasisCheck(basis, None, None, None, None, findings=(Finding("basis_unverifiable", message),))
     findings: list[Finding] = []
     unit = _unit(kb, basis)
     level = citation = None
@@ -251,7 +250,7 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
             findings.append(Finding("basis_not_in_force", (
                 f"{basis.reference} đã bị bãi bỏ từ {vn_date(repeal.effective.isoformat())} theo "
                 f"{_decision_citation(kb.decisions[repeal.repealed_by])}. Xác định lại căn cứ theo danh mục đang có hiệu lực.")))
-            return BasisCheck(basis, True, False, None, None, True, findings=tuple(findings))
+            return BasisCheck(basis, True, False, None, None, findings=tuple(findings))
     elif record.is_complete:
         exists = False
         findings.append(Finding("unknown_basis", (
@@ -282,7 +281,7 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
         findings.append(Finding("basis_date_mismatch", (
             f"Dự thảo ghi Quyết định số {record.number} ngày {vn_date(basis.cited_date.isoformat())}; theo cơ sở dữ liệu là "
             f"{_decision_citation(record)}. Sửa lại ngày ban hành.")))
-    return BasisCheck(basis, exists, in_force, level, citation, True, successor, successor_citation, tuple(findings))
+    return BasisCheck(basis, exists, in_force, level, citation, successor, successor_citation, tuple(findings))
 
 
 def _field_phrases(field: str | None) -> list[str]:
