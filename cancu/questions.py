@@ -107,18 +107,12 @@ def _connection(db_path: Path) -> sqlite3.Connection:
 
 def _conditions(connection: sqlite3.Connection, item_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """Lines of item_conditions by item (empty for a knowledge base built before that table)."""
-    from cancu.conditions_text import TO_CONFIRM, condition_line
+    from cancu.conditions_text import condition_lines, conditions_sql
 
     if not item_ids or not connection.execute(
             "select 1 from sqlite_master where name = 'item_conditions'").fetchone():
         return {}
-    found: dict[int, list[str]] = {}
-    marks = ", ".join("?" for _ in item_ids)
-    for item_id, kind, text in connection.execute(
-            f"select item_id, kind, text from item_conditions where item_id in ({marks}) order by item_id, id",
-            item_ids):
-        if kind in TO_CONFIRM:  # the object is the item's own text, shown above
-            found.setdefault(item_id, []).append(condition_line(kind, text))
+    found = condition_lines(connection.execute(conditions_sql(item_ids), item_ids))
     return {k: tuple(v) for k, v in found.items()}
 
 
