@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -22,3 +25,16 @@ def ingest_in_child(db: Path) -> None:
     """
     subprocess.run([str(Path(sys.executable).with_name("cancu")), "ingest", "--db", str(db)],
                    check=True, capture_output=True)
+
+
+@contextmanager
+def knowledge_base(db: Path | None) -> Iterator[Path]:
+    """``db`` when the user gave one (--db), else the shipped KB built by ``ingest_in_child``
+    into a temporary folder that is removed afterwards."""
+    if db is not None:
+        yield db
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        built = Path(folder) / "cancu.db"
+        ingest_in_child(built)
+        yield built

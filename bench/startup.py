@@ -23,13 +23,12 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from common import ingest_in_child
+from common import knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = ROOT / "tests" / "data" / "drafts" / "d-008.txt"
@@ -124,10 +123,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--no-serve", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as temporary:
-        db = args.db or Path(temporary) / "kb.db"
-        if not args.db:
-            ingest_in_child(db)
+    with knowledge_base(args.db) as db:
         for argv in commands(db).values():  # warm the page cache and any cache next to the KB
             subprocess.run(argv, capture_output=True)
         timings = cold_starts(db, args.runs)
