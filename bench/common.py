@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,13 @@ from typing import Iterator
 def read_jsonl(path: Path) -> list[dict]:
     """The objects of a JSON Lines file, skipping blank lines."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now, for a `cancu serve` the script starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def ingest_in_child(db: Path) -> None:

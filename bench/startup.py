@@ -19,7 +19,6 @@ import collections
 import http.cookiejar
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from common import knowledge_base
+from common import free_port, knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = ROOT / "tests" / "data" / "drafts" / "d-008.txt"
@@ -73,15 +72,9 @@ def import_times(db: Path) -> tuple[collections.Counter, float]:
     return by_package, sum(by_package.values())
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def serve_timings(db: Path) -> dict[str, float]:
     """Launch → first page, then the first and second classification through the classify page."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     started = time.perf_counter()
