@@ -31,7 +31,6 @@ Finding codes (stable, documented in README "cancu check"):
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -318,13 +317,13 @@ def _with_likely_decision(check: BasisCheck, kb: KB, draft_folded: str, proposal
                f"{basis.decision} không có trong sổ đăng ký danh mục bí mật nhà nước. Quyết định ký cùng ngày, cùng "
                f"lĩnh vực ({likely.field}) có trong cơ sở dữ liệu là {_decision_citation(likely)}: có thể dự thảo ghi "
                "nhầm số hiệu.")
-    unit = _unit(kb, dataclasses.replace(basis, decision=likely.number))
+    unit = _unit(kb, replace(basis, decision=likely.number))
     if unit is not None and unit.level:
         message += f" Mục tương ứng của quyết định đó: {unit.citation} (độ {unit.level})."
     message += " Công cụ không tự sửa: đối chiếu bản chính rồi sửa số hiệu trong dự thảo."
     findings = tuple(f for f in check.findings if f.code != "basis_unverifiable")
-    return dataclasses.replace(check, findings=(Finding("basis_likely_decision", message), *findings),
-                               likely_decision=likely.number)
+    return replace(check, findings=(Finding("basis_likely_decision", message), *findings),
+                   likely_decision=likely.number)
 
 
 def _not_in_force_message(basis: StatedBasis, record: DecisionRecord, on: dt.date, instead: DecisionRecord | None) -> str:
