@@ -26,7 +26,7 @@ from cancu.kb.validity import in_force
 CATALOG_PATH = "/-/danh-muc"
 STATUS_WORDS = STATUS_LABELS  # one map of labels, shared with `cancu stats` and cancu_vn_label
 COMPLETENESS_WORDS = COMPLETENESS_LABELS
-LEVEL_CLASSES = {level.value: fold(level.value).replace(" ", "-") for level in Level}  # "toi-mat"…
+LEVEL_CLASSES = {level.value: level.key for level in Level}  # "toi-mat"…
 UNKNOWN_STATUS_NOTE = ("Kho không xác định được quyết định này còn hiệu lực hay không (ví dụ quyết định ban hành "
                        "theo Pháp lệnh Bảo vệ bí mật nhà nước số 30/2000/PL-UBTVQH10, hết hiệu lực từ 01/7/2020 "
                        "theo khoản 3 Điều 27 Luật số 29/2018/QH14, hoặc sổ đăng ký không ghi ngày hết hiệu lực): "
