@@ -30,7 +30,6 @@ from cancu.kb.laws import LawBook, LawProvision
 GROUND = ("26/2020/NĐ-CP", 2, 1)
 BLANK = "……………………"
 AS_OF_SOURCES = {"option": "ngày do người dùng chọn", "header": "ngày ghi ở phần đầu dự thảo",
-                 "header_month": "ngày 1 của tháng ghi ở phần đầu dự thảo; dự thảo chưa ghi ngày",
                  "today": "hôm nay; dự thảo không ghi ngày"}
 STATUS_WORDS = {"in_force": "còn hiệu lực", "replaced": "đã bị thay thế", "repealed": "đã bị bãi bỏ",
                 "unknown": "chưa xác minh được tình trạng hiệu lực"}

@@ -203,20 +203,3 @@ def test_first_command_says_it_builds_the_knowledge_base(tmp_path, exam_draft):
     assert first.exit_code == 0 and "Đang dựng kho danh mục" in first.stderr and fresh.exists()
     again = CliRunner().invoke(cli, ["tra-cuu", "đề thi", "--db", str(fresh)], catch_exceptions=False)
     assert "Đang dựng kho danh mục" not in again.stderr
-
-
-def test_every_date_source_reads_in_words(kb, laws, exam_draft):
-    """A draft whose header leaves the day blank is judged on the 1st of its month: the proposal says so
-    in words, as the terminal and the classify page do, never as the code "header_month"."""
-    from cancu import proposal, render
-    from cancu.ingest.dates import DATE_SOURCES
-    from cancu.plugin import AS_OF_SOURCES as page_words
-
-    for words in (render.AS_OF_SOURCES, page_words, proposal.AS_OF_SOURCES):
-        assert set(words) == set(DATE_SOURCES)
-    header = "SỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố:    /BC-SGD        Hà Nội, ngày     tháng 3 năm 2024\nBÁO CÁO\n"
-    result = classify(header + exam_draft, kb)
-    assert (result.as_of, result.as_of_source) == (dt.date(2024, 3, 1), "header_month")
-    text = to_text(build_proposal(result, kb, laws))
-    assert "Ngày xét hiệu lực của danh mục: 01/3/2024 (ngày 1 của tháng ghi ở phần đầu dự thảo" in text
-    assert "header_month" not in text
