@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from cancu.ingest.build import build_kb
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,11 +61,11 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """`cancu serve` on a free localhost port, over a knowledge base built by the real ingest."""
+def served(tmp_path_factory, kb_path):
+    """`cancu serve` on a free localhost port, over a copy of the session's knowledge base (real ingest)."""
     folder = tmp_path_factory.mktemp("browser")
     db_path = folder / "cancu.db"
-    build_kb(db_path)
+    shutil.copyfile(kb_path, db_path)
     port = free_port()
     command = [sys.executable, "-c", "from cancu.cli import cli; cli()",
                "serve", "--db", str(db_path), "--host", "127.0.0.1", "--port", str(port)]
