@@ -13,8 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from cancu.ingest.citation import document_reference
 from cancu.ingest.dates import parse_iso
-from cancu.ingest.text import vn_date
 
 from .validity import in_force
 
@@ -40,12 +40,7 @@ class LawRecord:
     @property
     def reference(self) -> str:
         """"Nghị định số 26/2020/NĐ-CP ngày 28/02/2020 của Chính phủ"."""
-        parts = [f"{self.kind} số {self.number}"]
-        if self.date:
-            parts.append(f"ngày {vn_date(self.date.isoformat())}")
-        if self.issuer:
-            parts.append(f"của {self.issuer}")
-        return " ".join(parts)
+        return document_reference(self.kind, self.number, self.date, self.issuer)
 
 
 @dataclass(frozen=True)
