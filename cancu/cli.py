@@ -1,4 +1,4 @@
-"""The `cancu` command: a thin click layer over ingest/ and classifier/.
+"""The `cancu` command: a thin click layer over the library packages (ingest, kb, classifier, checker).
 
 Every command parses its options, opens the knowledge base, calls one library
 function and formats the result. Library errors become messages here and only here.
