@@ -32,6 +32,7 @@ from cancu.kb.search import NO_MATCH, folded_words, fts_query
 from cancu.kb.validity import register_sql_functions
 
 from . import security
+from .labels import CANCU_TABLES, DATE_COLUMNS, source_label, value_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CLASSIFY_PATH = "/-/phan-loai"
@@ -45,11 +46,12 @@ MAX_DRAFT_CHARS = 200_000
 # Free text becomes at most this many FTS5 terms, so a pasted page stays a fast query.
 MAX_FTS_TERMS = 300
 
+# Shown in parentheses after the date: no parentheses inside.
 AS_OF_SOURCES = {
     "option": "ngày bạn nhập",
     "header": "ngày ghi ở phần đầu dự thảo",
-    "header_month": "ngày 1 của tháng ghi ở phần đầu dự thảo (chưa ghi ngày)",
-    "today": "hôm nay (dự thảo không ghi ngày)",
+    "header_month": "ngày 1 của tháng ghi ở phần đầu dự thảo; dự thảo chưa ghi ngày",
+    "today": "hôm nay; dự thảo không ghi ngày",
 }
 
 _WORD = re.compile(r"\w+")
@@ -187,6 +189,14 @@ def prepare_jinja2_environment(env, datasette) -> None:
     accepts only packages on Python 3.11, and this plugin is a module.
     """
     env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES_DIR))])
+    from .labels import column_label, lookup_label, parameter_label, source_label, value_label, vn_count
+
+    def table_title(database: str, table: str) -> str:
+        return datasette.metadata("title", database=database, table=table) or table
+
+    env.globals.update(cancu_column=column_label, cancu_value=value_label, cancu_count=vn_count,
+                       cancu_parameter=parameter_label, cancu_table_title=table_title,
+                       cancu_lookup=lookup_label, cancu_source_label=source_label)
 
 
 @hookimpl
@@ -216,6 +226,10 @@ def extra_css_urls(template, database, table, columns, view_name, request, datas
     return [datasette.urls.path("/-/cancu.css")]
 
 
+MATCH_COLUMN = "Mức khớp"  # the bm25 column of the canned query "Điều khoản nào áp dụng?"
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _marked_html(value: str) -> Markup:
     escaped = html.escape(value)
     return Markup(escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>"))
@@ -232,7 +246,7 @@ def _sources_html(value: str) -> Markup | None:
     for source in sources:
         note = f" — {html.escape(source['note'])}" if source.get("note") else ""
         entries.append(f'<li><a href="{html.escape(source["url"])}" rel="noreferrer">'
-                       f'{html.escape(source.get("kind") or "nguồn")}</a>{note}</li>')
+                       f'{html.escape(source_label(source))}</a>{note}</li>')
     return Markup('<ul class="cancu-sources">' + "".join(entries) + "</ul>")
 
 
@@ -247,7 +261,12 @@ def render_cell(value, column, table, database, datasette):
         from .pages import decision_link
 
         return decision_link(value, datasette)
-    return None
+    if table is None and column == MATCH_COLUMN and isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    if table in CANCU_TABLES and column in DATE_COLUMNS and isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return vn_date(value)
+    label = value_label(column, value, table)
+    return label if label is not value else None
 
 
 # --- routes -----------------------------------------------------------------------------
