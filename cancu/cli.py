@@ -560,8 +560,11 @@ def tra_cuu(question, db_path, as_of, top, output_format, output):
     """
     import json
 
-    from cancu.questions import ask, format_answer
+    from cancu.questions import ask, format_answer, topic_words
 
+    if not topic_words(question):
+        raise click.BadParameter("câu hỏi rỗng hoặc chỉ có từ để hỏi; gõ nội dung cần tra, ví dụ "
+                                 "\"đề thi tốt nghiệp THPT có phải bí mật nhà nước không?\"", param_hint="CÂU_HỎI")
     answer = ask(question, open_kb(db_path), as_of=as_of, limit=top)
     if output_format == "json":
         write_output(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n", output)

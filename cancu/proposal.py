@@ -25,12 +25,13 @@ from cancu.ingest.citation import decision_reference
 from cancu.ingest.text import fold, nfc, vn_date
 from cancu.kb import KB
 from cancu.kb.laws import LawBook, LawProvision
+from cancu.render import AS_OF_SOURCES as RENDER_AS_OF_SOURCES
 
 # The provision that says what the proposal holds (law_articles, read from data/law/26-2020-nd-cp.txt).
 GROUND = ("26/2020/NĐ-CP", 2, 1)
 BLANK = "……………………"
-AS_OF_SOURCES = {"option": "ngày do người dùng chọn", "header": "ngày ghi ở phần đầu dự thảo",
-                 "today": "hôm nay; dự thảo không ghi ngày"}
+# Every way the classifier dates a draft (cancu.render.AS_OF_SOURCES), worded for the proposal.
+AS_OF_SOURCES = {**RENDER_AS_OF_SOURCES, "option": "ngày do người dùng chọn", "header": "ngày ghi ở phần đầu dự thảo"}
 STATUS_WORDS = {"in_force": "còn hiệu lực", "replaced": "đã bị thay thế", "repealed": "đã bị bãi bỏ",
                 "unknown": "chưa xác minh được tình trạng hiệu lực"}
 COMPLETENESS_WORDS = {"full": "toàn văn", "partial": "một phần văn bản", "summary": "bản tóm tắt"}

@@ -203,3 +203,48 @@ def test_first_command_says_it_builds_the_knowledge_base(tmp_path, exam_draft):
     assert first.exit_code == 0 and "Đang dựng kho danh mục" in first.stderr and fresh.exists()
     again = CliRunner().invoke(cli, ["tra-cuu", "đề thi", "--db", str(fresh)], catch_exceptions=False)
     assert "Đang dựng kho danh mục" not in again.stderr
+
+
+def test_every_draft_date_source_is_worded_in_the_proposal(kb, laws, exam_draft):
+    """A header "ngày    tháng 3 năm 2026" dates the draft by its month: the proposal says so, never a raw code."""
+    from cancu.render import AS_OF_SOURCES
+
+    result = classify(exam_draft, kb, as_of=dt.date(2024, 12, 12))
+    for source in AS_OF_SOURCES:
+        text = to_text(build_proposal(dataclasses.replace(result, as_of_source=source), kb, laws))
+        line = next(line for line in text.splitlines() if line.startswith("Ngày xét hiệu lực của danh mục"))
+        assert source not in line and "(" in line
+
+
+def test_tra_cuu_refuses_an_empty_question_and_links_the_decision_page(kb_path):
+    runner = CliRunner()
+    for question in ("", "   ", "có phải là bí mật nhà nước không?"):
+        empty = runner.invoke(cli, ["tra-cuu", question, "--db", str(kb_path)], prog_name="cancu")
+        assert empty.exit_code == 2 and "Lỗi:" in empty.output and "câu hỏi rỗng" in empty.output
+    asked = runner.invoke(cli, ["tra-cuu", "Danh mục bí mật nhà nước độ Mật lĩnh vực y tế gồm những gì?",
+                                "--db", str(kb_path), "--as-of", "2025-01-01"], catch_exceptions=False)
+    assert "/-/danh-muc/440-qd-ttg" in asked.output
+    assert "chỉ liệt kê các mục độ Mật" in asked.output and "đối chiếu độ mật" not in asked.output
+
+
+def test_missing_path_message_is_plain_vietnamese(kb_path, tmp_path):
+    """click builds "Path 'x' does not exist." with "Path".title(): no "Đường Dẫn" in a Vietnamese sentence."""
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "khong-co"), "--db", str(kb_path)], prog_name="cancu")
+    assert result.exit_code == 2
+    assert "không tìm thấy tệp hoặc thư mục" in result.output and "khong-co" in result.output
+    assert "Đường Dẫn" not in result.output and "does not exist" not in result.output
+
+
+def test_classify_markdown_keeps_item_text_term_and_separates_review(kb, exam_draft):
+    from cancu.render import format_classification, format_classification_md
+
+    kb_result = classify(exam_draft, kb, as_of=dt.date(2024, 12, 12))
+    accepted = kb_result.proposals[0]
+    markdown = format_classification_md(kb_result, "a.txt")
+    assert f"“{accepted.text}”" in markdown and "Thời hạn bảo vệ: 20 năm" in markdown
+    review_only = _with_review(dataclasses.replace(kb_result, level=None, proposals=()), accepted)
+    for text in (format_classification_md(review_only), format_classification(review_only)):
+        assert "KHÔNG thuộc danh mục bí mật nhà nước nào" in text and "Cần xem xét" in text
+        assert "Đề xuất độ mật" not in text and "Thời hạn bảo vệ" not in text
+    assert format_classification(kb_result).startswith("Ngày xét hiệu lực: 12/12/2024")
+
