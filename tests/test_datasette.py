@@ -716,13 +716,14 @@ async def test_decision_page_of_a_register_only_decision(ds):
 # --- Datasette's own pages in Vietnamese ---------------------------------------------
 
 ENGLISH_CHROME = ("rows sorted by", "Data license", "Data source", "Powered by", ">home<", "This data as",
-                  "Advanced export", "Next page", "Custom SQL query", "Query parameters", "Run SQL", "rows in")
+                  "Advanced export", "Next page", "Custom SQL query", "Query parameters", "Run SQL", "rows in",
+                  " rows<", ">Tables<", ">Views<", ">Queries<", "hidden table")
 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("path", ["/", "/cancu/items", "/cancu/decisions?status=in_force",
                                   "/cancu/items?_search=de+thi+tot+nghiep", "/cancu/dieu_khoan_ap_dung?tu_khoa=de+thi",
-                                  "/cancu/danh_muc_theo_ngay?ngay=2024-12-12", "/-/danh-muc/531-qd-ttg"])
+                                  "/cancu/danh_muc_theo_ngay?ngay=2024-12-12", "/-/danh-muc/531-qd-ttg", "/cancu"])
 async def test_datasette_pages_speak_vietnamese(ds, path):
     html = (await ds.client.get(path)).text
     assert [words for words in ENGLISH_CHROME if words in html] == []
@@ -759,6 +760,10 @@ async def test_canned_query_page_labels_parameters_and_writes_decimal_commas(ds)
     assert ">Từ khóa</label>" in html and 'value="Tra cứu"' in html
     scores = re.findall(r'<td class="col-Mc-khp-[0-9a-f]+">([^<]*)</td>', html)  # to_css_class drops accents
     assert scores and all(re.fullmatch(r"\d+,\d\d", s) for s in scores)
+    assert '<a href="/-/danh-muc/531-qd-ttg#muc-' in html and ">xem trong danh mục</a>" in html  # column "Mục"
+    first = (await get_rows(ds, "/cancu/dieu_khoan_ap_dung.json?tu_khoa=de+thi"))[0]
+    assert isinstance(first["Mục"], int) and f'id="muc-{first["Mục"]}"' in (
+        await ds.client.get("/-/danh-muc/531-qd-ttg")).text
 
 
 @pytest.mark.asyncio

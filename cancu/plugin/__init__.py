@@ -227,7 +227,20 @@ def extra_css_urls(template, database, table, columns, view_name, request, datas
 
 
 MATCH_COLUMN = "Mức khớp"  # the bm25 column of the canned query "Điều khoản nào áp dụng?"
+ITEM_COLUMN = "Mục"  # the item id column of the canned queries
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+async def _item_link(item_id: int, database: str, datasette) -> Markup | None:
+    """The item id of a canned query as a link to the item on its decision's page (the JSON keeps the id)."""
+    from .pages import decision_path
+
+    row = (await datasette.get_database(database).execute(
+        "select decision from items where id = ?", [item_id])).first()
+    if row is None:
+        return None
+    href = datasette.urls.path(decision_path(row[0])) + f"#muc-{item_id}"
+    return Markup(f'<a href="{html.escape(href)}">xem trong danh mục</a>')
 
 
 def _marked_html(value: str) -> Markup:
@@ -261,6 +274,8 @@ def render_cell(value, column, table, database, datasette):
         from .pages import decision_link
 
         return decision_link(value, datasette)
+    if table is None and column == ITEM_COLUMN and isinstance(value, int) and not isinstance(value, bool):
+        return _item_link(value, database, datasette)
     if table is None and column == MATCH_COLUMN and isinstance(value, float):
         return f"{value:.2f}".replace(".", ",")
     if table in CANCU_TABLES and column in DATE_COLUMNS and isinstance(value, str) and ISO_DAY.fullmatch(value):
