@@ -343,6 +343,8 @@ def to_docx(document: ProposalDocument) -> bytes:
     word = Document()
     word.core_properties.title = HEADING
     word.core_properties.author = ""
+    word.core_properties.language = "vi-VN"
+    _set_language(word, "vi-VN")
     word.add_heading(HEADING, level=1)
     for section in sections(document):
         word.add_heading(section.heading, level=2)
@@ -351,6 +353,20 @@ def to_docx(document: ProposalDocument) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _set_language(word, tag: str) -> None:
+    """Mark the text Vietnamese (document defaults), so Word checks its spelling as Vietnamese, not English."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        run_properties.append(language)
+    language.set(qn("w:val"), tag)  # Latin-script text; the East Asian and bidi defaults stay
 
 
 def docx_filename(document: ProposalDocument) -> str:

@@ -248,3 +248,15 @@ def test_classify_markdown_keeps_item_text_term_and_separates_review(kb, exam_dr
         assert "Đề xuất độ mật" not in text and "Thời hạn bảo vệ" not in text
     assert format_classification(kb_result).startswith("Ngày xét hiệu lực: 12/12/2024")
 
+
+
+def test_docx_proposal_is_marked_vietnamese(kb, laws, exam_draft):
+    """Word spell-checks by the text's language: an en-US default underlines every Vietnamese word."""
+    from docx.oxml.ns import qn
+
+    result = classify(exam_draft, kb, as_of=dt.date(2024, 12, 12))
+    word = docx.Document(io.BytesIO(to_docx(build_proposal(result, kb, laws))))
+    defaults = word.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:lang")).get(qn("w:val")) == "vi-VN"
+    assert not [e for e in word.element.body.iter(qn("w:lang")) if e.get(qn("w:val")) != "vi-VN"]
+    assert word.core_properties.language == "vi-VN"
