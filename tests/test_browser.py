@@ -171,7 +171,10 @@ def test_upload_docx_read_proposal_and_download_it_in_chromium(served, tmp_path)
         try:
             page = context.new_page()
             page.goto(served.base_url + "/-/phan-loai")
+            file_button = page.locator("label.cancu-file-button").inner_text()
+            native_button_shown = page.locator("#draft_file").bounding_box()["width"] > 2
             page.set_input_files("#draft_file", str(upload))
+            chosen = page.locator("#draft_file_name").inner_text()
             page.fill("#as_of", "12/12/2024")
             page.click("input[type=submit]")
             page.wait_for_selector("#de-xuat")
@@ -185,6 +188,8 @@ def test_upload_docx_read_proposal_and_download_it_in_chromium(served, tmp_path)
         finally:
             context.close()
             shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+    assert file_button == "Chọn tệp…" and not native_button_shown  # not the browser's "Choose File"
+    assert chosen == "Đã chọn: bao-cao.docx"
     assert EXAM_CITATION in proposal and "Nơi nhận" in proposal
     assert saved.name == "de-xuat-do-mat-2024-12-12.docx"
     paragraphs = [p.text for p in docx.Document(io.BytesIO(saved.read_bytes())).paragraphs]

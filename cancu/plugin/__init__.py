@@ -302,6 +302,10 @@ mark { background: #fff3a8; padding: 0 0.1em; }
 .cancu-citation { font-weight: bold; }
 .cancu-warnings li, .cancu-error { color: #8a4b00; }
 .cancu-evidence td, .cancu-evidence th { vertical-align: top; }
+.cancu-form .cancu-file-input { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
+.cancu-form label.cancu-file-button { display: inline-block; width: auto; padding: 0.3em 0.9em; margin-right: 0.5em;
+  border: 1px solid #888; border-radius: 3px; background: #f0f0f0; cursor: pointer; font-weight: normal; }
+.cancu-form .cancu-file-input:focus + label.cancu-file-button { outline: 2px solid #276890; }
 /* The column legend above table rows: the descriptions stay in the metadata and the JSON API. */
 dl.column-descriptions { display: none; }
 /* Folded copies of text and heading only feed the search index. */
