@@ -260,3 +260,14 @@ def test_docx_proposal_is_marked_vietnamese(kb, laws, exam_draft):
     assert defaults.find(qn("w:lang")).get(qn("w:val")) == "vi-VN"
     assert not [e for e in word.element.body.iter(qn("w:lang")) if e.get(qn("w:val")) != "vi-VN"]
     assert word.core_properties.language == "vi-VN"
+
+
+def test_check_markdown_summary_names_findings_in_vietnamese(kb_path, tmp_path):
+    """The inspector's report table says "Căn cứ không tồn tại"; the stable code stays in the detail below."""
+    draft = tmp_path / "du-thao.txt"
+    draft.write_text("BỘ TƯ PHÁP\nMẬT\nHà Nội, ngày 12 tháng 9 năm 2023\nBÁO CÁO\nCăn cứ điểm đ khoản 2 Điều 1 "
+                     "Quyết định số 774/QĐ-TTg.\nKết quả xác minh nội dung tố cáo.\n", encoding="utf-8")
+    report = CliRunner().invoke(cli, ["check", str(draft), "--db", str(kb_path), "--format", "md"]).output
+    row = next(line for line in report.splitlines() if line.startswith(f"| {draft}"))
+    assert "| Căn cứ không tồn tại" in row and "unknown_basis" not in row
+    assert "(`unknown_basis`)" in report
