@@ -150,6 +150,12 @@ def translate_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
+        except BrokenPipeError:
+            # `cancu stats | head`: the reader left, nothing went wrong for the user. Point stdout at
+            # /dev/null so Python's own flush at exit does not print a second error (Python docs, SIGPIPE).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         except Exception as error:
             message = user_message(error)
             if message is None:

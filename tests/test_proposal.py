@@ -271,3 +271,16 @@ def test_check_markdown_summary_names_findings_in_vietnamese(kb_path, tmp_path):
     row = next(line for line in report.splitlines() if line.startswith(f"| {draft}"))
     assert "| Căn cứ không tồn tại" in row and "unknown_basis" not in row
     assert "(`unknown_basis`)" in report
+
+
+def test_a_closed_pipe_is_not_reported_as_a_file_system_error(capfd):
+    """`cancu stats | head -1` printed "Lỗi: lỗi hệ thống tệp: Broken pipe" once head had its line."""
+    from cancu.cli import translate_errors
+
+    @translate_errors
+    def writes_into_a_closed_pipe():
+        raise BrokenPipeError(32, "Broken pipe")
+
+    with pytest.raises(SystemExit) as stopped:
+        writes_into_a_closed_pipe()
+    assert stopped.value.code == 1 and "Lỗi" not in capfd.readouterr().err
