@@ -442,7 +442,7 @@ class CheckCouldNotRun(CancuError):
 @rules_option
 @as_of_option
 @output_options(("table", "json", "csv", "md"), "table")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, metavar="SỐ",
               help="Số tiến trình kiểm tra song song.")
 @click.option("--recursive", "-r", is_flag=True, help="Kiểm tra cả các thư mục con.")
 @click.option("--silent", is_flag=True, help="Không hiện thanh tiến trình.")

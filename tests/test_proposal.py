@@ -284,3 +284,12 @@ def test_a_closed_pipe_is_not_reported_as_a_file_system_error(capfd):
     with pytest.raises(SystemExit) as stopped:
         writes_into_a_closed_pipe()
     assert stopped.value.code == 1 and "Lỗi" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["ingest", "stats", "classify", "check", "de-xuat", "tra-cuu", "serve"])
+def test_help_has_no_english_metavar(command):
+    """click names an option's value INTEGER RANGE, TEXT, PATH unless told: every value is named in Vietnamese."""
+    import re
+
+    help_text = CliRunner().invoke(cli, [command, "--help"]).output
+    assert not re.findall(r"\b(INTEGER|RANGE|TEXT|FLOAT|PATH|FILENAME|DIRECTORY|BOOLEAN|FILE)\b", help_text)
