@@ -341,8 +341,12 @@ def serve(db_path, host, port):
         cancu serve
         cancu serve --port 8080 --db kho.db
     """
-    from cancu.serve import MetadataMissing, serve as run_server
+    from cancu.serve import MetadataMissing, PortUnavailable, check_port, serve as run_server
 
+    try:
+        check_port(host, port)
+    except PortUnavailable as unavailable:
+        raise CancuError(str(unavailable)) from unavailable
     kb = open_kb(db_path)
     click.echo(f"Đang phục vụ {kb} tại http://{host}:{port}/ (Ctrl+C để dừng)", err=True)
     try:

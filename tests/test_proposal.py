@@ -293,3 +293,16 @@ def test_help_has_no_english_metavar(command):
 
     help_text = CliRunner().invoke(cli, [command, "--help"]).output
     assert not re.findall(r"\b(INTEGER|RANGE|TEXT|FLOAT|PATH|FILENAME|DIRECTORY|BOOLEAN|FILE)\b", help_text)
+
+
+def test_serve_on_a_taken_port_says_so_in_vietnamese(kb_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port), "--db", str(kb_path)], prog_name="cancu")
+    assert result.exit_code == 1
+    assert f"Lỗi: không mở được 127.0.0.1:{port}: cổng đang được chương trình khác dùng" in result.output
+    assert "Đang phục vụ" not in result.output
