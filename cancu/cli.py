@@ -211,7 +211,17 @@ def write_output(content: str | bytes, output: Path | None, encoding: str = "utf
         else:
             output.write_text(content, encoding=encoding)
     except OSError as error:
-        raise OutputNotWritten(f"không ghi được {what} {output}: {error.strerror or error}") from error
+        raise OutputNotWritten(f"không ghi được {what} {output}: {_write_reason(error)}") from error
+
+
+def _write_reason(error: OSError) -> str:
+    """Why a file could not be written, in Vietnamese (the system's strerror is English)."""
+    import errno
+
+    return {errno.ENOENT: "thư mục chứa tệp không tồn tại", errno.EACCES: "không có quyền ghi",
+            errno.EPERM: "không có quyền ghi", errno.EISDIR: "đó là một thư mục",
+            errno.ENOSPC: "ổ đĩa đã đầy", errno.EROFS: "ổ đĩa chỉ đọc"}.get(
+        error.errno, f"lỗi hệ thống ({error.strerror or error})")
 
 
 class VnCommand(click.Command):

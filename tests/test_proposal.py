@@ -306,3 +306,13 @@ def test_serve_on_a_taken_port_says_so_in_vietnamese(kb_path):
     assert result.exit_code == 1
     assert f"Lỗi: không mở được 127.0.0.1:{port}: cổng đang được chương trình khác dùng" in result.output
     assert "Đang phục vụ" not in result.output
+
+
+def test_unwritable_output_is_explained_in_vietnamese(kb_path, tmp_path, exam_draft):
+    draft = tmp_path / "a.txt"
+    draft.write_text(exam_draft, encoding="utf-8")
+    target = tmp_path / "khong-co" / "ket-qua.md"
+    for command in (["classify", str(draft)], ["de-xuat", str(draft)], ["check", str(draft)]):
+        result = CliRunner().invoke(cli, [*command, "--db", str(kb_path), "-o", str(target)], prog_name="cancu")
+        assert result.exit_code == 2, command
+        assert f"{target}: thư mục chứa tệp không tồn tại" in result.output and "No such file" not in result.output
