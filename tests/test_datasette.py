@@ -741,6 +741,9 @@ async def test_table_pages_show_vietnamese_headers_codes_dates_and_counts(ds):
     items = (await ds.client.get("/cancu/items")).text
     assert re.search(r"<h3>\d+ dòng", items) and "<label for=\"_search\">Tìm kiếm:</label>" in items
     assert '<option value="level">Độ mật</option>' in items
+    conditions = (await ds.client.get("/cancu/item_conditions")).text
+    assert ">chưa công khai</a>" in conditions and ">not_public<" not in conditions  # the code facet
+    assert ">đối tượng</a>" in conditions and '<td class="col-kind type-str">đối tượng</td>' in conditions
     rows = await get_rows(ds, "/cancu/decisions.json?status=in_force&_shape=array")
     assert {row["status"] for row in rows} == {"in_force"}  # the JSON API keeps the stored codes
 

@@ -40,6 +40,16 @@ VALUE_LABELS = {
              "bullet": "gạch đầu dòng", "paragraph": "đoạn", "object": "đối tượng",
              "restrictor": "phạm vi", "condition": "điều kiện"},
     "source": {"text": "lời của mục", "heading": "tiêu đề bao ngoài"},
+    # item_conditions.code (cancu/ingest/conditions.py): what part of an item's wording each row is
+    "code": {"object": "đối tượng", "not_public": "chưa công khai", "which": "loại nào", "whose": "của ai",
+             "relation": "liên quan đến", "purpose": "phục vụ việc gì", "impact": "ảnh hưởng đến",
+             "recipient": "gửi, trình ai", "on_request": "theo yêu cầu của", "exception": "trừ trường hợp",
+             "circumstance": "khi nào", "field": "thuộc lĩnh vực", "before_announcement": "trước khi công bố",
+             "not_approved": "chưa được phê duyệt", "category_min": "cấp từ … trở lên",
+             "area_min_km2": "diện tích tối thiểu", "grade_min": "hạng từ … trở lên",
+             "after_approval": "sau khi được phê duyệt", "scale_min": "tỷ lệ bản đồ lớn hơn",
+             "scale_in": "tỷ lệ bản đồ thuộc", "in_progress": "đang xử lý", "distance_max_km": "trong phạm vi km",
+             "coverage": "phủ kín diện tích"},
 }
 CODE_COLUMNS = ("status", "text_completeness")
 
