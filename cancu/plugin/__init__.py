@@ -292,7 +292,7 @@ mark { background: #fff3a8; padding: 0 0.1em; }
 .cancu-form textarea { width: 100%; min-height: 16em; font-family: inherit; font-size: 1rem; }
 .cancu-form .cancu-row { margin: 0.6em 0; }
 .cancu-form label { display: block; width: auto; margin-bottom: 0.2em; }
-.cancu-form input[type=text] { width: 12em; }
+.cancu-form input[type=text] { width: 16em; }
 .cancu-note { color: #555; font-size: 0.9rem; }
 .cancu-answer { border-left: 4px solid #888; padding: 0.4em 0.8em; margin: 1em 0; }
 .cancu-answer.secret { border-color: #b00020; }
