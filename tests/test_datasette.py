@@ -774,3 +774,19 @@ async def test_decision_page_names_sources_and_marks_the_english_note(ds):
     html = (await ds.client.get("/-/danh-muc/531-qd-ttg")).text
     assert ">dhcsnd.edu.vn (bài viết trích dẫn, tóm tắt)</a>" in html and ">news_summary<" not in html
     assert '<details class="cancu-missing"><summary>' in html and '<p lang="en">No full-text page found' in html
+
+
+@pytest.mark.asyncio
+async def test_canned_query_says_when_the_typed_date_is_not_a_date(ds):
+    bad = (await ds.client.get("/cancu/danh_muc_theo_ngay?ngay=31/02/2024")).text
+    assert "“31/02/2024” không phải ngày hợp lệ" in bad and "kết quả dưới đây là của hôm nay" in bad
+    good = (await ds.client.get("/cancu/danh_muc_theo_ngay?ngay=12/12/2024")).text
+    assert "không phải ngày hợp lệ" not in good
+
+
+@pytest.mark.asyncio
+async def test_not_found_page_is_vietnamese_with_a_way_back(ds):
+    response = await ds.client.get("/-/danh-muc/khong-co")
+    assert response.status_code == 404
+    assert "<title>Không tìm thấy trang</title>" in response.text and "Error 404" not in response.text
+    assert ">Về trang chủ</a>" in response.text

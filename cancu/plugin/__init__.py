@@ -196,7 +196,8 @@ def prepare_jinja2_environment(env, datasette) -> None:
 
     env.globals.update(cancu_column=column_label, cancu_value=value_label, cancu_count=vn_count,
                        cancu_parameter=parameter_label, cancu_table_title=table_title,
-                       cancu_lookup=lookup_label, cancu_source_label=source_label)
+                       cancu_lookup=lookup_label, cancu_source_label=source_label,
+                       cancu_is_date=lambda text: parse_date(text) is not None)
 
 
 @hookimpl
