@@ -790,3 +790,21 @@ async def test_not_found_page_is_vietnamese_with_a_way_back(ds):
     assert response.status_code == 404
     assert "<title>Không tìm thấy trang</title>" in response.text and "Error 404" not in response.text
     assert ">Về trang chủ</a>" in response.text
+
+
+@pytest.mark.asyncio
+async def test_near_miss_reason_is_labelled_once(ds, monkeypatch):
+    """A near miss says why it is not proposed, once, even when the classifier also lists it as a warning."""
+    from cancu.classifier.features import Reason
+
+    because = "dự thảo nói thông tin đã được công bố: “đã công bố”"
+    near = Proposal(item_id=197, decision="531/QĐ-TTg", article=1, clause=1, point=None, level="Tối mật", score=0.95,
+                    citation=EXAM_CITATION, text="Đề thi chính thức", warnings=("Kho chỉ có một phần văn bản.", because),
+                    reason=Reason(code="condition_failed", words=("đã công bố",), message=because))
+    answer = Classification(as_of=dt.date(2024, 7, 2), as_of_source="header", level=None, proposals=(),
+                            near_misses=(near,))
+    monkeypatch.setattr(plugin, "classify_draft", lambda draft_text, path, as_of: answer)
+    html = (await _classify(ds, "Đề thi đã công bố")).text
+    assert html.count(because) == 1 and f"Lý do không đề xuất: {because}" in html
+    assert "<li>Kho chỉ có một phần văn bản.</li>" in html
+    assert "áp dụng cho dự thảo" in html and "khớp với dự thảo" not in html  # a near miss may match well
