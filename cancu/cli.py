@@ -374,10 +374,14 @@ def _read_input(source: str):
     Standard input is read up to the size limit plus one byte, so an endless stream
     (``cat /dev/zero |``) is refused instead of filling memory.
     """
+    from cancu.ingest.errors import SourceUnreadable
     from cancu.ingest.readers import max_bytes, read_bytes, read_file
 
     if source == "-":
-        return read_bytes(sys.stdin.buffer.read(max_bytes() + 1), "-", guess_encoding=True)
+        try:
+            return read_bytes(sys.stdin.buffer.read(max_bytes() + 1), "-", guess_encoding=True)
+        except SourceUnreadable as error:  # "-: không đọc được tệp" names no file the user knows
+            raise IngestError(f"không đọc được dự thảo từ đầu vào chuẩn (-): {error.reason}") from error
     return read_file(Path(source), guess_encoding=True)
 
 

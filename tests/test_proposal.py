@@ -316,3 +316,10 @@ def test_unwritable_output_is_explained_in_vietnamese(kb_path, tmp_path, exam_dr
         result = CliRunner().invoke(cli, [*command, "--db", str(kb_path), "-o", str(target)], prog_name="cancu")
         assert result.exit_code == 2, command
         assert f"{target}: thư mục chứa tệp không tồn tại" in result.output and "No such file" not in result.output
+
+
+@pytest.mark.parametrize("command", ["classify", "de-xuat"])
+def test_empty_standard_input_is_named_as_such(kb_path, command):
+    result = CliRunner().invoke(cli, [command, "-", "--db", str(kb_path)], input=b"", prog_name="cancu")
+    assert result.exit_code == 1
+    assert "Lỗi: không đọc được dự thảo từ đầu vào chuẩn (-): tệp rỗng" in result.output
