@@ -774,6 +774,8 @@ async def test_decision_page_names_sources_and_marks_the_english_note(ds):
     html = (await ds.client.get("/-/danh-muc/531-qd-ttg")).text
     assert ">dhcsnd.edu.vn (bài viết trích dẫn, tóm tắt)</a>" in html and ">news_summary<" not in html
     assert '<details class="cancu-missing"><summary>' in html and '<p lang="en">No full-text page found' in html
+    register_only = (await ds.client.get("/-/danh-muc/476-qd-ttg")).text  # no text: a Vietnamese sentence, shown
+    assert "<td>Không có văn bản trong kho dữ liệu" in register_only and "bằng tiếng Anh" not in register_only
 
 
 @pytest.mark.asyncio
