@@ -717,13 +717,15 @@ async def test_decision_page_of_a_register_only_decision(ds):
 
 ENGLISH_CHROME = ("rows sorted by", "Data license", "Data source", "Powered by", ">home<", "This data as",
                   "Advanced export", "Next page", "Custom SQL query", "Query parameters", "Run SQL", "rows in",
-                  " rows<", ">Tables<", ">Views<", ">Queries<", "hidden table")
+                  " rows<", ">Tables<", ">Views<", ">Queries<", "hidden table",
+                  "Links from other tables")
 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("path", ["/", "/cancu/items", "/cancu/decisions?status=in_force",
                                   "/cancu/items?_search=de+thi+tot+nghiep", "/cancu/dieu_khoan_ap_dung?tu_khoa=de+thi",
-                                  "/cancu/danh_muc_theo_ngay?ngay=2024-12-12", "/-/danh-muc/531-qd-ttg", "/cancu"])
+                                  "/cancu/danh_muc_theo_ngay?ngay=2024-12-12", "/-/danh-muc/531-qd-ttg", "/cancu",
+                                  "/cancu/items/197"])
 async def test_datasette_pages_speak_vietnamese(ds, path):
     html = (await ds.client.get(path)).text
     assert [words for words in ENGLISH_CHROME if words in html] == []
