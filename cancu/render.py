@@ -45,12 +45,16 @@ def format_classification(result: Classification, name: str | None = None) -> st
         lines.append(f"Đề xuất độ mật: {result.level.upper()} (độ mật cao nhất trong các mục áp dụng)")
         for rank, proposal in enumerate(result.proposals, start=1):
             lines.extend(_proposal_lines(rank, proposal))
+    if result.review:  # a block of its own: these items are never the basis
+        lines.append("Cần xem xét (không tính vào độ mật, không ghi làm căn cứ; người soạn thảo tự đánh giá):")
     for review in result.review:
         reason = review.reason.message if review.reason else "xác suất dưới ngưỡng chấp nhận"
-        lines.append(f"Cần xem xét (không tính vào độ mật): {review.level.upper()} — {review.citation} — {reason}")
+        lines.append(f"   - {review.level.upper()} — {review.citation} (độ khớp {vn_number(review.score)}) — {reason}")
+    if result.near_misses:
+        lines.append("Gần giống nhưng không áp dụng:")
     for near in result.near_misses:
         reason = near.reason.message if near.reason else "độ khớp dưới ngưỡng"
-        lines.append(f"Gần giống nhưng không áp dụng: {near.citation} — {reason}")
+        lines.append(f"   - {near.citation} — {reason}")
     lines.extend(f"Lưu ý chung: {warning}" for warning in result.warnings)
     return "\n".join(lines)
 

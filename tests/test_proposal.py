@@ -247,6 +247,9 @@ def test_classify_markdown_keeps_item_text_term_and_separates_review(kb, exam_dr
         assert "KHÔNG thuộc danh mục bí mật nhà nước nào" in text and "Cần xem xét" in text
         assert "Đề xuất độ mật" not in text and "Thời hạn bảo vệ" not in text
     assert format_classification(kb_result).startswith("Ngày xét hiệu lực: 12/12/2024")
+    terminal = format_classification(review_only).splitlines()
+    block = terminal.index("Cần xem xét (không tính vào độ mật, không ghi làm căn cứ; người soạn thảo tự đánh giá):")
+    assert terminal[block + 1].startswith(f"   - TỐI MẬT — {accepted.citation} (độ khớp ")
 
 
 
