@@ -141,6 +141,8 @@ def test_search_without_diacritics_in_chromium(served, tmp_path):
             page.goto(served.base_url + "/cancu/items?_search=dat+dai")
             found = page.locator("td.col-text").all_inner_texts()
             folded_column_visible = page.locator("td.col-text_folded").first.is_visible()
+            page.locator("th.col-level svg.dropdown-menu-icon").click()  # Datasette's column menu
+            column_menu = page.locator("body > .dropdown-menu").inner_text()
         finally:
             context.close()
             # The profile may hold form data (the draft); keep only the screenshot.
@@ -149,6 +151,8 @@ def test_search_without_diacritics_in_chromium(served, tmp_path):
     assert marks[0] == "Đề thi"
     assert any("đất" in text for text in found)
     assert not folded_column_visible  # the search-only copy is hidden by /-/cancu.css
+    assert "Sắp xếp tăng dần" in column_menu and "Ẩn cột này" in column_menu
+    assert "Sort ascending" not in column_menu and "Type:" not in column_menu
 
 
 def test_upload_docx_read_proposal_and_download_it_in_chromium(served, tmp_path):

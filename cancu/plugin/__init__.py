@@ -307,11 +307,30 @@ mark { background: #fff3a8; padding: 0 0.1em; }
 .cancu-form label.cancu-file-button { display: inline-block; width: auto; padding: 0.3em 0.9em; margin-right: 0.5em;
   border: 1px solid #888; border-radius: 3px; background: #f0f0f0; cursor: pointer; font-weight: normal; }
 .cancu-form .cancu-file-input:focus + label.cancu-file-button { outline: 2px solid #276890; }
+/* The column menu's "Type: TEXT NOT NULL" line is SQLite's English; the description under it stays. */
+.dropdown-menu .dropdown-column-type { display: none !important; }
 /* The column legend above table rows: the descriptions stay in the metadata and the JSON API. */
 dl.column-descriptions { display: none; }
 /* Folded copies of text and heading only feed the search index. */
 td.col-text_folded, th.col-text_folded, td.col-heading_folded, th.col-heading_folded { display: none; }
 """
+
+
+# Datasette's table.js builds one column menu with English labels; run after it, this relabels that menu.
+TABLE_JS = """(function () {
+  var labels = {"dropdown-sort-asc": "Sắp xếp tăng dần", "dropdown-sort-desc": "Sắp xếp giảm dần",
+                "dropdown-facet": "Lọc nhanh theo cột này", "dropdown-hide-column": "Ẩn cột này",
+                "dropdown-show-all-columns": "Hiện mọi cột", "dropdown-not-blank": "Chỉ dòng có giá trị"};
+  document.querySelectorAll("body > .dropdown-menu a").forEach(function (link) {
+    if (labels[link.className]) { link.textContent = labels[link.className]; }
+  });
+})();
+"""
+
+
+async def cancu_table_js(request) -> Response:
+    return Response(TABLE_JS, content_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "max-age=3600"})
 
 
 async def cancu_css(request) -> Response:
@@ -453,4 +472,5 @@ def register_routes(datasette):
         (r"^/-/phan-loai/de-xuat$", download_proposal),
         *PAGE_ROUTES,
         (r"^/-/cancu\.css$", cancu_css),
+        (r"^/-/cancu-table\.js$", cancu_table_js),
     ]
