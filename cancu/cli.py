@@ -565,7 +565,7 @@ def de_xuat(draft, db_path, as_of, output_format, output):
 @db_option
 @as_of_option
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 50), metavar="SỐ",
-              help="Số mục tối đa.")
+              help="Số mục tối đa của mỗi nhóm: mục còn hiệu lực, rồi mục của quyết định chưa rõ tình trạng.")
 @output_options(("text", "json", "md"), "text")
 @translate_errors
 def tra_cuu(question, db_path, as_of, top, output_format, output):
