@@ -812,3 +812,12 @@ async def test_near_miss_reason_is_labelled_once(ds, monkeypatch):
     assert html.count(because) == 1 and f"Lý do không đề xuất: {because}" in html
     assert "<li>Kho chỉ có một phần văn bản.</li>" in html
     assert "áp dụng cho dự thảo" in html and "khớp với dự thảo" not in html  # a near miss may match well
+
+
+@pytest.mark.asyncio
+async def test_every_decision_number_in_canned_queries_links_to_its_page(ds):
+    replaced = (await ds.client.get("/cancu/quyet_dinh_bi_thay_the")).text
+    assert '<a href="/-/danh-muc/809-qd-ttg">809/QĐ-TTg</a>' in replaced  # replaced
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in replaced  # and its replacement
+    by_number = (await ds.client.get("/cancu/tra_cuu_so_quyet_dinh?so_quyet_dinh=809")).text
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in by_number  # column "Bị thay thế bởi"
