@@ -821,3 +821,5 @@ async def test_every_decision_number_in_canned_queries_links_to_its_page(ds):
     assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in replaced  # and its replacement
     by_number = (await ds.client.get("/cancu/tra_cuu_so_quyet_dinh?so_quyet_dinh=809")).text
     assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in by_number  # column "Bị thay thế bởi"
+    table = (await ds.client.get("/cancu/decisions?number=809/QĐ-TTg")).text
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in table  # decisions.replaced_by

@@ -231,6 +231,9 @@ MATCH_COLUMN = "Mức khớp"  # the bm25 column of the canned query "Điều kh
 ITEM_COLUMN = "Mục"  # the item id column of the canned queries
 # Columns of the canned queries (datasette-metadata.yml) that hold a decision number: links to its page.
 DECISION_COLUMNS = ("Quyết định", "Quyết định bị thay thế", "Quyết định thay thế", "Bị thay thế bởi")
+TABLE_DECISION_COLUMNS = {"items": ("decision",), "items_in_force_today": ("decision",), "item_validity": ("decision",),
+                          "decisions": ("replaced_by",), "repeals": ("decision", "repealed_by"),
+                          "replacements": ("replaced", "replaced_by")}
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -273,7 +276,7 @@ def render_cell(value, column, table, database, datasette):
         return _marked_html(value)
     if column == "sources" and table in ("decisions", "laws") and isinstance(value, str) and value.startswith("["):
         return _sources_html(value)
-    if (table is None and column in DECISION_COLUMNS) or (table in ("items", "items_in_force_today") and column == "decision"):
+    if (table is None and column in DECISION_COLUMNS) or column in TABLE_DECISION_COLUMNS.get(table, ()):
         from .pages import decision_link
 
         return decision_link(value, datasette)
