@@ -32,8 +32,6 @@ GROUND = ("26/2020/NĐ-CP", 2, 1)
 BLANK = "……………………"
 # Every way the classifier dates a draft (cancu.render.AS_OF_SOURCES), worded for the proposal.
 AS_OF_SOURCES = {**RENDER_AS_OF_SOURCES, "option": "ngày do người dùng chọn", "header": "ngày ghi ở phần đầu dự thảo"}
-STATUS_WORDS = {"in_force": "còn hiệu lực", "replaced": "đã bị thay thế", "repealed": "đã bị bãi bỏ",
-                "unknown": "chưa xác minh được tình trạng hiệu lực"}
 COMPLETENESS_WORDS = {"full": "toàn văn", "partial": "một phần văn bản", "summary": "bản tóm tắt"}
 DISCLAIMER = ("Đề xuất này do công cụ cancu lập từ kho danh mục bí mật nhà nước để hỗ trợ người soạn thảo; "
               "nó không thay thế quyết định của người đứng đầu cơ quan, tổ chức, người có thẩm quyền xác định "
