@@ -277,10 +277,15 @@ def ingest(sources, db_path, keep_going, no_shipped):
         cancu ingest
         cancu ingest quyet-dinh-moi.docx --db kho.db
     """
-    from cancu.ingest.build import BuildFailed, build_kb, default_db_path
+    from cancu.ingest.build import BuildFailed, build_kb, collect_sources, default_db_path
+    from cancu.ingest.readers import SUPPORTED_SUFFIXES
 
     if no_shipped and not sources:
         raise click.UsageError("--no-shipped cần ít nhất một NGUỒN")
+    for folder in (source for source in sources if source.is_dir()):
+        if not collect_sources([folder]):  # the user named it: an empty folder is a mistake, not a no-op
+            kinds = ", ".join(sorted(SUPPORTED_SUFFIXES | {".csv"}))
+            raise CancuError(f"thư mục {folder} không có văn bản nào nhập được ({kinds}); không ghi gì")
     target = db_path or default_db_path()
     try:
         report = build_kb(target, list(sources), include_shipped=not no_shipped, keep_going=keep_going)

@@ -326,3 +326,13 @@ def test_empty_standard_input_is_named_as_such(kb_path, command):
     result = CliRunner().invoke(cli, [command, "-", "--db", str(kb_path)], input=b"", prog_name="cancu")
     assert result.exit_code == 1
     assert "Lỗi: không đọc được dự thảo từ đầu vào chuẩn (-): tệp rỗng" in result.output
+
+
+def test_ingest_of_an_empty_folder_is_an_error_not_a_silent_rebuild(tmp_path):
+    folder = tmp_path / "van-ban-moi"
+    folder.mkdir()
+    (folder / "ghi-chu.odt").write_bytes(b"x")
+    db = tmp_path / "kho.db"
+    result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db)], prog_name="cancu")
+    assert result.exit_code == 1 and not db.exists()
+    assert f"Lỗi: thư mục {folder} không có văn bản nào nhập được (" in result.output and ".docx" in result.output
