@@ -10,11 +10,17 @@ class IngestError(Exception):
 
 
 class SourceUnreadable(IngestError):
-    """The file cannot be read as text (binary, wrong encoding, encrypted, empty…)."""
+    """The file cannot be read as text (binary, wrong encoding, encrypted, empty…).
 
-    def __init__(self, path: str | Path, reason: str):
+    ``reason`` is plain Vietnamese for the user; ``detail`` names what the library
+    raised (exception class, errno, its first line of text) for logs and tests, and
+    is never part of the message.
+    """
+
+    def __init__(self, path: str | Path, reason: str, detail: str = ""):
         self.path = str(path)
         self.reason = reason
+        self.detail = detail
         super().__init__(f"{self.path}: không đọc được tệp: {reason}")
 
 
