@@ -548,8 +548,7 @@ def de_xuat(draft, db_path, as_of, output_format, output):
         raise click.UsageError("--format docx cần --output TỆP.docx (không in tệp .docx ra màn hình)")
     kb_path = open_kb(db_path)
     kb = load_kb(kb_path)
-    document = _read_input(draft)
-    name, text = document.name, document.text
+    text = _read_input(draft).text
     result = classify_text(text, kb, as_of=as_of)
     document = build_proposal(result, kb, load_laws(kb_path), title=draft_title(text))
     if output_format == "docx":
