@@ -2,8 +2,10 @@
 
 ``rules_paths`` lists the rules files in force: the shipped ``data/rules.yml``,
 then an officer's own file named by ``$CANCU_RULES`` (``cancu … --rules FILE``
-sets it), which is applied on top (see the header of data/rules.yml). Both are,
-with terms.yml, part of the knowledge base's freshness fingerprint.
+sets it), which is applied on top (see the header of data/rules.yml). The shipped
+one and terms.yml are part of the knowledge base's freshness fingerprint; the
+officer's file is not (nothing in the KB is built from it: see
+``cancu.ingest.build.freshness_sources``).
 
 A mistake in one of these files is a DataFileError: one line naming the file, the
 entry and what is wrong, never a traceback.
