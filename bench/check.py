@@ -30,7 +30,7 @@ import docx
 from cancu.classifier import load_kb
 from cancu.checker.check import check_files, check_text, collect_drafts
 
-from common import ingest_in_child, read_jsonl
+from common import knowledge_base, read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK_DEV = ROOT / "tests" / "data" / "check" / "check-dev.jsonl"
@@ -104,10 +104,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     drafts = read_jsonl(args.dev)
-    with tempfile.TemporaryDirectory() as temporary:
-        db = args.db or Path(temporary) / "kb.db"
-        if not args.db:
-            ingest_in_child(db)
+    with knowledge_base(args.db) as db, tempfile.TemporaryDirectory() as temporary:
         kb = load_kb(db)
         shortened = [abbreviated(d) for d in drafts]
         changed = sum(a["text"] != d["text"] for a, d in zip(shortened, drafts))

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
 def read_jsonl(path: Path) -> list[dict]:
     """The objects of a JSON Lines file, skipping blank lines."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now, for a `cancu serve` the script starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def ingest_in_child(db: Path) -> None:
@@ -22,3 +33,16 @@ def ingest_in_child(db: Path) -> None:
     """
     subprocess.run([str(Path(sys.executable).with_name("cancu")), "ingest", "--db", str(db)],
                    check=True, capture_output=True)
+
+
+@contextmanager
+def knowledge_base(db: Path | None) -> Iterator[Path]:
+    """``db`` when the user gave one (--db), else the shipped KB built by ``ingest_in_child``
+    into a temporary folder that is removed afterwards."""
+    if db is not None:
+        yield db
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        built = Path(folder) / "cancu.db"
+        ingest_in_child(built)
+        yield built

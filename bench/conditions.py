@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from cancu.classifier.conditions import FAILED, MET, evaluate
 from cancu.ingest.text import fold
 from cancu.kb import load_kb
 
-from common import ingest_in_child, read_jsonl
+from common import knowledge_base, read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL = ROOT / "tests" / "data" / "eval"
@@ -104,10 +103,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        db = args.db or Path(folder) / "cancu.db"
-        if not args.db:
-            ingest_in_child(db)
+    with knowledge_base(args.db) as db:
         kb = load_kb(db)
     drafts = read_jsonl(POOL / "dev.jsonl") + read_jsonl(POOL / "dev2.jsonl")
     right, near = Counter(), Counter()

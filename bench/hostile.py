@@ -20,7 +20,6 @@ import os
 import re
 import resource
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 import hostile_files  # noqa: E402
+from common import free_port  # noqa: E402
 
 CANCU = str(Path(sys.executable).with_name("cancu"))
 SECRET_DRAFT = (ROOT / "tests" / "data" / "drafts" / "d-008.txt").read_text(encoding="utf-8")
@@ -336,12 +336,6 @@ def probe_kb(folder: Path, db: Path) -> list[Outcome]:
 # --------------------------------------------------------------------------- server probes
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _request(port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None,
              timeout: float = 120) -> tuple[int, bytes, dict, float]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -363,7 +357,7 @@ def _vm_hwm(pid: int) -> float:
 
 
 def probe_server(folder: Path, db: Path) -> list[Outcome]:
-    port = _free_port()
+    port = free_port()
     log = (folder / "serve.log").open("wb")
     server = subprocess.Popen([CANCU, "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
                               stdout=log, stderr=subprocess.STDOUT, preexec_fn=_limits)

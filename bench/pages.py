@@ -12,7 +12,6 @@ is shared: run it more than once and treat the figures as noisy.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import ingest_in_child  # noqa: E402
+from common import free_port, ingest_in_child  # noqa: E402
 
 PAGES = {
     "items": "/cancu/items",
@@ -31,12 +30,6 @@ PAGES = {
     "decision page": "/-/danh-muc/531-qd-ttg",
 }
 TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str) -> float:

@@ -19,17 +19,15 @@ import collections
 import http.cookiejar
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from common import ingest_in_child
+from common import free_port, knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = ROOT / "tests" / "data" / "drafts" / "d-008.txt"
@@ -74,15 +72,9 @@ def import_times(db: Path) -> tuple[collections.Counter, float]:
     return by_package, sum(by_package.values())
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def serve_timings(db: Path) -> dict[str, float]:
     """Launch → first page, then the first and second classification through the classify page."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     started = time.perf_counter()
@@ -124,10 +116,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--no-serve", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as temporary:
-        db = args.db or Path(temporary) / "kb.db"
-        if not args.db:
-            ingest_in_child(db)
+    with knowledge_base(args.db) as db:
         for argv in commands(db).values():  # warm the page cache and any cache next to the KB
             subprocess.run(argv, capture_output=True)
         timings = cold_starts(db, args.runs)

@@ -1,4 +1,4 @@
-"""The `cancu` command: a thin click layer over ingest/ and classifier/.
+"""The `cancu` command: a thin click layer over the library packages (ingest, kb, classifier, checker).
 
 Every command parses its options, opens the knowledge base, calls one library
 function and formats the result. Library errors become messages here and only here.
@@ -150,6 +150,12 @@ def translate_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
+        except BrokenPipeError:
+            # `cancu stats | head`: the reader left, nothing went wrong for the user. Point stdout at
+            # /dev/null so Python's own flush at exit does not print a second error (Python docs, SIGPIPE).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         except Exception as error:
             message = user_message(error)
             if message is None:
@@ -205,7 +211,17 @@ def write_output(content: str | bytes, output: Path | None, encoding: str = "utf
         else:
             output.write_text(content, encoding=encoding)
     except OSError as error:
-        raise OutputNotWritten(f"không ghi được {what} {output}: {error.strerror or error}") from error
+        raise OutputNotWritten(f"không ghi được {what} {output}: {_write_reason(error)}") from error
+
+
+def _write_reason(error: OSError) -> str:
+    """Why a file could not be written, in Vietnamese (the system's strerror is English)."""
+    import errno
+
+    return {errno.ENOENT: "thư mục chứa tệp không tồn tại", errno.EACCES: "không có quyền ghi",
+            errno.EPERM: "không có quyền ghi", errno.EISDIR: "đó là một thư mục",
+            errno.ENOSPC: "ổ đĩa đã đầy", errno.EROFS: "ổ đĩa chỉ đọc"}.get(
+        error.errno, f"lỗi hệ thống ({error.strerror or error})")
 
 
 class VnCommand(click.Command):
@@ -261,10 +277,15 @@ def ingest(sources, db_path, keep_going, no_shipped):
         cancu ingest
         cancu ingest quyet-dinh-moi.docx --db kho.db
     """
-    from cancu.ingest.build import BuildFailed, build_kb, default_db_path
+    from cancu.ingest.build import BuildFailed, build_kb, collect_sources, default_db_path
+    from cancu.ingest.readers import SUPPORTED_SUFFIXES
 
     if no_shipped and not sources:
         raise click.UsageError("--no-shipped cần ít nhất một NGUỒN")
+    for folder in (source for source in sources if source.is_dir()):
+        if not collect_sources([folder]):  # the user named it: an empty folder is a mistake, not a no-op
+            kinds = ", ".join(sorted(SUPPORTED_SUFFIXES | {".csv"}))
+            raise CancuError(f"thư mục {folder} không có văn bản nào nhập được ({kinds}); không ghi gì")
     target = db_path or default_db_path()
     try:
         report = build_kb(target, list(sources), include_shipped=not no_shipped, keep_going=keep_going)
@@ -335,8 +356,12 @@ def serve(db_path, host, port):
         cancu serve
         cancu serve --port 8080 --db kho.db
     """
-    from cancu.serve import MetadataMissing, serve as run_server
+    from cancu.serve import MetadataMissing, PortUnavailable, check_port, serve as run_server
 
+    try:
+        check_port(host, port)
+    except PortUnavailable as unavailable:
+        raise CancuError(str(unavailable)) from unavailable
     kb = open_kb(db_path)
     click.echo(f"Đang phục vụ {kb} tại http://{host}:{port}/ (Ctrl+C để dừng)", err=True)
     try:
@@ -354,10 +379,14 @@ def _read_input(source: str):
     Standard input is read up to the size limit plus one byte, so an endless stream
     (``cat /dev/zero |``) is refused instead of filling memory.
     """
+    from cancu.ingest.errors import SourceUnreadable
     from cancu.ingest.readers import max_bytes, read_bytes, read_file
 
     if source == "-":
-        return read_bytes(sys.stdin.buffer.read(max_bytes() + 1), "-", guess_encoding=True)
+        try:
+            return read_bytes(sys.stdin.buffer.read(max_bytes() + 1), "-", guess_encoding=True)
+        except SourceUnreadable as error:  # "-: không đọc được tệp" names no file the user knows
+            raise IngestError(f"không đọc được dự thảo từ đầu vào chuẩn (-): {error.reason}") from error
     return read_file(Path(source), guess_encoding=True)
 
 
@@ -436,7 +465,7 @@ class CheckCouldNotRun(CancuError):
 @rules_option
 @as_of_option
 @output_options(("table", "json", "csv", "md"), "table")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, metavar="SỐ",
               help="Số tiến trình kiểm tra song song.")
 @click.option("--recursive", "-r", is_flag=True, help="Kiểm tra cả các thư mục con.")
 @click.option("--silent", is_flag=True, help="Không hiện thanh tiến trình.")
@@ -541,7 +570,7 @@ def de_xuat(draft, db_path, as_of, output_format, output):
 @db_option
 @as_of_option
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 50), metavar="SỐ",
-              help="Số mục tối đa.")
+              help="Số mục tối đa của mỗi nhóm: mục còn hiệu lực, rồi mục của quyết định chưa rõ tình trạng.")
 @output_options(("text", "json", "md"), "text")
 @translate_errors
 def tra_cuu(question, db_path, as_of, top, output_format, output):
@@ -560,8 +589,11 @@ def tra_cuu(question, db_path, as_of, top, output_format, output):
     """
     import json
 
-    from cancu.questions import ask, format_answer
+    from cancu.questions import ask, format_answer, topic_words
 
+    if not topic_words(question):
+        raise click.BadParameter("câu hỏi rỗng hoặc chỉ có từ để hỏi; gõ nội dung cần tra, ví dụ "
+                                 "\"đề thi tốt nghiệp THPT có phải bí mật nhà nước không?\"", param_hint="CÂU_HỎI")
     answer = ask(question, open_kb(db_path), as_of=as_of, limit=top)
     if output_format == "json":
         write_output(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n", output)

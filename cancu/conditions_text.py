@@ -14,3 +14,18 @@ TO_CONFIRM = ("restrictor", "condition")  # what a drafter checks the draft meet
 def condition_line(kind: str, text: str) -> str:
     """"Điều kiện: “chưa công khai”"."""
     return f"{KIND_WORDS.get(kind, kind)}: “{text}”"
+
+
+def conditions_sql(item_ids: list[int]) -> str:
+    """The query ``condition_lines`` reads: rows (item_id, kind, text) of ``item_ids``, given as parameters."""
+    marks = ", ".join("?" for _ in item_ids)
+    return f"select item_id, kind, text from item_conditions where item_id in ({marks}) order by item_id, id"
+
+
+def condition_lines(rows) -> dict[int, list[str]]:
+    """The lines a drafter confirms (restrictors and conditions), by item, from ``conditions_sql`` rows."""
+    by_item: dict[int, list[str]] = {}
+    for item_id, kind, text in rows:
+        if kind in TO_CONFIRM:  # the object is the item's own text, shown above it
+            by_item.setdefault(item_id, []).append(condition_line(kind, text))
+    return by_item

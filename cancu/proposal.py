@@ -25,14 +25,13 @@ from cancu.ingest.citation import decision_reference
 from cancu.ingest.text import fold, nfc, vn_date
 from cancu.kb import KB
 from cancu.kb.laws import LawBook, LawProvision
+from cancu.render import AS_OF_SOURCES as RENDER_AS_OF_SOURCES
 
 # The provision that says what the proposal holds (law_articles, read from data/law/26-2020-nd-cp.txt).
 GROUND = ("26/2020/NĐ-CP", 2, 1)
 BLANK = "……………………"
-AS_OF_SOURCES = {"option": "ngày do người dùng chọn", "header": "ngày ghi ở phần đầu dự thảo",
-                 "today": "hôm nay; dự thảo không ghi ngày"}
-STATUS_WORDS = {"in_force": "còn hiệu lực", "replaced": "đã bị thay thế", "repealed": "đã bị bãi bỏ",
-                "unknown": "chưa xác minh được tình trạng hiệu lực"}
+# Every way the classifier dates a draft (cancu.render.AS_OF_SOURCES), worded for the proposal.
+AS_OF_SOURCES = {**RENDER_AS_OF_SOURCES, "option": "ngày do người dùng chọn", "header": "ngày ghi ở phần đầu dự thảo"}
 COMPLETENESS_WORDS = {"full": "toàn văn", "partial": "một phần văn bản", "summary": "bản tóm tắt"}
 DISCLAIMER = ("Đề xuất này do công cụ cancu lập từ kho danh mục bí mật nhà nước để hỗ trợ người soạn thảo; "
               "nó không thay thế quyết định của người đứng đầu cơ quan, tổ chức, người có thẩm quyền xác định "
@@ -342,6 +341,8 @@ def to_docx(document: ProposalDocument) -> bytes:
     word = Document()
     word.core_properties.title = HEADING
     word.core_properties.author = ""
+    word.core_properties.language = "vi-VN"
+    _set_language(word, "vi-VN")
     word.add_heading(HEADING, level=1)
     for section in sections(document):
         word.add_heading(section.heading, level=2)
@@ -350,6 +351,20 @@ def to_docx(document: ProposalDocument) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _set_language(word, tag: str) -> None:
+    """Mark the text Vietnamese (document defaults), so Word checks its spelling as Vietnamese, not English."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        run_properties.append(language)
+    language.set(qn("w:val"), tag)  # Latin-script text; the East Asian and bidi defaults stay
 
 
 def docx_filename(document: ProposalDocument) -> str:

@@ -107,18 +107,12 @@ def _connection(db_path: Path) -> sqlite3.Connection:
 
 def _conditions(connection: sqlite3.Connection, item_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """Lines of item_conditions by item (empty for a knowledge base built before that table)."""
-    from cancu.conditions_text import TO_CONFIRM, condition_line
+    from cancu.conditions_text import condition_lines, conditions_sql
 
     if not item_ids or not connection.execute(
             "select 1 from sqlite_master where name = 'item_conditions'").fetchone():
         return {}
-    found: dict[int, list[str]] = {}
-    marks = ", ".join("?" for _ in item_ids)
-    for item_id, kind, text in connection.execute(
-            f"select item_id, kind, text from item_conditions where item_id in ({marks}) order by item_id, id",
-            item_ids):
-        if kind in TO_CONFIRM:  # the object is the item's own text, shown above
-            found.setdefault(item_id, []).append(condition_line(kind, text))
+    found = condition_lines(connection.execute(conditions_sql(item_ids), item_ids))
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -179,6 +173,11 @@ def ask(question: str, db_path: Path, as_of: dt.date | None = None, limit: int =
     return Answer(question=nfc(question).strip(), as_of=day, items=items, decisions=decisions, level=level)
 
 
+def catalog_path(number: str) -> str:
+    """The page of a decision on `cancu serve`: "531/QĐ-TTg" → "/-/danh-muc/531-qd-ttg" (plugin's decision_slug)."""
+    return "/-/danh-muc/" + fold(number).replace("/", "-").replace(" ", "")
+
+
 def format_answer(answer: Answer, markdown: bool = False) -> str:
     """The ranked list as plain text or Markdown, status-unknown items marked."""
     from cancu.ingest.text import vn_date
@@ -188,8 +187,8 @@ def format_answer(answer: Answer, markdown: bool = False) -> str:
              f"Các mục danh mục có hiệu lực vào ngày {vn_date(answer.as_of.isoformat())}, khớp nhất trước"
              " (mục của quyết định chưa rõ tình trạng hiệu lực được đánh dấu và xếp sau):", ""]
     if answer.decisions:
-        lines.append(f"{bullet}Danh mục được hỏi: " + ", ".join(answer.decisions)
-                     + " (xem toàn bộ: cancu serve, trang /-/danh-muc)")
+        lines.append(f"{bullet}Danh mục được hỏi: " + ", ".join(answer.decisions) + " (đọc toàn văn trong kho: "
+                     + ", ".join(f"`cancu serve`, trang {catalog_path(number)}" for number in answer.decisions) + ")")
     if not answer.items:
         lines.append("Không tìm thấy mục danh mục nào khớp với câu hỏi.")
     for rank, item in enumerate(answer.items, start=1):
@@ -200,6 +199,8 @@ def format_answer(answer: Answer, markdown: bool = False) -> str:
         lines.append(f"{bullet if markdown else f'{rank}. '}{item.level.upper()} — {item.citation}{mark}")
         lines.append(f"   “{item.text}”")
         lines.extend(f"   {condition}" for condition in item.conditions)
-    if answer.level:
+    if answer.level and answer.decisions:
+        lines += ["", f"Câu hỏi nêu độ {answer.level}: chỉ liệt kê các mục độ {answer.level} của danh mục được hỏi."]
+    elif answer.level:
         lines += ["", f"Câu hỏi nêu độ {answer.level}: đối chiếu độ mật của từng mục ở trên."]
     return "\n".join(lines) + "\n"

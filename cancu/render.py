@@ -37,20 +37,24 @@ def _proposal_lines(rank: int, proposal: Proposal) -> list[str]:
 
 def format_classification(result: Classification, name: str | None = None) -> str:
     """Several lines of plain text: the answer first, then each proposal with its evidence."""
-    heading = f"{name} — " if name else ""
-    lines = [f"{heading}ngày xét hiệu lực: {vn_date(result.as_of.isoformat())} ({AS_OF_SOURCES[result.as_of_source]})"]
+    heading = f"{name} — ngày" if name else "Ngày"
+    lines = [f"{heading} xét hiệu lực: {vn_date(result.as_of.isoformat())} ({AS_OF_SOURCES[result.as_of_source]})"]
     if result.level is None:
         lines.append("Kết quả: KHÔNG thuộc danh mục bí mật nhà nước nào (trong các danh mục có hiệu lực vào ngày đó).")
     else:
         lines.append(f"Đề xuất độ mật: {result.level.upper()} (độ mật cao nhất trong các mục áp dụng)")
         for rank, proposal in enumerate(result.proposals, start=1):
             lines.extend(_proposal_lines(rank, proposal))
+    if result.review:  # a block of its own: these items are never the basis
+        lines.append("Cần xem xét (không tính vào độ mật, không ghi làm căn cứ; người soạn thảo tự đánh giá):")
     for review in result.review:
         reason = review.reason.message if review.reason else "xác suất dưới ngưỡng chấp nhận"
-        lines.append(f"Cần xem xét (không tính vào độ mật): {review.level.upper()} — {review.citation} — {reason}")
+        lines.append(f"   - {review.level.upper()} — {review.citation} (độ khớp {vn_number(review.score)}) — {reason}")
+    if result.near_misses:
+        lines.append("Gần giống nhưng không áp dụng:")
     for near in result.near_misses:
-        reason = near.reason.message if near.reason else "điểm dưới ngưỡng"
-        lines.append(f"Gần giống nhưng không áp dụng: {near.citation} — {reason}")
+        reason = near.reason.message if near.reason else "độ khớp dưới ngưỡng"
+        lines.append(f"   - {near.citation} — {reason}")
     lines.extend(f"Lưu ý chung: {warning}" for warning in result.warnings)
     return "\n".join(lines)
 
@@ -67,12 +71,24 @@ def format_classification_md(result: Classification, name: str | None = None) ->
         for proposal in result.proposals:
             tag = " *(phương án khác)*" if proposal.alternative else ""
             lines.append(f"- **{proposal.level}** — {proposal.citation} (độ khớp {vn_number(proposal.score)}){tag}")
-            lines.extend(f"  - Đoạn trong dự thảo: “{e.draft_span}”" for e in proposal.evidence)
+            lines.append(f"  - Mục danh mục: “{proposal.text}”")
+            if proposal.alternative:
+                lines.append(f"  - {ALTERNATIVE_NOTE}")
+            lines.extend(f"  - Đoạn trong dự thảo (câu {e.sentence + 1}): “{e.draft_span}”" for e in proposal.evidence)
+            if proposal.protection_years:
+                lines.append(f"  - Thời hạn bảo vệ: {proposal.protection_years} năm "
+                             "(Điều 19 Luật Bảo vệ bí mật nhà nước số 29/2018/QH14)")
             lines.extend(f"  - Lưu ý: {w}" for w in proposal.warnings)
-    for review in getattr(result, "review", ()):
-        lines.append(f"- Cần xem xét (không tính vào độ mật): {review.level} — {review.citation}")
+    if result.review:
+        lines += ["", "Cần xem xét (không tính vào độ mật, không ghi làm căn cứ):", ""]
+    for review in result.review:
+        reason = review.reason.message if review.reason else "xác suất dưới ngưỡng chấp nhận"
+        lines.append(f"- {review.level} — {review.citation} (độ khớp {vn_number(review.score)}) — {reason}")
+    if result.near_misses:
+        lines += ["", "Gần giống nhưng không áp dụng:", ""]
     for near in result.near_misses:
-        lines.append(f"- Gần giống nhưng không áp dụng: {near.citation}")
+        reason = near.reason.message if near.reason else "độ khớp dưới ngưỡng"
+        lines.append(f"- {near.citation} — {reason}")
     if result.warnings:
         lines.append("")
         lines.extend(f"> Lưu ý chung: {w}" for w in result.warnings)

@@ -83,7 +83,7 @@ def to_markdown(results: Sequence[CheckResult]) -> str:
     for r in results:
         lines.append("| " + " | ".join(_md_cell(cell) for cell in (
             r.file, _date(r), r.stamp or "", _bases(r), _yes_no(r.basis_exists), _yes_no(r.basis_in_force),
-            _yes_no(r.stamp_matches_basis), _proposal(r), ", ".join(f.code for f in r.findings))) + " |")
+            _yes_no(r.stamp_matches_basis), _proposal(r), "; ".join(f.title for f in r.findings))) + " |")
     for r in results:
         if r.findings:
             lines += ["", f"## {r.file}", ""]

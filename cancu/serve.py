@@ -74,6 +74,27 @@ def warm_up(db_path: Path) -> None:
     classify_draft(WARM_UP_TEXT, Path(db_path), None)
 
 
+class PortUnavailable(Exception):
+    """The address to listen on is taken or not allowed: said before anything starts."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Bind and release (host, port) once, so a taken port is a Vietnamese message, not uvicorn's English log line."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a closing socket does not count
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            reason = ("cổng đang được chương trình khác dùng" if error.errno == errno.EADDRINUSE
+                      else "không có quyền dùng cổng này" if error.errno == errno.EACCES
+                      else f"{error.strerror or error}")
+            raise PortUnavailable(f"không mở được {host}:{port}: {reason}; chọn cổng khác bằng --port") from error
+
+
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     """Run the server until interrupted.
 

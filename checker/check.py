@@ -31,7 +31,6 @@ Finding codes (stable, documented in README "cancu check"):
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -99,7 +98,6 @@ class BasisCheck:
     in_force: bool | None
     level: str | None  # level of the cited item in the KB
     citation: str | None  # the KB's citation of the cited item
-    decision_known: bool
     successor: str | None = None  # the decision in force on the draft's date instead
     successor_citation: str | None = None
     findings: tuple[Finding, ...] = ()
@@ -234,7 +232,7 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
         message = (f"Dự thảo viện dẫn {basis.reference}, nhưng quyết định này không có trong sổ đăng ký danh mục "
                    "bí mật nhà nước của cơ sở dữ liệu, nên chưa kiểm chứng được. Kiểm tra lại số hiệu quyết định; "
                    "nếu đúng, cập nhật cơ sở dữ liệu (cancu ingest) rồi kiểm tra lại.")
-        return BasisCheck(basis, None, None, None, None, False, findings=(Finding("basis_unverifiable", message),))
+        return BasisCheck(basis, None, None, None, None, findings=(Finding("basis_unverifiable", message),))
     findings: list[Finding] = []
     unit = _unit(kb, basis)
     level = citation = None
@@ -251,7 +249,7 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
             findings.append(Finding("basis_not_in_force", (
                 f"{basis.reference} đã bị bãi bỏ từ {vn_date(repeal.effective.isoformat())} theo "
                 f"{_decision_citation(kb.decisions[repeal.repealed_by])}. Xác định lại căn cứ theo danh mục đang có hiệu lực.")))
-            return BasisCheck(basis, True, False, None, None, True, findings=tuple(findings))
+            return BasisCheck(basis, True, False, None, None, findings=tuple(findings))
     elif record.is_complete:
         exists = False
         findings.append(Finding("unknown_basis", (
@@ -282,7 +280,7 @@ def verify_basis(basis: StatedBasis, kb: KB, on: dt.date) -> BasisCheck:
         findings.append(Finding("basis_date_mismatch", (
             f"Dự thảo ghi Quyết định số {record.number} ngày {vn_date(basis.cited_date.isoformat())}; theo cơ sở dữ liệu là "
             f"{_decision_citation(record)}. Sửa lại ngày ban hành.")))
-    return BasisCheck(basis, exists, in_force, level, citation, True, successor, successor_citation, tuple(findings))
+    return BasisCheck(basis, exists, in_force, level, citation, successor, successor_citation, tuple(findings))
 
 
 def _field_phrases(field: str | None) -> list[str]:
@@ -319,13 +317,13 @@ def _with_likely_decision(check: BasisCheck, kb: KB, draft_folded: str, proposal
                f"{basis.decision} không có trong sổ đăng ký danh mục bí mật nhà nước. Quyết định ký cùng ngày, cùng "
                f"lĩnh vực ({likely.field}) có trong cơ sở dữ liệu là {_decision_citation(likely)}: có thể dự thảo ghi "
                "nhầm số hiệu.")
-    unit = _unit(kb, dataclasses.replace(basis, decision=likely.number))
+    unit = _unit(kb, replace(basis, decision=likely.number))
     if unit is not None and unit.level:
         message += f" Mục tương ứng của quyết định đó: {unit.citation} (độ {unit.level})."
     message += " Công cụ không tự sửa: đối chiếu bản chính rồi sửa số hiệu trong dự thảo."
     findings = tuple(f for f in check.findings if f.code != "basis_unverifiable")
-    return dataclasses.replace(check, findings=(Finding("basis_likely_decision", message), *findings),
-                               likely_decision=likely.number)
+    return replace(check, findings=(Finding("basis_likely_decision", message), *findings),
+                   likely_decision=likely.number)
 
 
 def _not_in_force_message(basis: StatedBasis, record: DecisionRecord, on: dt.date, instead: DecisionRecord | None) -> str:

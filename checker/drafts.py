@@ -314,8 +314,7 @@ def _decision_before(text: str, folded: str, start: int) -> re.Match | None:
     gap = folded[found.end():start]
     if _BEFORE_GAP.regex.match(gap):
         return found
-    if (_TITLED_GAP.regex.match(gap) and not _has_break(text[found.end():start])
-            and not OTHER_DOCUMENT.regex.search(gap) and not _numbered(gap)):
+    if _TITLED_GAP.regex.match(gap) and not OTHER_DOCUMENT.regex.search(gap) and not _numbered(gap):
         return found
     return None
 

@@ -12,14 +12,20 @@ import datetime as dt
 from .text import vn_date
 
 
-def decision_reference(number: str, date: dt.date | str | None, issuer: str | None) -> str:
-    """"Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ"."""
-    parts = [f"Quyết định số {number}"]
+def document_reference(kind: str, number: str, date: dt.date | str | None, issuer: str | None) -> str:
+    """"Nghị định số 26/2020/NĐ-CP ngày 28/02/2020 của Chính phủ": kind, number, and the date and issuer when known."""
+    parts = [f"{kind} số {number}"]
     if date:
         parts.append(f"ngày {vn_date(str(date))}")
-    who = (issuer or "Thủ tướng Chính phủ").split(" (")[0].strip()
-    parts.append(f"của {who}")
+    if issuer:
+        parts.append(f"của {issuer}")
     return " ".join(parts)
+
+
+def decision_reference(number: str, date: dt.date | str | None, issuer: str | None) -> str:
+    """"Quyết định số 531/QĐ-TTg ngày 19/5/2023 của Thủ tướng Chính phủ"."""
+    who = (issuer or "Thủ tướng Chính phủ").split(" (")[0].strip()
+    return document_reference("Quyết định", number, date, who)
 
 
 def provision_reference(article: int | None, clause: int | None, point: str | None, level: str | None) -> str:

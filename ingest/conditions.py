@@ -84,7 +84,9 @@ class NamedPattern:
     ``source`` matches text as written ("chưa" is not "chữa"); ``fold(source)`` is
     used only on text with no diacritics at all. Examples must match and
     counterexamples must not, checked at construction. Use lower-case regex escapes
-    only (``\\w``, ``\\d``, ``\\b``): folding lower-cases the source.
+    only (``\\w``, ``\\d``, ``\\b``): folding lower-cases the source. Unlike
+    ``patterns.NamedPattern`` (always folded: dates, stamps, citations), the
+    diacritics of accented text are kept, because a condition turns on them.
     """
 
     name: str

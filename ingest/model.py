@@ -12,8 +12,8 @@ from .text import fold
 class Level(str, Enum):
     """Secrecy levels of Article 8, Law 29/2018/QH14; the values go into the database.
 
-    The one map between a level, its rank, its stamp and its spellings: ``rank``,
-    ``stamp``, ``parse``, ``from_stamp``, ``from_folded``. Nothing else spells them out.
+    The one map between a level, its rank, its stamp, its key and its spellings: ``rank``,
+    ``stamp``, ``key``, ``parse``, ``from_stamp``, ``from_folded``. Nothing else spells them out.
     """
 
     TOP_SECRET = "Tuyệt mật"
@@ -24,6 +24,11 @@ class Level(str, Enum):
     def rank(self) -> int:
         """3 for Tuyệt mật, 2 for Tối mật, 1 for Mật: a document takes the highest."""
         return {"Tuyệt mật": 3, "Tối mật": 2, "Mật": 1}[self.value]
+
+    @property
+    def key(self) -> str:
+        """"tuyet-mat", "toi-mat", "mat": the level in unit paths and CSS classes (folded, blanks as '-')."""
+        return fold(self.value).replace(" ", "-")
 
     @property
     def stamp(self) -> str:

@@ -33,7 +33,6 @@ GOM_RE = re.compile(r"^[\s,]*(?:(?:bao\s+)?gồm\b)?\s*:?\s*", re.IGNORECASE)
 DECISION_NUMBER_RE = re.compile(
     r"(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?Q\s*[ĐD]\s*[-–]\s*TTg", re.IGNORECASE
 )
-LEVEL_KEYS = {Level.TOP_SECRET: "tuyet-mat", Level.SECRET: "toi-mat", Level.CONFIDENTIAL: "mat"}
 
 
 def normalize_number(text: str) -> str | None:
@@ -56,7 +55,6 @@ def number_key(number: str) -> str:
 
 # --------------------------------------------------------------------------- front matter
 
-_YAML_LOADER = SAFE_LOADER  # libyaml when installed: same result, faster (one definition, ingest/datafiles.py)
 COMPLETENESS_VALUES = ("full", "partial", "summary")
 STATUS_VALUES = ("in_force", "replaced", "repealed", "unknown")
 # "29/2018/QH14", "26/2020/NĐ-CP", "24/2020/TT-BCA": number/year/issuer code.
@@ -67,11 +65,11 @@ MAX_UNIT_NUMBER = 9_999  # no catalog or law has more articles; larger numbers a
 def load_yaml(text: str, path: str | Path):
     """safe_load, refusing anchors and aliases: a header needs neither, and aliases can multiply a
     few lines into gigabytes (the "billion laughs" shape). The events are scanned before anything is built."""
-    for event in yaml.parse(text, Loader=_YAML_LOADER):
+    for event in yaml.parse(text, Loader=SAFE_LOADER):  # libyaml when installed (ingest/datafiles.py)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             line = event.start_mark.line + 2 if event.start_mark else None
             raise ParseError(path, line, "phần đầu YAML dùng neo/bí danh (& hoặc *); hãy ghi giá trị trực tiếp")
-    return yaml.load(text, Loader=_YAML_LOADER)
+    return yaml.load(text, Loader=SAFE_LOADER)
 
 
 def validate_meta(meta: dict, path: str | Path) -> None:
@@ -191,7 +189,7 @@ def _level_container(builder: _Builder, line: str, lineno: int, match: re.Match,
         container = builder.add(None, str(article), kind=UnitKind.ARTICLE, label=f"Điều {article}",
                                 article=article, level=level, text=rest, line=lineno)
     else:
-        container = builder.add(None, LEVEL_KEYS[level], kind=UnitKind.LEVEL, level=level, text=line, line=lineno)
+        container = builder.add(None, level.key, kind=UnitKind.LEVEL, level=level, text=line, line=lineno)
     inline = GOM_RE.sub("", rest[match.end():], count=1).strip()
     if inline and not inline.endswith(":"):
         # "Bí mật nhà nước độ Tối mật gồm: Hồ sơ bệnh án, …": the item follows the heading.

@@ -4,6 +4,12 @@ As statute-patterns' NamedPattern does, a pattern refuses to build when one of i
 own examples fails, so a careless edit fails at import instead of silently
 changing what a draft is read to say. Used by the draft readers in ``dates`` and
 by the checker.
+
+``conditions.NamedPattern`` is the other kind on purpose: dates, stamps and
+citations read the same with or without diacritics ("ngay 12 thang 3"), so these
+patterns always read folded text, while an item's condition must tell "chưa"
+from "chữa" and reads folded text only when the whole text was typed without
+diacritics. Both check their examples at construction the same way.
 """
 
 from __future__ import annotations

@@ -13,15 +13,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from cancu.ingest.text import vn_date
+from cancu.ingest.citation import document_reference
+from cancu.ingest.dates import parse_iso
 
 from .validity import in_force
 
 KINDS = (("/NĐ-CP", "Nghị định"), ("/QH", "Luật"), ("/TT-", "Thông tư"), ("/QĐ-TTg", "Quyết định"))
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 @dataclass(frozen=True)
@@ -43,12 +40,7 @@ class LawRecord:
     @property
     def reference(self) -> str:
         """"Nghị định số 26/2020/NĐ-CP ngày 28/02/2020 của Chính phủ"."""
-        parts = [f"{self.kind} số {self.number}"]
-        if self.date:
-            parts.append(f"ngày {vn_date(self.date.isoformat())}")
-        if self.issuer:
-            parts.append(f"của {self.issuer}")
-        return " ".join(parts)
+        return document_reference(self.kind, self.number, self.date, self.issuer)
 
 
 @dataclass(frozen=True)
@@ -112,11 +104,11 @@ def load_laws(db_path: str | Path) -> LawBook:
         laws = {}
         for row in connection.execute("select number, date, title, issuer, effective, status, replaced_by, "
                                       "text_completeness from laws"):
-            laws[row[0]] = LawRecord(row[0], _date(row[1]), row[2], row[3], _date(row[4]), row[5], row[6] or None,
-                                     row[7])
+            laws[row[0]] = LawRecord(row[0], parse_iso(row[1]), row[2], row[3], parse_iso(row[4]), row[5],
+                                     row[6] or None, row[7])
         provisions = {(law, article, clause, point): text for law, article, clause, point, text in connection.execute(
             "select law, article, clause, point, text from law_articles")}
-        terms = tuple(TermProvision(law, level, years, article, clause, point, _date(start), _date(end))
+        terms = tuple(TermProvision(law, level, years, article, clause, point, parse_iso(start), parse_iso(end))
                       for law, level, years, article, clause, point, start, end in connection.execute(
                           "select law, level, years, article, clause, point, valid_from, valid_until "
                           "from protection_terms"))

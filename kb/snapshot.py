@@ -19,18 +19,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from cancu.ingest.conditions import ItemCondition as ConditionRecord
+from cancu.ingest.dates import parse_iso
 from cancu.ingest.errors import KnowledgeBaseUnusable
 from cancu.ingest.parse import normalize_number, number_key
 from cancu.ingest.store import SCHEMA_VERSION
 
 from .validity import in_force, register_sql_functions
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-_in_force = in_force  # the one rule, in validity.py
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ class DecisionRecord:
     item_count: int
 
     def in_force_on(self, on: dt.date) -> bool:
-        return _in_force(self.valid_from, self.valid_until, on)
+        return in_force(self.valid_from, self.valid_until, on)
 
     @property
     def is_complete(self) -> bool:
@@ -86,7 +80,7 @@ class ItemRecord:
     conditions: tuple[ConditionRecord, ...] = ()
 
     def in_force_on(self, on: dt.date) -> bool:
-        return _in_force(self.valid_from, self.valid_until, on)
+        return in_force(self.valid_from, self.valid_until, on)
 
 
 @dataclass(frozen=True)
@@ -184,7 +178,7 @@ class KB:
     def protection_years(self, level: str, on: dt.date) -> int | None:
         """Years of protection for a level under the law in force on ``on`` (None if unknown)."""
         for term in self.terms:
-            if term.level == level and _in_force(term.valid_from, term.valid_until, on):
+            if term.level == level and in_force(term.valid_from, term.valid_until, on):
                 return term.years
         return None
 
@@ -203,7 +197,7 @@ def _record(cls, row: dict):
     for spec in fields(cls):
         value = row.get(spec.name)
         if spec.type in ("dt.date | None",):
-            value = _date(value)
+            value = parse_iso(value)
         elif spec.name in ("catalog_item", "has_text"):
             value = bool(value)
         elif spec.name == "replaces":
@@ -295,12 +289,12 @@ def load_kb(db_path: str | Path, image: bytes | None = None) -> KB:
         conditions = _conditions(connection)
         items = tuple(_record(ItemRecord, {**row, "conditions": conditions.get(row["id"], ())})
                       for row in _rows(connection, "select * from items order by id"))
-        terms = tuple(Term(r["law"], r["level"], r["years"], _date(r["valid_from"]), _date(r["valid_until"]))
-                      for r in _rows(connection, "select * from protection_terms"))
+        terms = tuple(Term(r["law"], r["level"], r["years"], parse_iso(r["valid_from"]),
+                           parse_iso(r["valid_until"])) for r in _rows(connection, "select * from protection_terms"))
         meta = {row["key"]: row["value"] for row in _rows(connection, "select key, value from meta")}
         law_texts = tuple(row["text"] for row in _rows(connection, "select text from law_articles") if row["text"])
-        repeals = tuple(RepealRecord(r["decision"], r["article"], r["clause"], r["repealed_by"], _date(r["effective"]))
-                        for r in _rows(connection, "select * from repeals"))
+        repeals = tuple(RepealRecord(r["decision"], r["article"], r["clause"], r["repealed_by"],
+                                     parse_iso(r["effective"])) for r in _rows(connection, "select * from repeals"))
     except sqlite3.DatabaseError as error:
         raise KnowledgeBaseUnusable(db_path, f"cơ sở dữ liệu thiếu bảng hoặc cột ({error})") from None
     finally:

@@ -10,7 +10,7 @@ calls ``in_force``; SQL calls the same function registered as
 
 The store's views (``cancu.ingest.store.VIEWS``) are written in plain SQL, so that
 sqlite3 and sqlite-utils can read them without cancu's functions; their predicate is
-``cancu.ingest.store.IN_FORCE_SQL``, and tests/test_ingest.py checks that it, the
+``cancu.ingest.store.in_force_predicate``, and tests/test_ingest.py checks that it, the
 SQL function and ``in_force`` agree on every day around each replacement.
 """
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from cancu.ingest.build import build_kb
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,11 +61,11 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """`cancu serve` on a free localhost port, over a knowledge base built by the real ingest."""
+def served(tmp_path_factory, kb_path):
+    """`cancu serve` on a free localhost port, over a copy of the session's knowledge base (real ingest)."""
     folder = tmp_path_factory.mktemp("browser")
     db_path = folder / "cancu.db"
-    build_kb(db_path)
+    shutil.copyfile(kb_path, db_path)
     port = free_port()
     command = [sys.executable, "-c", "from cancu.cli import cli; cli()",
                "serve", "--db", str(db_path), "--host", "127.0.0.1", "--port", str(port)]
@@ -141,6 +140,8 @@ def test_search_without_diacritics_in_chromium(served, tmp_path):
             page.goto(served.base_url + "/cancu/items?_search=dat+dai")
             found = page.locator("td.col-text").all_inner_texts()
             folded_column_visible = page.locator("td.col-text_folded").first.is_visible()
+            page.locator("th.col-level svg.dropdown-menu-icon").click()  # Datasette's column menu
+            column_menu = page.locator("body > .dropdown-menu").inner_text()
         finally:
             context.close()
             # The profile may hold form data (the draft); keep only the screenshot.
@@ -149,6 +150,8 @@ def test_search_without_diacritics_in_chromium(served, tmp_path):
     assert marks[0] == "Đề thi"
     assert any("đất" in text for text in found)
     assert not folded_column_visible  # the search-only copy is hidden by /-/cancu.css
+    assert "Sắp xếp tăng dần" in column_menu and "Ẩn cột này" in column_menu
+    assert "Sort ascending" not in column_menu and "Type:" not in column_menu
 
 
 def test_upload_docx_read_proposal_and_download_it_in_chromium(served, tmp_path):
@@ -171,7 +174,10 @@ def test_upload_docx_read_proposal_and_download_it_in_chromium(served, tmp_path)
         try:
             page = context.new_page()
             page.goto(served.base_url + "/-/phan-loai")
+            file_button = page.locator("label.cancu-file-button").inner_text()
+            native_button_shown = page.locator("#draft_file").bounding_box()["width"] > 2
             page.set_input_files("#draft_file", str(upload))
+            chosen = page.locator("#draft_file_name").inner_text()
             page.fill("#as_of", "12/12/2024")
             page.click("input[type=submit]")
             page.wait_for_selector("#de-xuat")
@@ -185,6 +191,8 @@ def test_upload_docx_read_proposal_and_download_it_in_chromium(served, tmp_path)
         finally:
             context.close()
             shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+    assert file_button == "Chọn tệp…" and not native_button_shown  # not the browser's "Choose File"
+    assert chosen == "Đã chọn: bao-cao.docx"
     assert EXAM_CITATION in proposal and "Nơi nhận" in proposal
     assert saved.name == "de-xuat-do-mat-2024-12-12.docx"
     paragraphs = [p.text for p in docx.Document(io.BytesIO(saved.read_bytes())).paragraphs]

@@ -506,6 +506,15 @@ def test_one_parser_for_typed_dates_in_cli_and_browser(kb_path, tmp_path, typed,
             assert outcome.exit_code == 2 and "không phải ngày hợp lệ" in outcome.stderr
 
 
+def test_every_way_a_draft_is_dated_has_words_in_the_terminal_and_the_browser():
+    """judged_date's sources (DATE_SOURCES) each read in words; a new source without them would show its code."""
+    from cancu.ingest.dates import DATE_SOURCES
+    from cancu.plugin import AS_OF_SOURCES as page_words
+    from cancu.render import AS_OF_SOURCES as terminal_words
+
+    assert set(terminal_words) == set(page_words) == set(DATE_SOURCES)
+
+
 def test_one_map_of_levels_and_stamps():
     from cancu.checker.drafts import find_stamp
     from cancu.ingest.model import Level

@@ -21,7 +21,6 @@ from datasette.app import Datasette
 from cancu import plugin
 from cancu.classifier.model import Classification, Proposal
 from cancu.cli import cli
-from cancu.ingest.build import build_kb
 from cancu.ingest.text import fold
 from cancu.serve import load_metadata, make_datasette, metadata_path
 
@@ -30,11 +29,10 @@ EXAM_CITATION = "khoản 1 Điều 1 Quyết định số 531/QĐ-TTg ngày 19/5
 
 
 @pytest.fixture(scope="session")
-def datasette_kb(tmp_path_factory) -> Path:
-    """The real knowledge base, named cancu.db so that datasette-metadata.yml applies as written."""
-    db_path = tmp_path_factory.mktemp("datasette") / "cancu.db"
-    build_kb(db_path)
-    return db_path
+def datasette_kb(kb_path) -> Path:
+    """The session's real knowledge base (conftest), named cancu.db so that datasette-metadata.yml applies as written."""
+    assert kb_path.name == "cancu.db"
+    return kb_path
 
 
 @pytest.fixture
@@ -190,7 +188,7 @@ async def test_decisions_table_facets_sort_and_sources(ds):
     assert "Quyết định ban hành danh mục bí mật nhà nước" in html
     assert 'data-column="status"' in html and 'data-column="text_completeness"' in html  # facets
     assert '<ul class="cancu-sources"><li><a href="' in html  # JSON sources shown as links
-    assert "sorted by valid_from" in (await ds.client.get("/cancu/decisions")).text
+    assert "xếp theo Hiệu lực từ" in (await ds.client.get("/cancu/decisions")).text
     data = (await ds.client.get("/cancu/decisions.json?_shape=objects&_size=max")).json()
     dates = [row["valid_from"] for row in data["rows"] if row["valid_from"]]
     assert dates == sorted(dates)
@@ -227,7 +225,7 @@ async def test_which_clause_applies_typed_without_diacritics(ds):
     assert rows[0]["Độ mật"] == "Tối mật"
     assert rows[0]["Đoạn khớp"].startswith("【Đề thi】 chính thức, 【đề thi】 dự bị")
     assert all("809/QĐ-TTg" not in row["Căn cứ"] for row in rows)  # replaced in 2023
-    scores = [row["Điểm"] for row in rows]
+    scores = [row["Mức khớp"] for row in rows]
     assert scores == sorted(scores, reverse=True)
 
 
@@ -351,7 +349,7 @@ async def test_classify_page_form(ds):
     response = await ds.client.get("/-/phan-loai")
     html = response.text
     assert '<form class="cancu-form" id="cancu-form" action="/-/phan-loai" method="post" enctype="multipart/form-data"' in html
-    assert '<input type="file" id="draft_file" name="draft_file" accept=".docx,.pdf,.txt">' in html
+    assert '<input type="file" id="draft_file" name="draft_file" accept=".docx,.pdf,.txt"' in html
     assert '<textarea id="draft_text" name="draft_text"' in html
     assert "không lưu" in html
     assert "no-store" in response.headers["cache-control"]
@@ -365,7 +363,7 @@ async def test_classify_page_proposes_the_exam_clause(ds):
     html = response.text
     assert f'<span class="cancu-citation">{EXAM_CITATION}</span>' in html
     assert 'Độ mật đề xuất: <span class="cancu-level">Tối mật</span>' in html
-    assert "(hôm nay (dự thảo không ghi ngày))" in html  # d-008 has no date in its header
+    assert "(hôm nay; dự thảo không ghi ngày)" in html  # d-008 has no date in its header
     assert "Đoạn trong dự thảo" in html  # evidence spans
     assert "no-store" in response.headers["cache-control"]
     assert "set-cookie" not in response.headers or "Kết quả" not in response.headers["set-cookie"]
@@ -711,3 +709,115 @@ async def test_decision_page_of_a_register_only_decision(ds):
     assert response.status_code == 200
     assert "Kho chưa có văn bản của quyết định này (chỉ có trong sổ đăng ký)." in response.text
     assert "cancu-badge toi-mat" not in response.text
+
+
+# --- Datasette's own pages in Vietnamese ---------------------------------------------
+
+ENGLISH_CHROME = ("rows sorted by", "Data license", "Data source", "Powered by", ">home<", "This data as",
+                  "Advanced export", "Next page", "Custom SQL query", "Query parameters", "Run SQL", "rows in",
+                  " rows<", ">Tables<", ">Views<", ">Queries<", "hidden table",
+                  "Links from other tables")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path", ["/", "/cancu/items", "/cancu/decisions?status=in_force",
+                                  "/cancu/items?_search=de+thi+tot+nghiep", "/cancu/dieu_khoan_ap_dung?tu_khoa=de+thi",
+                                  "/cancu/danh_muc_theo_ngay?ngay=2024-12-12", "/-/danh-muc/531-qd-ttg", "/cancu",
+                                  "/cancu/items/197"])
+async def test_datasette_pages_speak_vietnamese(ds, path):
+    html = (await ds.client.get(path)).text
+    assert [words for words in ENGLISH_CHROME if words in html] == []
+    assert ">Trang chủ</a>" in html or path == "/"
+
+
+@pytest.mark.asyncio
+async def test_table_pages_show_vietnamese_headers_codes_dates_and_counts(ds):
+    html = (await ds.client.get("/cancu/decisions?_search=&status=in_force")).text
+    assert re.search(r"<h3>\d+ dòng, Tình trạng = “còn hiệu lực”", html)
+    assert '<td class="col-status type-str">còn hiệu lực</td>' in html and ">in_force<" not in html
+    assert '<td class="col-text_completeness type-str">toàn văn</td>' in html
+    assert "<td class=\"col-date type-str\">19/5/2023</td>" in html  # 531/QĐ-TTg, not 2023-05-19
+    assert 'data-column="status"' in html and ">Tình trạng" in html  # header label, name kept for the API
+    items = (await ds.client.get("/cancu/items")).text
+    assert re.search(r"<h3>\d+ dòng", items) and "<label for=\"_search\">Tìm kiếm:</label>" in items
+    assert '<option value="level">Độ mật</option>' in items
+    conditions = (await ds.client.get("/cancu/item_conditions")).text
+    assert ">chưa công khai</a>" in conditions and ">not_public<" not in conditions  # the code facet
+    assert ">đối tượng</a>" in conditions and '<td class="col-kind type-str">đối tượng</td>' in conditions
+    rows = await get_rows(ds, "/cancu/decisions.json?status=in_force&_shape=array")
+    assert {row["status"] for row in rows} == {"in_force"}  # the JSON API keeps the stored codes
+
+
+@pytest.mark.asyncio
+async def test_home_counts_use_the_vietnamese_thousands_separator(ds):
+    html = (await ds.client.get("/")).text
+    total = re.search(r"([\d.]+) dòng trong (\d+) bảng", html)
+    assert total and "," not in total.group(1)
+    assert "Điểm, khoản, Điều của các danh mục</a>" in html  # tables listed by their Vietnamese titles
+
+
+@pytest.mark.asyncio
+async def test_canned_query_page_labels_parameters_and_writes_decimal_commas(ds):
+    html = (await ds.client.get("/cancu/dieu_khoan_ap_dung?tu_khoa=de+thi")).text
+    assert "<title>Điều khoản nào áp dụng?</title>" in html and "select " not in html.split("</title>")[0]
+    assert ">Từ khóa</label>" in html and 'value="Tra cứu"' in html
+    scores = re.findall(r'<td class="col-Mc-khp-[0-9a-f]+">([^<]*)</td>', html)  # to_css_class drops accents
+    assert scores and all(re.fullmatch(r"\d+,\d\d", s) for s in scores)
+    assert '<a href="/-/danh-muc/531-qd-ttg#muc-' in html and ">xem trong danh mục</a>" in html  # column "Mục"
+    first = (await get_rows(ds, "/cancu/dieu_khoan_ap_dung.json?tu_khoa=de+thi"))[0]
+    assert isinstance(first["Mục"], int) and f'id="muc-{first["Mục"]}"' in (
+        await ds.client.get("/-/danh-muc/531-qd-ttg")).text
+
+
+@pytest.mark.asyncio
+async def test_decision_page_names_sources_and_marks_the_english_note(ds):
+    html = (await ds.client.get("/-/danh-muc/531-qd-ttg")).text
+    assert ">dhcsnd.edu.vn (bài viết trích dẫn, tóm tắt)</a>" in html and ">news_summary<" not in html
+    assert '<details class="cancu-missing"><summary>' in html and '<p lang="en">No full-text page found' in html
+    register_only = (await ds.client.get("/-/danh-muc/476-qd-ttg")).text  # no text: a Vietnamese sentence, shown
+    assert "<td>Không có văn bản trong kho dữ liệu" in register_only and "bằng tiếng Anh" not in register_only
+
+
+@pytest.mark.asyncio
+async def test_canned_query_says_when_the_typed_date_is_not_a_date(ds):
+    bad = (await ds.client.get("/cancu/danh_muc_theo_ngay?ngay=31/02/2024")).text
+    assert "“31/02/2024” không phải ngày hợp lệ" in bad and "kết quả dưới đây là của hôm nay" in bad
+    good = (await ds.client.get("/cancu/danh_muc_theo_ngay?ngay=12/12/2024")).text
+    assert "không phải ngày hợp lệ" not in good
+
+
+@pytest.mark.asyncio
+async def test_not_found_page_is_vietnamese_with_a_way_back(ds):
+    response = await ds.client.get("/-/danh-muc/khong-co")
+    assert response.status_code == 404
+    assert "<title>Không tìm thấy trang</title>" in response.text and "Error 404" not in response.text
+    assert ">Về trang chủ</a>" in response.text
+
+
+@pytest.mark.asyncio
+async def test_near_miss_reason_is_labelled_once(ds, monkeypatch):
+    """A near miss says why it is not proposed, once, even when the classifier also lists it as a warning."""
+    from cancu.classifier.features import Reason
+
+    because = "dự thảo nói thông tin đã được công bố: “đã công bố”"
+    near = Proposal(item_id=197, decision="531/QĐ-TTg", article=1, clause=1, point=None, level="Tối mật", score=0.95,
+                    citation=EXAM_CITATION, text="Đề thi chính thức", warnings=("Kho chỉ có một phần văn bản.", because),
+                    reason=Reason(code="condition_failed", words=("đã công bố",), message=because))
+    answer = Classification(as_of=dt.date(2024, 7, 2), as_of_source="header", level=None, proposals=(),
+                            near_misses=(near,))
+    monkeypatch.setattr(plugin, "classify_draft", lambda draft_text, path, as_of: answer)
+    html = (await _classify(ds, "Đề thi đã công bố")).text
+    assert html.count(because) == 1 and f"Lý do không đề xuất: {because}" in html
+    assert "<li>Kho chỉ có một phần văn bản.</li>" in html
+    assert "áp dụng cho dự thảo" in html and "khớp với dự thảo" not in html  # a near miss may match well
+
+
+@pytest.mark.asyncio
+async def test_every_decision_number_in_canned_queries_links_to_its_page(ds):
+    replaced = (await ds.client.get("/cancu/quyet_dinh_bi_thay_the")).text
+    assert '<a href="/-/danh-muc/809-qd-ttg">809/QĐ-TTg</a>' in replaced  # replaced
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in replaced  # and its replacement
+    by_number = (await ds.client.get("/cancu/tra_cuu_so_quyet_dinh?so_quyet_dinh=809")).text
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in by_number  # column "Bị thay thế bởi"
+    table = (await ds.client.get("/cancu/decisions?number=809/QĐ-TTg")).text
+    assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in table  # decisions.replaced_by

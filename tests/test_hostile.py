@@ -162,7 +162,7 @@ def test_knowledge_base_sources_still_insist_on_utf8(tmp_path):
 def test_standard_input_is_checked_like_a_file(kb_path, data, message):
     result = run("classify", "-", "--db", str(kb_path), input=data)
     assert result.exit_code == 1
-    assert f"Lỗi: -: không đọc được tệp: {message}" in result.stderr
+    assert f"Lỗi: không đọc được dự thảo từ đầu vào chuẩn (-): {message}" in result.stderr
 
 
 # --------------------------------------------------------------------------- no silent skips

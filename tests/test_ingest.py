@@ -412,6 +412,15 @@ def test_stats_speak_vietnamese_with_the_labels_the_browser_shows(kb_path):
     assert "Mục danh mục theo quyết định (Tuyệt mật / Tối mật / Mật):" in lines
 
 
+def test_every_code_the_parser_accepts_has_its_words():
+    """A status or completeness a decision's front matter may carry is shown in words, never as the code."""
+    from cancu.ingest.labels import COMPLETENESS_LABELS, STATUS_LABELS
+    from cancu.ingest.parse import COMPLETENESS_VALUES, STATUS_VALUES
+
+    assert set(STATUS_VALUES) <= set(STATUS_LABELS)
+    assert set(COMPLETENESS_VALUES) <= set(COMPLETENESS_LABELS)
+
+
 @pytest.mark.asyncio
 async def test_canned_queries_use_the_same_rule_and_today_in_vietnam(kb_path, kb, tmp_path):
     """danh_muc_theo_ngay through Datasette lists exactly the items the Python rule gives, around replacements."""

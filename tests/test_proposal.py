@@ -203,3 +203,136 @@ def test_first_command_says_it_builds_the_knowledge_base(tmp_path, exam_draft):
     assert first.exit_code == 0 and "Đang dựng kho danh mục" in first.stderr and fresh.exists()
     again = CliRunner().invoke(cli, ["tra-cuu", "đề thi", "--db", str(fresh)], catch_exceptions=False)
     assert "Đang dựng kho danh mục" not in again.stderr
+
+
+def test_every_draft_date_source_is_worded_in_the_proposal(kb, laws, exam_draft):
+    """A header "ngày    tháng 3 năm 2026" dates the draft by its month: the proposal says so, never a raw code."""
+    from cancu.render import AS_OF_SOURCES
+
+    result = classify(exam_draft, kb, as_of=dt.date(2024, 12, 12))
+    for source in AS_OF_SOURCES:
+        text = to_text(build_proposal(dataclasses.replace(result, as_of_source=source), kb, laws))
+        line = next(line for line in text.splitlines() if line.startswith("Ngày xét hiệu lực của danh mục"))
+        assert source not in line and "(" in line
+
+
+def test_tra_cuu_refuses_an_empty_question_and_links_the_decision_page(kb_path):
+    runner = CliRunner()
+    for question in ("", "   ", "có phải là bí mật nhà nước không?"):
+        empty = runner.invoke(cli, ["tra-cuu", question, "--db", str(kb_path)], prog_name="cancu")
+        assert empty.exit_code == 2 and "Lỗi:" in empty.output and "câu hỏi rỗng" in empty.output
+    asked = runner.invoke(cli, ["tra-cuu", "Danh mục bí mật nhà nước độ Mật lĩnh vực y tế gồm những gì?",
+                                "--db", str(kb_path), "--as-of", "2025-01-01"], catch_exceptions=False)
+    assert "/-/danh-muc/440-qd-ttg" in asked.output
+    assert "chỉ liệt kê các mục độ Mật" in asked.output and "đối chiếu độ mật" not in asked.output
+
+
+def test_missing_path_message_is_plain_vietnamese(kb_path, tmp_path):
+    """click builds "Path 'x' does not exist." with "Path".title(): no "Đường Dẫn" in a Vietnamese sentence."""
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "khong-co"), "--db", str(kb_path)], prog_name="cancu")
+    assert result.exit_code == 2
+    assert "không tìm thấy tệp hoặc thư mục" in result.output and "khong-co" in result.output
+    assert "Đường Dẫn" not in result.output and "does not exist" not in result.output
+
+
+def test_classify_markdown_keeps_item_text_term_and_separates_review(kb, exam_draft):
+    from cancu.render import format_classification, format_classification_md
+
+    kb_result = classify(exam_draft, kb, as_of=dt.date(2024, 12, 12))
+    accepted = kb_result.proposals[0]
+    markdown = format_classification_md(kb_result, "a.txt")
+    assert f"“{accepted.text}”" in markdown and "Thời hạn bảo vệ: 20 năm" in markdown
+    review_only = _with_review(dataclasses.replace(kb_result, level=None, proposals=()), accepted)
+    for text in (format_classification_md(review_only), format_classification(review_only)):
+        assert "KHÔNG thuộc danh mục bí mật nhà nước nào" in text and "Cần xem xét" in text
+        assert "Đề xuất độ mật" not in text and "Thời hạn bảo vệ" not in text
+    assert format_classification(kb_result).startswith("Ngày xét hiệu lực: 12/12/2024")
+    terminal = format_classification(review_only).splitlines()
+    block = terminal.index("Cần xem xét (không tính vào độ mật, không ghi làm căn cứ; người soạn thảo tự đánh giá):")
+    assert terminal[block + 1].startswith(f"   - TỐI MẬT — {accepted.citation} (độ khớp ")
+
+
+
+def test_docx_proposal_is_marked_vietnamese(kb, laws, exam_draft):
+    """Word spell-checks by the text's language: an en-US default underlines every Vietnamese word."""
+    from docx.oxml.ns import qn
+
+    result = classify(exam_draft, kb, as_of=dt.date(2024, 12, 12))
+    word = docx.Document(io.BytesIO(to_docx(build_proposal(result, kb, laws))))
+    defaults = word.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:lang")).get(qn("w:val")) == "vi-VN"
+    assert not [e for e in word.element.body.iter(qn("w:lang")) if e.get(qn("w:val")) != "vi-VN"]
+    assert word.core_properties.language == "vi-VN"
+
+
+def test_check_markdown_summary_names_findings_in_vietnamese(kb_path, tmp_path):
+    """The inspector's report table says "Căn cứ không tồn tại"; the stable code stays in the detail below."""
+    draft = tmp_path / "du-thao.txt"
+    draft.write_text("BỘ TƯ PHÁP\nMẬT\nHà Nội, ngày 12 tháng 9 năm 2023\nBÁO CÁO\nCăn cứ điểm đ khoản 2 Điều 1 "
+                     "Quyết định số 774/QĐ-TTg.\nKết quả xác minh nội dung tố cáo.\n", encoding="utf-8")
+    report = CliRunner().invoke(cli, ["check", str(draft), "--db", str(kb_path), "--format", "md"]).output
+    row = next(line for line in report.splitlines() if line.startswith(f"| {draft}"))
+    assert "| Căn cứ không tồn tại" in row and "unknown_basis" not in row
+    assert "(`unknown_basis`)" in report
+
+
+def test_a_closed_pipe_is_not_reported_as_a_file_system_error(capfd):
+    """`cancu stats | head -1` printed "Lỗi: lỗi hệ thống tệp: Broken pipe" once head had its line."""
+    from cancu.cli import translate_errors
+
+    @translate_errors
+    def writes_into_a_closed_pipe():
+        raise BrokenPipeError(32, "Broken pipe")
+
+    with pytest.raises(SystemExit) as stopped:
+        writes_into_a_closed_pipe()
+    assert stopped.value.code == 1 and "Lỗi" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["ingest", "stats", "classify", "check", "de-xuat", "tra-cuu", "serve"])
+def test_help_has_no_english_metavar(command):
+    """click names an option's value INTEGER RANGE, TEXT, PATH unless told: every value is named in Vietnamese."""
+    import re
+
+    help_text = CliRunner().invoke(cli, [command, "--help"]).output
+    assert not re.findall(r"\b(INTEGER|RANGE|TEXT|FLOAT|PATH|FILENAME|DIRECTORY|BOOLEAN|FILE)\b", help_text)
+
+
+def test_serve_on_a_taken_port_says_so_in_vietnamese(kb_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port), "--db", str(kb_path)], prog_name="cancu")
+    assert result.exit_code == 1
+    assert f"Lỗi: không mở được 127.0.0.1:{port}: cổng đang được chương trình khác dùng" in result.output
+    assert "Đang phục vụ" not in result.output
+
+
+def test_unwritable_output_is_explained_in_vietnamese(kb_path, tmp_path, exam_draft):
+    draft = tmp_path / "a.txt"
+    draft.write_text(exam_draft, encoding="utf-8")
+    target = tmp_path / "khong-co" / "ket-qua.md"
+    for command in (["classify", str(draft)], ["de-xuat", str(draft)], ["check", str(draft)]):
+        result = CliRunner().invoke(cli, [*command, "--db", str(kb_path), "-o", str(target)], prog_name="cancu")
+        assert result.exit_code == 2, command
+        assert f"{target}: thư mục chứa tệp không tồn tại" in result.output and "No such file" not in result.output
+
+
+@pytest.mark.parametrize("command", ["classify", "de-xuat"])
+def test_empty_standard_input_is_named_as_such(kb_path, command):
+    result = CliRunner().invoke(cli, [command, "-", "--db", str(kb_path)], input=b"", prog_name="cancu")
+    assert result.exit_code == 1
+    assert "Lỗi: không đọc được dự thảo từ đầu vào chuẩn (-): tệp rỗng" in result.output
+
+
+def test_ingest_of_an_empty_folder_is_an_error_not_a_silent_rebuild(tmp_path):
+    folder = tmp_path / "van-ban-moi"
+    folder.mkdir()
+    (folder / "ghi-chu.odt").write_bytes(b"x")
+    db = tmp_path / "kho.db"
+    result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db)], prog_name="cancu")
+    assert result.exit_code == 1 and not db.exists()
+    assert f"Lỗi: thư mục {folder} không có văn bản nào nhập được (" in result.output and ".docx" in result.output

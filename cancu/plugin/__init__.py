@@ -32,6 +32,7 @@ from cancu.kb.search import NO_MATCH, folded_words, fts_query
 from cancu.kb.validity import register_sql_functions
 
 from . import security
+from .labels import CANCU_TABLES, DATE_COLUMNS, source_label, value_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CLASSIFY_PATH = "/-/phan-loai"
@@ -45,11 +46,12 @@ MAX_DRAFT_CHARS = 200_000
 # Free text becomes at most this many FTS5 terms, so a pasted page stays a fast query.
 MAX_FTS_TERMS = 300
 
+# Shown in parentheses after the date: no parentheses inside.
 AS_OF_SOURCES = {
     "option": "ngày bạn nhập",
     "header": "ngày ghi ở phần đầu dự thảo",
-    "header_month": "ngày 1 của tháng ghi ở phần đầu dự thảo (chưa ghi ngày)",
-    "today": "hôm nay (dự thảo không ghi ngày)",
+    "header_month": "ngày 1 của tháng ghi ở phần đầu dự thảo; dự thảo chưa ghi ngày",
+    "today": "hôm nay; dự thảo không ghi ngày",
 }
 
 _WORD = re.compile(r"\w+")
@@ -187,6 +189,15 @@ def prepare_jinja2_environment(env, datasette) -> None:
     accepts only packages on Python 3.11, and this plugin is a module.
     """
     env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES_DIR))])
+    from .labels import column_label, lookup_label, parameter_label, source_label, value_label, vn_count
+
+    def table_title(database: str, table: str) -> str:
+        return datasette.metadata("title", database=database, table=table) or table
+
+    env.globals.update(cancu_column=column_label, cancu_value=value_label, cancu_count=vn_count,
+                       cancu_parameter=parameter_label, cancu_table_title=table_title,
+                       cancu_lookup=lookup_label, cancu_source_label=source_label,
+                       cancu_is_date=lambda text: parse_date(text) is not None)
 
 
 @hookimpl
@@ -216,6 +227,28 @@ def extra_css_urls(template, database, table, columns, view_name, request, datas
     return [datasette.urls.path("/-/cancu.css")]
 
 
+MATCH_COLUMN = "Mức khớp"  # the bm25 column of the canned query "Điều khoản nào áp dụng?"
+ITEM_COLUMN = "Mục"  # the item id column of the canned queries
+# Columns of the canned queries (datasette-metadata.yml) that hold a decision number: links to its page.
+DECISION_COLUMNS = ("Quyết định", "Quyết định bị thay thế", "Quyết định thay thế", "Bị thay thế bởi")
+TABLE_DECISION_COLUMNS = {"items": ("decision",), "items_in_force_today": ("decision",), "item_validity": ("decision",),
+                          "decisions": ("replaced_by",), "repeals": ("decision", "repealed_by"),
+                          "replacements": ("replaced", "replaced_by")}
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+async def _item_link(item_id: int, database: str, datasette) -> Markup | None:
+    """The item id of a canned query as a link to the item on its decision's page (the JSON keeps the id)."""
+    from .pages import decision_path
+
+    row = (await datasette.get_database(database).execute(
+        "select decision from items where id = ?", [item_id])).first()
+    if row is None:
+        return None
+    href = datasette.urls.path(decision_path(row[0])) + f"#muc-{item_id}"
+    return Markup(f'<a href="{html.escape(href)}">xem trong danh mục</a>')
+
+
 def _marked_html(value: str) -> Markup:
     escaped = html.escape(value)
     return Markup(escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>"))
@@ -232,7 +265,7 @@ def _sources_html(value: str) -> Markup | None:
     for source in sources:
         note = f" — {html.escape(source['note'])}" if source.get("note") else ""
         entries.append(f'<li><a href="{html.escape(source["url"])}" rel="noreferrer">'
-                       f'{html.escape(source.get("kind") or "nguồn")}</a>{note}</li>')
+                       f'{html.escape(source_label(source))}</a>{note}</li>')
     return Markup('<ul class="cancu-sources">' + "".join(entries) + "</ul>")
 
 
@@ -243,11 +276,18 @@ def render_cell(value, column, table, database, datasette):
         return _marked_html(value)
     if column == "sources" and table in ("decisions", "laws") and isinstance(value, str) and value.startswith("["):
         return _sources_html(value)
-    if (table is None and column == "Quyết định") or (table in ("items", "items_in_force_today") and column == "decision"):
+    if (table is None and column in DECISION_COLUMNS) or column in TABLE_DECISION_COLUMNS.get(table, ()):
         from .pages import decision_link
 
         return decision_link(value, datasette)
-    return None
+    if table is None and column == ITEM_COLUMN and isinstance(value, int) and not isinstance(value, bool):
+        return _item_link(value, database, datasette)
+    if table is None and column == MATCH_COLUMN and isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    if table in CANCU_TABLES and column in DATE_COLUMNS and isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return vn_date(value)
+    label = value_label(column, value, table)
+    return label if label is not value else None
 
 
 # --- routes -----------------------------------------------------------------------------
@@ -258,7 +298,7 @@ mark { background: #fff3a8; padding: 0 0.1em; }
 .cancu-form textarea { width: 100%; min-height: 16em; font-family: inherit; font-size: 1rem; }
 .cancu-form .cancu-row { margin: 0.6em 0; }
 .cancu-form label { display: block; width: auto; margin-bottom: 0.2em; }
-.cancu-form input[type=text] { width: 12em; }
+.cancu-form input[type=text] { width: 16em; }
 .cancu-note { color: #555; font-size: 0.9rem; }
 .cancu-answer { border-left: 4px solid #888; padding: 0.4em 0.8em; margin: 1em 0; }
 .cancu-answer.secret { border-color: #b00020; }
@@ -268,11 +308,34 @@ mark { background: #fff3a8; padding: 0 0.1em; }
 .cancu-citation { font-weight: bold; }
 .cancu-warnings li, .cancu-error { color: #8a4b00; }
 .cancu-evidence td, .cancu-evidence th { vertical-align: top; }
+.cancu-form .cancu-file-input { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
+.cancu-form label.cancu-file-button { display: inline-block; width: auto; padding: 0.3em 0.9em; margin-right: 0.5em;
+  border: 1px solid #888; border-radius: 3px; background: #f0f0f0; cursor: pointer; font-weight: normal; }
+.cancu-form .cancu-file-input:focus + label.cancu-file-button { outline: 2px solid #276890; }
+/* The column menu's "Type: TEXT NOT NULL" line is SQLite's English; the description under it stays. */
+.dropdown-menu .dropdown-column-type { display: none !important; }
 /* The column legend above table rows: the descriptions stay in the metadata and the JSON API. */
 dl.column-descriptions { display: none; }
 /* Folded copies of text and heading only feed the search index. */
 td.col-text_folded, th.col-text_folded, td.col-heading_folded, th.col-heading_folded { display: none; }
 """
+
+
+# Datasette's table.js builds one column menu with English labels; run after it, this relabels that menu.
+TABLE_JS = """(function () {
+  var labels = {"dropdown-sort-asc": "Sắp xếp tăng dần", "dropdown-sort-desc": "Sắp xếp giảm dần",
+                "dropdown-facet": "Lọc nhanh theo cột này", "dropdown-hide-column": "Ẩn cột này",
+                "dropdown-show-all-columns": "Hiện mọi cột", "dropdown-not-blank": "Chỉ dòng có giá trị"};
+  document.querySelectorAll("body > .dropdown-menu a").forEach(function (link) {
+    if (labels[link.className]) { link.textContent = labels[link.className]; }
+  });
+})();
+"""
+
+
+async def cancu_table_js(request) -> Response:
+    return Response(TABLE_JS, content_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "max-age=3600"})
 
 
 async def cancu_css(request) -> Response:
@@ -414,4 +477,5 @@ def register_routes(datasette):
         (r"^/-/phan-loai/de-xuat$", download_proposal),
         *PAGE_ROUTES,
         (r"^/-/cancu\.css$", cancu_css),
+        (r"^/-/cancu-table\.js$", cancu_table_js),
     ]

@@ -26,7 +26,7 @@ from cancu.kb.validity import in_force
 CATALOG_PATH = "/-/danh-muc"
 STATUS_WORDS = STATUS_LABELS  # one map of labels, shared with `cancu stats` and cancu_vn_label
 COMPLETENESS_WORDS = COMPLETENESS_LABELS
-LEVEL_CLASSES = {level.value: fold(level.value).replace(" ", "-") for level in Level}  # "toi-mat"…
+LEVEL_CLASSES = {level.value: level.key for level in Level}  # "toi-mat"…
 UNKNOWN_STATUS_NOTE = ("Kho không xác định được quyết định này còn hiệu lực hay không (ví dụ quyết định ban hành "
                        "theo Pháp lệnh Bảo vệ bí mật nhà nước số 30/2000/PL-UBTVQH10, hết hiệu lực từ 01/7/2020 "
                        "theo khoản 3 Điều 27 Luật số 29/2018/QH14, hoặc sổ đăng ký không ghi ngày hết hiệu lực): "
@@ -96,18 +96,11 @@ def build_tree(rows: list[dict]) -> list[Node]:
 
 async def _conditions(database, item_ids: list[int]) -> dict[int, list[str]]:
     """Lines of item_conditions by item, when that table exists (older knowledge bases lack it)."""
-    from cancu.conditions_text import TO_CONFIRM, condition_line
+    from cancu.conditions_text import condition_lines, conditions_sql
 
     if not item_ids or "item_conditions" not in await database.table_names():
         return {}
-    marks = ", ".join("?" for _ in item_ids)
-    result = await database.execute(
-        f"select item_id, kind, text from item_conditions where item_id in ({marks}) order by item_id, id", item_ids)
-    by_item: dict[int, list[str]] = {}
-    for item_id, kind, text in result.rows:
-        if kind in TO_CONFIRM:  # the object is the item's own text, shown above
-            by_item.setdefault(item_id, []).append(condition_line(kind, text))
-    return by_item
+    return condition_lines((await database.execute(conditions_sql(item_ids), item_ids)).rows)
 
 
 async def decision_page(datasette, request) -> Response:
