@@ -10,7 +10,9 @@ without the scored drafts.
 - leave-one-decision-out: drafts expecting an item of decision D are scored by a model
   fitted on the drafts that expect nothing of D (how it does on a catalog it never saw).
 - the same cross-validation with the scored drafts' diacritics stripped.
-- candidate recall, calibration (Brier score, reliability table) out of fold.
+- candidate recall, calibration (Brier score, reliability table) out of fold, and
+  threshold-free separation (pair log-loss, draft-level AUC), which do not move with
+  the few drafts each fold's thresholds flip.
 - latency per draft with the shipped model (p50/p95, warm) and growth with length.
 Scoring follows tests/data/eval/README.md. Timings are noisy on a shared machine.
 """
@@ -121,6 +123,9 @@ def main() -> None:
         print(f"calibration out of fold: Brier {score:.4f}; bin, pairs, mean probability, share positive:")
         for row in reliability:
             print(f"  {row[0]:<9}{row[1]:>6}{row[2]:>8.3f}{row[3]:>8.3f}")
+        loss, auc_secret, auc_right = fitting.separation(pool, probabilities)
+        print(f"threshold-free, out of fold: pair log-loss {loss:.4f}; draft AUC of the best probability, "
+              f"secret vs not {auc_secret:.3f}, right best item vs not secret {auc_right:.3f}")
         plain, _, _ = cross_validated(pool, fold_of, scored=stripped)
         table("same, scored drafts typed without diacritics (models fitted on the drafts as written)",
               {"cancu": plain, "bm25 only": fitting.bm25_scores(stripped)})

@@ -320,3 +320,29 @@ def brier(pool: list[Pairs], probabilities: list[np.ndarray]) -> tuple[float, li
             table.append((f"{low:.1f}–{min(high, 1):.1f}", int(inside.sum()), float(p[inside].mean()),
                           float(y[inside].mean())))
     return float(np.mean((p - y) ** 2)), table
+
+
+def separation(pool: list[Pairs], probabilities: list[np.ndarray]) -> tuple[float, float, float]:
+    """Threshold-free figures out of fold: pair log-loss, and two draft-level AUCs of the best probability.
+
+    The headline figures move by a few drafts with the thresholds each fold picks (196
+    drafts); these do not, so a change to the features is judged on them too. AUCs:
+    drafts with items against drafts without; drafts whose best item is right against
+    drafts without items (how well "is this draft secret, by which item" is separated).
+    """
+    p = np.clip(np.concatenate(probabilities), 1e-6, 1 - 1e-6)
+    y = np.concatenate([x.y for x in pool])
+    loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    best = [float(q.max()) if len(q) else 0.0 for q in probabilities]
+    negatives = [b for b, x in zip(best, pool) if not x.expected_any]
+    secret = [b for b, x in zip(best, pool) if x.expected_any]
+    right = [b for b, x, q in zip(best, pool, probabilities) if x.expected_any and len(q) and x.y[int(np.argmax(q))]]
+    return loss, _auc(secret, negatives), _auc(right, negatives)
+
+
+def _auc(positive: list[float], negative: list[float]) -> float:
+    """Probability that a positive scores above a negative (ties count half): the Mann–Whitney statistic."""
+    if not positive or not negative:
+        return float("nan")
+    a, b = np.array(positive)[:, None], np.array(negative)[None, :]
+    return float(np.mean((a > b) + 0.5 * (a == b)))
