@@ -20,7 +20,7 @@ from cancu import clivi
 
 clivi.install()  # before any decorator runs: click builds some of its words (Path's "file") at definition time
 
-from cancu.ingest.errors import IngestError  # noqa: E402
+from cancu.ingest.errors import IngestError, system_reason  # noqa: E402
 
 # Each command imports what it uses when it runs (cancu.ingest.build, the classifier, Datasette):
 # `cancu classify FILE --json` on a current knowledge base never loads sqlite-utils (bench/startup.py).
@@ -140,7 +140,7 @@ def _os_message(error: OSError) -> str:
         return f"không có quyền truy cập{where}; chọn tệp khác hoặc cấp quyền rồi chạy lại"
     if error.errno == errno.ENOENT:
         return f"không tìm thấy tệp hoặc thư mục{where}"
-    return f"lỗi hệ thống tệp: {error.strerror or error}{where}"
+    return f"{system_reason(error, writing=True)}{where}"
 
 
 def translate_errors(command):
@@ -230,17 +230,7 @@ def write_output(content: str | bytes, output: Path | None, encoding: str = "utf
         else:
             output.write_text(content, encoding=encoding)
     except OSError as error:
-        raise OutputNotWritten(f"không ghi được {what} {output}: {_write_reason(error)}") from error
-
-
-def _write_reason(error: OSError) -> str:
-    """Why a file could not be written, in Vietnamese (the system's strerror is English)."""
-    import errno
-
-    return {errno.ENOENT: "thư mục chứa tệp không tồn tại", errno.EACCES: "không có quyền ghi",
-            errno.EPERM: "không có quyền ghi", errno.EISDIR: "đó là một thư mục",
-            errno.ENOSPC: "ổ đĩa đã đầy", errno.EROFS: "ổ đĩa chỉ đọc"}.get(
-        error.errno, f"lỗi hệ thống ({error.strerror or error})")
+        raise OutputNotWritten(f"không ghi được {what} {output}: {system_reason(error, writing=True)}") from error
 
 
 class VnCommand(click.Command):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import IngestError
+from .errors import IngestError, system_reason
 
 # libyaml's parser where PyYAML was built with it: the same safe constructor and resolver,
 # so the same values, several times faster than the pure-Python parser that took 75% of ingest.
@@ -80,7 +80,7 @@ def load_yaml(path: Path, error: type[DataFileError] = DataFileError):
     except UnicodeDecodeError:
         raise error(path, "tệp không phải văn bản UTF-8") from None
     except OSError as failure:
-        raise error(path, f"không đọc được tệp ({failure.strerror or failure})") from None
+        raise error(path, f"không đọc được tệp: {system_reason(failure)}") from None
     try:
         return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as failure:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import SourceUnreadable
+from .errors import SourceUnreadable, system_reason
 from .text import nfc
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -208,7 +208,7 @@ def _require_regular(mode: int, path: Path) -> None:
         try:
             next(os.scandir(path), None)
         except OSError as error:
-            raise SourceUnreadable(path, f"thư mục không liệt kê được vì {_os_reason(error)}; "
+            raise SourceUnreadable(path, f"thư mục không liệt kê được vì {system_reason(error)}; "
                                    "các dự thảo trong đó chưa được kiểm tra", _os_detail(error)) from None
     kind = ("thư mục" if stat.S_ISDIR(mode) else "ống dẫn (FIFO)" if stat.S_ISFIFO(mode)
             else "thiết bị" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "socket" if stat.S_ISSOCK(mode)
@@ -217,18 +217,7 @@ def _require_regular(mode: int, path: Path) -> None:
 
 
 def _os_unreadable(path: Path, error: OSError) -> SourceUnreadable:
-    return SourceUnreadable(path, f"không mở được vì {_os_reason(error)}", _os_detail(error))
-
-
-def _os_reason(error: OSError) -> str:
-    """Why the system refused a file, in words (the system's own text is English: it goes to ``detail``)."""
-    import errno
-
-    reasons = {errno.ENOENT: "tệp không tồn tại hoặc là liên kết hỏng", errno.EACCES: "không có quyền đọc",
-               errno.EPERM: "không có quyền đọc", errno.EISDIR: "đó là thư mục", errno.ELOOP: "liên kết vòng",
-               errno.ENAMETOOLONG: "tên tệp quá dài", errno.EIO: "lỗi đọc đĩa", errno.EMFILE: "mở quá nhiều tệp cùng lúc",
-               errno.ENFILE: "mở quá nhiều tệp cùng lúc", errno.ENOMEM: "không đủ bộ nhớ"}
-    return reasons.get(error.errno, "hệ điều hành báo lỗi khi đọc")
+    return SourceUnreadable(path, f"không mở được vì {system_reason(error)}", _os_detail(error))
 
 
 def _os_detail(error: OSError) -> str:

@@ -469,3 +469,15 @@ def test_a_bug_still_surfaces_with_its_traceback(tmp_path, kb_path, monkeypatch)
     monkeypatch.setattr(build, "write_kb", lambda *a, **k: {}["not an environment error"])
     result = CliRunner().invoke(cli, ["ingest", "--db", str(tmp_path / "kho.db")])
     assert isinstance(result.exception, KeyError)
+
+
+@pytest.mark.parametrize("code", [errno.ENOENT, errno.EACCES, errno.ENOSPC, errno.EXDEV, errno.EBUSY])
+@pytest.mark.parametrize("writing", [False, True])
+def test_system_reason_never_shows_the_systems_english_text(code, writing):
+    from cancu.ingest.errors import system_reason
+
+    error = OSError(code, os.strerror(code), "/tmp/x")
+    reason = system_reason(error, writing=writing)
+    assert os.strerror(code) not in reason
+    assert reason.startswith(("hệ điều hành báo lỗi", "tệp", "thư mục", "không", "ổ đĩa", "đó là", "tên", "lỗi",
+                              "liên kết", "mở quá"))
