@@ -48,7 +48,7 @@ def format_classification(result: Classification, name: str | None = None) -> st
     if result.review:  # a block of its own: these items are never the basis
         lines.append("Cần xem xét (không tính vào độ mật, không ghi làm căn cứ; người soạn thảo tự đánh giá):")
     for review in result.review:
-        reason = review.reason.message if review.reason else "xác suất dưới ngưỡng chấp nhận"
+        reason = review.reason.message if review.reason else "độ khớp dưới ngưỡng chấp nhận"
         lines.append(f"   - {review.level.upper()} — {review.citation} (độ khớp {vn_number(review.score)}) — {reason}")
     if result.near_misses:
         lines.append("Gần giống nhưng không áp dụng:")
@@ -82,7 +82,7 @@ def format_classification_md(result: Classification, name: str | None = None) ->
     if result.review:
         lines += ["", "Cần xem xét (không tính vào độ mật, không ghi làm căn cứ):", ""]
     for review in result.review:
-        reason = review.reason.message if review.reason else "xác suất dưới ngưỡng chấp nhận"
+        reason = review.reason.message if review.reason else "độ khớp dưới ngưỡng chấp nhận"
         lines.append(f"- {review.level} — {review.citation} (độ khớp {vn_number(review.score)}) — {reason}")
     if result.near_misses:
         lines += ["", "Gần giống nhưng không áp dụng:", ""]

@@ -159,7 +159,7 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
     proposals = tuple(make(i, alternative=i in alternatives) for i in shown)[:max(top, 0)]
     review = tuple(make(i, reason=Reason(
         "below_threshold", tuple(sorted(found[i].match.matched))[:8],
-        f"xác suất {probabilities[i]:.2f} dưới ngưỡng chấp nhận {model.accept:.2f}: cần người xem xét".replace(".", ",")))
+        f"độ khớp {probabilities[i]:.2f} dưới ngưỡng chấp nhận {model.accept:.2f}: cần người xem xét".replace(".", ",")))
         for i in answer.review)
     near = tuple(make(i, reason=found[i].checks.failed[0]) for i in answer.rejected[:3]
                  if probabilities[i] >= model.review / 2)
