@@ -138,10 +138,10 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
     probabilities = [model.probability(c.vector) for c in found]
     answer = decide([c.match.profile.item.level for c in found], probabilities,
                     [bool(c.checks.failed) for c in found], [c.item_id for c in found], model.accept, model.review)
-    stopwords = classifier.rules.stopwords
+    rules = classifier.rules
 
     def make(index: int, alternative: bool = False, reason: Reason | None = None) -> Proposal:
-        return proposal(found[index].match, draft, kb, day, probabilities[index], stopwords, alternative, reason)
+        return proposal(found[index].match, draft, kb, day, probabilities[index], rules, alternative, reason)
 
     primary, alternatives, explained = [], [], set()
     for index in answer.accepted:

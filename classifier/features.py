@@ -52,6 +52,8 @@ class DraftFeatures:
     syllables: int = 0
     lines: tuple[int, ...] = ()  # per sentence, the line it starts on (the paragraph, in these drafts)
     text: str = ""  # the sentences, joined (in memory only, like the draft)
+    every_sentence: tuple[frozenset[str], ...] = ()  # per sentence, its features, header and address lines too
+    address_sentences: frozenset[int] = frozenset()  # the header, "Kính gửi" and "Nơi nhận" sentences
 
     @functools.cached_property
     def _mentioned(self) -> dict[str, bool]:
@@ -97,7 +99,7 @@ def _synonym_hits(sentences: list[Sentence], rules: Rules) -> list[set[str]]:
 
 
 def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
-    per_sentence = []
+    per_sentence, every = [], []
     runs: set[str] = set()
     subject: set[str] = set()
     title = _title_line(sentences)
@@ -112,6 +114,7 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
         for canonical in canonicals:
             found |= _canonical_features(canonical, rules)
             own_runs |= phrases(canonical, rules)
+        every.append(frozenset(found))
         if sentence.line in address_lines:
             address |= found
             per_sentence.append(frozenset())
@@ -131,7 +134,8 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
                          secret_work=len(_SECRET_WORK.findall(folded_text)),
                          catalog_numbers=len({m.lower().replace("đ", "d") for m in _CATALOG_NUMBER.findall(folded_text)}),
                          syllables=sum(len(s.tokens) for s in sentences), lines=tuple(s.line for s in sentences),
-                         text="\n".join(s.text for s in sentences))
+                         text="\n".join(s.text for s in sentences), every_sentence=tuple(every),
+                         address_sentences=frozenset(s.index for s in sentences if s.line in address_lines))
 
 
 @functools.lru_cache(maxsize=1024)
