@@ -154,10 +154,12 @@ def _key_runs(sentence: Sentence, profile: ItemProfile, wanted: frozenset[str], 
     return runs
 
 
-def _synonym_runs(sentence: Sentence, profile: ItemProfile, wanted: frozenset[str], rules: Rules) -> list[Run]:
+def _synonym_runs(sentence: Sentence, synonyms: list[tuple[tuple, frozenset[str]]],
+                  wanted: frozenset[str]) -> list[Run]:
     """The draft's phrases that rules.yml reads as one of the item's words, as the draft writes them."""
     tokens = sentence.tokens
-    if not tokens:
+    synonyms = [(variants, keys & wanted) for variants, keys in synonyms if not keys.isdisjoint(wanted)]
+    if not tokens or not synonyms:
         return []
     folded_starts, position = [], 0
     for token in tokens:
@@ -166,64 +168,70 @@ def _synonym_runs(sentence: Sentence, profile: ItemProfile, wanted: frozenset[st
     folded_text = " ".join(t.folded for t in tokens)
     raw_starts = [t.start - sentence.start for t in tokens]
     runs = []
-    for canonical, variants in rules.synonyms:
-        keys = frozenset(profile.lookup[k] for k in _canonical_features(canonical, rules)
-                         if k in profile.lookup) & wanted
-        if not keys:
-            continue
+    for variants, keys in synonyms:
         for variant, on_folded in variants:
             text, starts = (folded_text, folded_starts) if on_folded else (sentence.text, raw_starts)
             for found in variant.finditer(text):
-                first = max(_bisect(starts, found.start()), 0)
-                last = max(_bisect(starts, found.end() - 1), first)
+                first = max(bisect.bisect_right(starts, found.start()) - 1, 0)
+                last = max(bisect.bisect_right(starts, found.end() - 1) - 1, first)
                 runs.append(Run(tokens[first].start, tokens[last].end, keys))
     return runs
 
 
-def _bisect(starts: list[int], offset: int) -> int:
-    return bisect.bisect_right(starts, offset) - 1
+class _Search:
+    """One item in one draft: the item's keys per sentence and where they are, found once per sentence.
 
+    Lives for one evidence() call, in memory, like the draft.
+    """
 
-def _sentence_keys(match: Match, draft: DraftFeatures, index: int) -> frozenset[str]:
-    lookup = match.profile.lookup
-    found = draft.every_sentence[index] if draft.every_sentence else draft.per_sentence[index]
-    return frozenset(lookup[k] for k in found.intersection(lookup))
+    def __init__(self, match: Match, draft: DraftFeatures, rules: Rules):
+        self.match, self.draft, self.rules = match, draft, rules
+        lookup = match.profile.lookup
+        self.keys = [frozenset(lookup[k] for k in found.intersection(lookup))
+                     for found in (draft.every_sentence or draft.per_sentence)]
+        self.synonyms = []
+        for canonical, variants in rules.synonyms:
+            keys = frozenset(lookup[k] for k in _canonical_features(canonical, rules) if k in lookup) & match.matched
+            if keys:
+                self.synonyms.append((variants, keys))
+        self._runs: dict[int, list[Run]] = {}
 
+    def factor(self, index: int) -> float:
+        return ADDRESS_FACTOR if index in self.draft.address_sentences else 1.0
 
-def _factor(draft: DraftFeatures, index: int) -> float:
-    return ADDRESS_FACTOR if index in draft.address_sentences else 1.0
+    def runs(self, index: int) -> list[Run]:
+        if index not in self._runs:
+            sentence, wanted = self.draft.sentences[index], self.keys[index]
+            self._runs[index] = _merge(_key_runs(sentence, self.match.profile, wanted, self.rules)
+                                       + _synonym_runs(sentence, self.synonyms, wanted))
+        return self._runs[index]
 
+    def span(self, index: int, shown: frozenset[str]) -> Span | None:
+        """The best window of sentence ``index`` for the keys not ``shown`` yet."""
+        weights, factor, runs = self.match.profile.weights, self.factor(index), self.runs(index)
 
-def _span(match: Match, draft: DraftFeatures, index: int, shown: frozenset[str], rules: Rules) -> Span | None:
-    """The best window of sentence ``index`` for the keys not ``shown`` yet."""
-    profile, sentence = match.profile, draft.sentences[index]
-    wanted = _sentence_keys(match, draft, index)
-    runs = _merge(_key_runs(sentence, profile, wanted, rules) + _synonym_runs(sentence, profile, wanted, rules))
-    factor = _factor(draft, index)
+        def value(key: str) -> float:
+            return 0.0 if key in shown else weights[key] * factor
 
-    def value(key: str) -> float:
-        return 0.0 if key in shown else profile.weights[key] * factor
+        first, last, added = best_window(runs, value)
+        if last < first or added <= 0:
+            return None
+        inside = tuple(runs[first:last + 1])
+        keys = frozenset().union(*(run.keys for run in inside))
+        weight = math.fsum(weights[key] * factor for key in sorted(keys))
+        return Span(index, inside[0].start, inside[-1].end, inside, keys, weight, added)
 
-    first, last, added = best_window(runs, value)
-    if last < first or added <= 0:
-        return None
-    inside = tuple(runs[first:last + 1])
-    keys = frozenset().union(*(run.keys for run in inside))
-    weight = math.fsum(profile.weights[key] * factor for key in sorted(keys))
-    return Span(index, inside[0].start, inside[-1].end, inside, keys, weight, added)
-
-
-def _richest(match: Match, draft: DraftFeatures, keys: list[frozenset[str]], shown: frozenset[str],
-             used: int | None, rules: Rules) -> list[Span]:
-    """The best windows of the TRIED sentences richest in the item's keys not ``shown`` yet, best first."""
-    weights = match.profile.weights
-    worth = []
-    for index, found in enumerate(keys):
-        new = found - shown
-        if new and index != used:
-            worth.append((-math.fsum(weights[k] for k in sorted(new)) * _factor(draft, index), index))
-    spans = [_span(match, draft, index, shown, rules) for _, index in sorted(worth)[:TRIED]]
-    return sorted((span for span in spans if span is not None), key=lambda span: (-round(span.added, 9), span.sentence))
+    def richest(self, shown: frozenset[str], used: int | None) -> list[Span]:
+        """The best windows of the TRIED sentences richest in the item's keys not ``shown`` yet, best first."""
+        weights = self.match.profile.weights
+        worth = []
+        for index, found in enumerate(self.keys):
+            new = found - shown
+            if new and index != used:
+                worth.append((-math.fsum(weights[k] for k in sorted(new)) * self.factor(index), index))
+        spans = [self.span(index, shown) for _, index in sorted(worth)[:TRIED]]
+        return sorted((span for span in spans if span is not None),
+                      key=lambda span: (-round(span.added, 9), span.sentence))
 
 
 def chosen_spans(match: Match, draft: DraftFeatures, rules: Rules) -> tuple[Span, ...]:
@@ -236,11 +244,11 @@ def chosen_spans(match: Match, draft: DraftFeatures, rules: Rules) -> tuple[Span
     sentences' feature sets, and the syllables of at most TRIED × (TRIED + 1) sentences.
     The stronger span comes first.
     """
-    keys = [_sentence_keys(match, draft, index) for index in range(len(draft.sentences))]
+    search = _Search(match, draft, rules)
     floor = SECOND_SHARE * (match.mass or 1.0)
     best: tuple[Span, ...] = ()
-    for first in _richest(match, draft, keys, frozenset(), None, rules):
-        seconds = _richest(match, draft, keys, first.keys, first.sentence, rules)
+    for first in search.richest(frozenset(), None):
+        seconds = search.richest(first.keys, first.sentence)
         pair = (first, seconds[0]) if seconds and seconds[0].added >= floor else (first,)
         if round(sum(span.added for span in pair), 9) > round(sum(span.added for span in best), 9):
             best = pair
