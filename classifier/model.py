@@ -17,12 +17,12 @@ class Evidence:
     """A sentence of the draft that matched an item, and the words they share."""
 
     draft_span: str  # the matched words as the draft writes them (short, never a whole draft)
-    item_span: str  # the words of the catalog item they match
+    item_span: str  # the words of the catalog item they match (whole words of the item, its heading included)
     sentence: int  # index of the draft sentence (0-based)
     start: int  # character offsets of draft_span in the draft text
     end: int
-    score: float  # 0..1
-    matched_words: tuple[str, ...] = ()
+    score: float  # 0..1: the share of the item's matched weight these words carry
+    matched_words: tuple[str, ...] = ()  # the draft's own words in draft_span that carry the item's words
 
     def to_dict(self) -> dict:
         return {
