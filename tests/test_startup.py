@@ -43,7 +43,7 @@ def test_classify_json_imports_only_what_it_uses(kb_path):
                    "underthesea.pipeline.ner", "underthesea.pipeline.classification", "underthesea.pipeline.chunking",
                    "docx", "pypdf", "joblib", "multiprocessing", "asyncio"):
         assert unused not in loaded, unused
-    assert {"underthesea.pipeline.word_tokenize", "underthesea.pipeline.text_normalize", "rapidfuzz"} <= loaded
+    assert {"underthesea.pipeline.word_tokenize", "underthesea.pipeline.text_normalize"} <= loaded
 
 
 def test_the_slim_underthesea_segments_as_the_whole_package_does():
