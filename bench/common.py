@@ -35,6 +35,16 @@ def ingest_in_child(db: Path) -> None:
                    check=True, capture_output=True)
 
 
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop a `cancu serve` the script started: politely, then by force after 10 s, and reap it."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 @contextmanager
 def knowledge_base(db: Path | None) -> Iterator[Path]:
     """``db`` when the user gave one (--db), else the shipped KB built by ``ingest_in_child``

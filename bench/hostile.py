@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 import hostile_files  # noqa: E402
-from common import free_port  # noqa: E402
+from common import free_port, stop_server  # noqa: E402
 
 CANCU = str(Path(sys.executable).with_name("cancu"))
 SECRET_DRAFT = (ROOT / "tests" / "data" / "drafts" / "d-008.txt").read_text(encoding="utf-8")
@@ -446,12 +446,7 @@ def probe_server(folder: Path, db: Path) -> list[Outcome]:
                                     f"{slowest * 1000:.0f} ms ({len(other_times)} lần)",
                                     Run(result.get("status"), result.get("seconds", 0), _vm_hwm(server.pid), "", "")))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
         log.close()
     server_output = (folder / "serve.log").read_text(encoding="utf-8", errors="replace")
     quiet = "de thi mat" not in server_output and "Tổ ra đề" not in server_output and "Traceback" not in server_output

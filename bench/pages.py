@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import free_port, ingest_in_child  # noqa: E402
+from common import free_port, ingest_in_child, stop_server  # noqa: E402
 
 PAGES = {
     "items": "/cancu/items",
@@ -80,8 +80,7 @@ def main() -> None:
                 print(f"{name:<28} n={len(timings)} users={args.users} p50={statistics.median(timings):6.1f} ms "
                       f"p95={percentile(timings, 0.95):6.1f} ms  ({len(timings) / elapsed:5.1f} req/s)")
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_server(server)
 
 
 if __name__ == "__main__":

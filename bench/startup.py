@@ -27,7 +27,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from common import free_port, knowledge_base
+from common import free_port, knowledge_base, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = ROOT / "tests" / "data" / "drafts" / "d-008.txt"
@@ -105,8 +105,7 @@ def serve_timings(db: Path) -> dict[str, float]:
                 response.read()
             figures[label] = time.perf_counter() - posted
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
     return figures
 
 

@@ -20,7 +20,7 @@ from cancu import clivi
 
 clivi.install()  # before any decorator runs: click builds some of its words (Path's "file") at definition time
 
-from cancu.ingest.errors import IngestError  # noqa: E402
+from cancu.ingest.errors import IngestError, system_reason  # noqa: E402
 
 # Each command imports what it uses when it runs (cancu.ingest.build, the classifier, Datasette):
 # `cancu classify FILE --json` on a current knowledge base never loads sqlite-utils (bench/startup.py).
@@ -75,8 +75,8 @@ def as_of_option(command):
 def _use_rules(ctx, param, value):
     """--rules FILE: the officer's rules, applied on top of the shipped data/rules.yml.
 
-    Passed on through $CANCU_RULES, so the classifier, the knowledge base's freshness
-    fingerprint and every `check --workers` process read the same files.
+    Passed on through $CANCU_RULES, so the classifier and every `check --workers`
+    process read the same files. The file is checked by ``open_kb(..., rules=True)``.
     """
     if value:
         os.environ["CANCU_RULES"] = str(Path(value).resolve())
@@ -140,7 +140,7 @@ def _os_message(error: OSError) -> str:
         return f"không có quyền truy cập{where}; chọn tệp khác hoặc cấp quyền rồi chạy lại"
     if error.errno == errno.ENOENT:
         return f"không tìm thấy tệp hoặc thư mục{where}"
-    return f"lỗi hệ thống tệp: {error.strerror or error}{where}"
+    return f"{system_reason(error, writing=True)}{where}"
 
 
 def translate_errors(command):
@@ -169,16 +169,35 @@ def warn(message: str) -> None:
     click.echo(f"Cảnh báo: {message}", err=True)
 
 
-def open_kb(db_path: Path | None) -> Path:
+def open_kb(db_path: Path | None, *, rules: bool = False) -> Path:
     """The knowledge base to read, built from the shipped data if missing or stale (and the user told so);
-    when that rebuild fails, the existing one with a warning."""
+    when that rebuild fails, the existing one with a warning.
+
+    ``rules``: the command classifies, so the officer's rules files ($CANCU_RULES, --rules) are
+    checked first: a mistake in them stops the command with its one-line message before any
+    rebuild starts. (What needs the KB, an item a rule names, is checked when the rules load.)
+    """
     from cancu.ingest.build import default_db_path, ensure_kb, kb_is_current
 
+    if rules:
+        check_officer_rules()
     path = db_path or default_db_path()
     if not kb_is_current(path):
         click.echo(f"Đang dựng kho danh mục từ dữ liệu đi kèm vào {path} (chỉ lần đầu hoặc khi dữ liệu đổi)…",
                    err=True)
     return ensure_kb(path, warn=warn)
+
+
+def check_officer_rules() -> None:
+    """Read each of the officer's rules files on its own (shape, patterns, examples); raises RulesError."""
+    from cancu.ingest.datafiles import officer_rules_paths
+
+    paths = officer_rules_paths()
+    if paths:
+        from cancu.classifier.rules import load_rules
+
+        for path in paths:
+            load_rules(None, path)
 
 
 def output_options(formats: tuple[str, ...], default: str):
@@ -211,17 +230,7 @@ def write_output(content: str | bytes, output: Path | None, encoding: str = "utf
         else:
             output.write_text(content, encoding=encoding)
     except OSError as error:
-        raise OutputNotWritten(f"không ghi được {what} {output}: {_write_reason(error)}") from error
-
-
-def _write_reason(error: OSError) -> str:
-    """Why a file could not be written, in Vietnamese (the system's strerror is English)."""
-    import errno
-
-    return {errno.ENOENT: "thư mục chứa tệp không tồn tại", errno.EACCES: "không có quyền ghi",
-            errno.EPERM: "không có quyền ghi", errno.EISDIR: "đó là một thư mục",
-            errno.ENOSPC: "ổ đĩa đã đầy", errno.EROFS: "ổ đĩa chỉ đọc"}.get(
-        error.errno, f"lỗi hệ thống ({error.strerror or error})")
+        raise OutputNotWritten(f"không ghi được {what} {output}: {system_reason(error, writing=True)}") from error
 
 
 class VnCommand(click.Command):
@@ -362,7 +371,7 @@ def serve(db_path, host, port):
         check_port(host, port)
     except PortUnavailable as unavailable:
         raise CancuError(str(unavailable)) from unavailable
-    kb = open_kb(db_path)
+    kb = open_kb(db_path, rules=True)
     click.echo(f"Đang phục vụ {kb} tại http://{host}:{port}/ (Ctrl+C để dừng)", err=True)
     try:
         run_server(kb, host=host, port=port)
@@ -420,7 +429,7 @@ def classify(inputs, db_path, as_of, top, output_format, output, as_json):
     from cancu.render import format_classification, format_classification_md
 
     output_format = "json" if as_json else output_format
-    kb = load_kb(open_kb(db_path))
+    kb = load_kb(open_kb(db_path, rules=True))
     failures, parts = 0, []
     for source in inputs:
         try:
@@ -492,7 +501,7 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
         raise CheckCouldNotRun("không tìm thấy dự thảo nào (.txt, .docx, .pdf, .html) trong các đường dẫn đã cho"
                                + ("" if recursive else "; thêm --recursive để tìm trong thư mục con"))
     try:
-        kb_path = open_kb(db_path)
+        kb_path = open_kb(db_path, rules=True)
         results = check_files(drafts, kb_path, as_of=as_of, workers=workers)
         show_bar = not silent and len(drafts) > 1 and sys.stderr.isatty()
         if show_bar:
@@ -546,10 +555,9 @@ def de_xuat(draft, db_path, as_of, output_format, output):
 
     if output_format == "docx" and output is None and sys.stdout.isatty():
         raise click.UsageError("--format docx cần --output TỆP.docx (không in tệp .docx ra màn hình)")
-    kb_path = open_kb(db_path)
+    kb_path = open_kb(db_path, rules=True)
     kb = load_kb(kb_path)
-    document = _read_input(draft)
-    name, text = document.name, document.text
+    text = _read_input(draft).text
     result = classify_text(text, kb, as_of=as_of)
     document = build_proposal(result, kb, load_laws(kb_path), title=draft_title(text))
     if output_format == "docx":

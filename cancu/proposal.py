@@ -151,7 +151,10 @@ def _decision_note(kb: KB, number: str, day: dt.date) -> DecisionNote:
     record = kb.decisions[number]
     reference = decision_reference(record.number, record.date, record.issuer)
     since = f"có hiệu lực từ {vn_date(record.valid_from.isoformat())}" if record.valid_from else "không rõ ngày hiệu lực"
-    if record.valid_until and record.valid_until <= day:
+    # The rule is DecisionRecord.in_force_on (cancu.kb.validity.in_force); out of force on a day it has
+    # not yet reached its start means "not yet", otherwise it was replaced or repealed by then.
+    not_yet = record.valid_from is not None and record.valid_from > day
+    if not record.in_force_on(day) and not not_yet:
         in_force = False
         validity = (f"{since}; hết hiệu lực từ {vn_date(record.valid_until.isoformat())}"
                     + (f" (bị thay thế bởi Quyết định số {record.replaced_by})" if record.replaced_by else "")
@@ -160,7 +163,7 @@ def _decision_note(kb: KB, number: str, day: dt.date) -> DecisionNote:
         in_force = None
         validity = (f"{since}; kho chưa xác minh được quyết định này còn hiệu lực hay không vào ngày "
                     f"{vn_date(day.isoformat())}: đối chiếu văn bản hiện hành trước khi ghi căn cứ.")
-    elif record.valid_from and record.valid_from > day:
+    elif not_yet:
         in_force = False
         validity = f"{since}, tức là chưa có hiệu lực vào ngày {vn_date(day.isoformat())}."
     else:

@@ -13,6 +13,7 @@ import yaml
 from datasette.app import Datasette
 
 from cancu.ingest.datafiles import SAFE_LOADER
+from cancu.ingest.errors import system_reason
 
 METADATA_FILE = "datasette-metadata.yml"
 METADATA_DB_KEY = "cancu"  # the database name used inside datasette-metadata.yml
@@ -91,7 +92,7 @@ def check_port(host: str, port: int) -> None:
         except OSError as error:
             reason = ("cổng đang được chương trình khác dùng" if error.errno == errno.EADDRINUSE
                       else "không có quyền dùng cổng này" if error.errno == errno.EACCES
-                      else f"{error.strerror or error}")
+                      else system_reason(error))
             raise PortUnavailable(f"không mở được {host}:{port}: {reason}; chọn cổng khác bằng --port") from error
 
 

@@ -50,20 +50,18 @@ def shipped_sources() -> list[Path]:
 
 
 def freshness_sources() -> list[Path]:
-    """What the knowledge base depends on: the shipped sources, terms.yml and the rules files in force.
+    """What the knowledge base depends on: the shipped sources, terms.yml and data/rules.yml.
 
-    Editing terms.yml or a rules file (the shipped one, or an officer's named by
-    $CANCU_RULES / --rules) makes the knowledge base stale, so it is rebuilt.
+    Editing one of them makes the knowledge base stale, so it is rebuilt.
     """
-    from .datafiles import rules_paths
-
+    # terms.yml is in: the protection_terms table is built from it. data/rules.yml ships with
+    # the data and counts as part of it. An officer's own rules ($CANCU_RULES, --rules) are
+    # left out: no row of the knowledge base is built from them. They change only how the
+    # classifier reads the KB, and the classifier keys its per-item cache by the bytes of
+    # every rules file in use (classifier/profiles.py). So switching --rules on and off
+    # does not rebuild the KB.
     data = shipped_data_dir()
-    paths = shipped_sources() + [p for p in (data / "terms.yml",) if p.exists()]
-    for path in rules_paths(data):
-        if not path.is_file():
-            raise DataFileError(path, "không có tệp quy tắc này (--rules hoặc $CANCU_RULES)")
-        paths.append(path)
-    return paths
+    return shipped_sources() + [p for p in (data / "terms.yml", data / "rules.yml") if p.exists()]
 
 
 def fingerprint(paths: list[Path]) -> str:

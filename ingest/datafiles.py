@@ -2,8 +2,10 @@
 
 ``rules_paths`` lists the rules files in force: the shipped ``data/rules.yml``,
 then an officer's own file named by ``$CANCU_RULES`` (``cancu … --rules FILE``
-sets it), which is applied on top (see the header of data/rules.yml). Both are,
-with terms.yml, part of the knowledge base's freshness fingerprint.
+sets it), which is applied on top (see the header of data/rules.yml). The shipped
+one and terms.yml are part of the knowledge base's freshness fingerprint; the
+officer's file is not (nothing in the KB is built from it: see
+``cancu.ingest.build.freshness_sources``).
 
 A mistake in one of these files is a DataFileError: one line naming the file, the
 entry and what is wrong, never a traceback.
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import IngestError
+from .errors import IngestError, system_reason
 
 # libyaml's parser where PyYAML was built with it: the same safe constructor and resolver,
 # so the same values, several times faster than the pure-Python parser that took 75% of ingest.
@@ -78,7 +80,7 @@ def load_yaml(path: Path, error: type[DataFileError] = DataFileError):
     except UnicodeDecodeError:
         raise error(path, "tệp không phải văn bản UTF-8") from None
     except OSError as failure:
-        raise error(path, f"không đọc được tệp ({failure.strerror or failure})") from None
+        raise error(path, f"không đọc được tệp: {system_reason(failure)}") from None
     try:
         return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as failure:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import SourceUnreadable
+from .errors import SourceUnreadable, system_reason
 from .text import nfc
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -173,14 +173,14 @@ def read_regular_bytes(path: Path) -> bytes:
     try:
         before = os.stat(path)
     except OSError as error:
-        raise SourceUnreadable(path, _os_reason(error)) from None
+        raise _os_unreadable(path, error) from None
     _require_regular(before.st_mode, path)
     if before.st_size > max_bytes():
         raise SourceUnreadable(path, _too_big(before.st_size))
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
-        raise SourceUnreadable(path, _os_reason(error)) from None
+        raise _os_unreadable(path, error) from None
     try:
         opened = os.fstat(descriptor)
         _require_regular(opened.st_mode, path)
@@ -196,7 +196,7 @@ def read_regular_bytes(path: Path) -> bytes:
                 raise SourceUnreadable(path, _too_big(total))
         return b"".join(chunks)
     except OSError as error:
-        raise SourceUnreadable(path, _os_reason(error)) from None
+        raise _os_unreadable(path, error) from None
     finally:
         os.close(descriptor)
 
@@ -208,21 +208,22 @@ def _require_regular(mode: int, path: Path) -> None:
         try:
             next(os.scandir(path), None)
         except OSError as error:
-            raise SourceUnreadable(path, f"thư mục không liệt kê được ({_os_reason(error)}); "
-                                   "các dự thảo trong đó chưa được kiểm tra") from None
+            raise SourceUnreadable(path, f"thư mục không liệt kê được vì {system_reason(error)}; "
+                                   "các dự thảo trong đó chưa được kiểm tra", _os_detail(error)) from None
     kind = ("thư mục" if stat.S_ISDIR(mode) else "ống dẫn (FIFO)" if stat.S_ISFIFO(mode)
             else "thiết bị" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "socket" if stat.S_ISSOCK(mode)
             else "tệp đặc biệt")
     raise SourceUnreadable(path, f"không phải tệp thường mà là {kind}; chỉ đọc tệp văn bản thường")
 
 
-def _os_reason(error: OSError) -> str:
+def _os_unreadable(path: Path, error: OSError) -> SourceUnreadable:
+    return SourceUnreadable(path, f"không mở được vì {system_reason(error)}", _os_detail(error))
+
+
+def _os_detail(error: OSError) -> str:
     import errno
 
-    reasons = {errno.ENOENT: "không tồn tại (hoặc liên kết bị hỏng)", errno.EACCES: "không có quyền đọc",
-               errno.EPERM: "không có quyền đọc", errno.EISDIR: "là thư mục", errno.ELOOP: "liên kết vòng",
-               errno.ENAMETOOLONG: "tên quá dài"}
-    return f"không mở được ({reasons.get(error.errno, error.strerror or str(error))})"
+    return f"{type(error).__name__} {errno.errorcode.get(error.errno or 0, error.errno)}: {error.strerror or error}"
 
 
 def walk_folder(folder: str | Path, *, recursive: bool) -> list[Path]:
@@ -442,11 +443,34 @@ def _docx_body(data: bytes, path: Path):
                 raise KeyError("officeDocument")
             root = etree.fromstring(_docx_member(package, target.lstrip("/"), path), parser)
     except (*_ZIP_ERRORS, etree.LxmlError) as error:
-        raise SourceUnreadable(path, f"không phải tệp .docx hợp lệ ({error.__class__.__name__})") from None
+        raise SourceUnreadable(path, f"không phải tệp .docx hợp lệ: {_docx_problem(error)}", _detail(error)) from None
     body = root.find(qn("w:body"))
     if body is None:
-        raise SourceUnreadable(path, "không phải tệp .docx hợp lệ (không có phần thân văn bản)")
+        raise SourceUnreadable(path, "không phải tệp .docx hợp lệ: không có phần thân văn bản")
     return body
+
+
+def _docx_problem(error: Exception) -> str:
+    """What a zipfile, zlib or lxml error says about a .docx, in words."""
+    from lxml import etree
+
+    if isinstance(error, etree.LxmlError):
+        return "phần nội dung XML bị hỏng"
+    if isinstance(error, KeyError):
+        return "thiếu phần nội dung chính"
+    if isinstance(error, RuntimeError):  # zipfile: a member needs a password
+        return "tệp nén có mật khẩu"
+    if isinstance(error, NotImplementedError):  # zipfile: a compression method it does not know
+        return "tệp nén dùng kiểu nén chưa được hỗ trợ"
+    if isinstance(error, (zipfile.LargeZipFile, OverflowError)):
+        return "tệp nén quá lớn"
+    return "tệp nén bị hỏng"
+
+
+def _detail(error: BaseException) -> str:
+    """The library's exception for logs and tests: its class and the first line of its text."""
+    text = str(error).splitlines()[0][:120] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _docx_text(data: bytes, path: Path) -> str:
@@ -517,12 +541,26 @@ def _pdf_text(data: bytes, path: Path) -> str:
             if total > max_chars():
                 break
     except pdf_errors as error:
-        reason = str(error).splitlines()[0][:120] if str(error) else error.__class__.__name__
-        raise SourceUnreadable(path, f"PDF hỏng hoặc không hợp lệ ({reason})") from None
+        raise SourceUnreadable(path, f"PDF hỏng hoặc không hợp lệ: {_pdf_problem(error)}", _detail(error)) from None
     text = "\n".join(pages)
     if not text.strip():
         raise SourceUnreadable(path, "PDF không có lớp chữ (bản quét ảnh?); cần bản PDF có chữ hoặc .docx")
     return text
+
+
+def _pdf_problem(error: Exception) -> str:
+    """What a pypdf (or zlib) error says about a PDF, in words."""
+    from pypdf.errors import FileNotDecryptedError, LimitReachedError
+
+    if isinstance(error, LimitReachedError):
+        return "nội dung nén giải ra quá lớn (nghi là bom nén)"
+    if isinstance(error, FileNotDecryptedError):
+        return "tệp được mã hóa theo cách chưa mở được"
+    if isinstance(error, NotImplementedError):  # pypdf: a stream filter it does not know
+        return "dùng kiểu nén chưa được hỗ trợ"
+    if isinstance(error, zlib.error):
+        return "luồng nén bị hỏng"
+    return "cấu trúc tệp bị hỏng"
 
 
 # --------------------------------------------------------------------------- html

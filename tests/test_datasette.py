@@ -181,6 +181,31 @@ async def test_database_page_lists_the_canned_queries(ds):
 
 
 @pytest.mark.asyncio
+async def test_the_actions_menu_of_database_and_table_pages_is_in_vietnamese(ds):
+    from datasette import hookimpl
+    from datasette.plugins import pm
+
+    class Actions:
+        @hookimpl
+        def database_actions(self):
+            return [{"href": "/x-db", "label": "Việc của kho"}]
+
+        @hookimpl
+        def table_actions(self):
+            return [{"href": "/x-bang", "label": "Việc của bảng"}]
+
+    pm.register(Actions(), name="test-actions")
+    try:
+        database, table = (await ds.client.get("/cancu")).text, (await ds.client.get("/cancu/decisions")).text
+    finally:
+        pm.unregister(name="test-actions")
+    assert '<title id="actions-menu-links-title">Thao tác</title>' in database
+    assert '<li><a href="/x-db">Việc của kho</a></li>' in database
+    assert '<title id="actions-menu-links-title">Thao tác với bảng</title>' in table
+    assert '<li><a href="/x-bang">Việc của bảng</a></li>' in table
+
+
+@pytest.mark.asyncio
 async def test_decisions_table_facets_sort_and_sources(ds):
     response = await ds.client.get("/cancu/decisions?number=531/QĐ-TTg")
     html = response.text

@@ -35,7 +35,7 @@ def officer_rules(tmp_path, monkeypatch):
 
 @pytest.fixture
 def own_kb(kb_path, tmp_path) -> Path:
-    """A copy of the session's KB: --rules makes a KB stale (the rules are in its fingerprint), so it is rebuilt."""
+    """A copy of the session's KB, so the classifier's per-item cache for the officer's rules lands beside it."""
     copy = tmp_path / "kb.db"
     shutil.copyfile(kb_path, copy)
     return copy
@@ -116,26 +116,40 @@ def test_a_later_officer_file_replaces_a_condition_of_the_same_name(kb, officer_
     assert [c.message for c in merged] == ["thứ hai"]
 
 
-def test_rules_and_terms_are_part_of_the_freshness_fingerprint(tmp_path, officer_rules, monkeypatch):
+def test_terms_and_shipped_rules_are_in_the_freshness_fingerprint_an_officers_rules_are_not(
+        tmp_path, officer_rules, monkeypatch):
     data = tmp_path / "data"
     shutil.copytree(shipped_data_dir(), data)
     monkeypatch.setattr(build, "shipped_data_dir", lambda: data)
     db = tmp_path / "kb.db"
     build_kb(db)
     assert kb_is_current(db)
+    # no row of the KB comes from an officer's rules: switching them on and off rebuilds nothing
     monkeypatch.setenv("CANCU_RULES", str(officer_rules('stopwords: "chẳng"\n')))
-    assert not kb_is_current(db)
-    build_kb(db)
     assert kb_is_current(db)
     monkeypatch.setenv("CANCU_RULES", "")
-    assert not kb_is_current(db)
-    build_kb(db)
+    assert kb_is_current(db)
     with (data / "terms.yml").open("a", encoding="utf-8") as terms:
         terms.write("\n# ghi chú của cán bộ\n")
     assert not kb_is_current(db)
+    build_kb(db)
     (data / "rules.yml").write_text((data / "rules.yml").read_text(encoding="utf-8") + "\n# sửa\n", encoding="utf-8")
+    assert not kb_is_current(db)
     build_kb(db)
     assert kb_is_current(db)
+
+
+def test_a_broken_officer_file_fails_before_a_stale_kb_is_rebuilt(own_kb, officer_rules):
+    import sqlite3
+
+    with sqlite3.connect(own_kb) as conn:
+        conn.execute("update meta set value = 'cu' where key = 'data_fingerprint'")  # stale: would be rebuilt
+    before = own_kb.read_bytes()
+    path = officer_rules("conditions:\n  - name: x\n")
+    outcome = CliRunner().invoke(cli, ["classify", "--rules", str(path), "--db", str(own_kb), str(DRAFT)])
+    assert outcome.exit_code == 1 and "Đang dựng" not in outcome.stderr
+    assert outcome.stderr.strip().startswith(f"Lỗi: {path}, điều kiện thứ 1 'x': quy tắc không hợp lệ")
+    assert own_kb.read_bytes() == before
 
 
 @pytest.mark.parametrize("text, what", [

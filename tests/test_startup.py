@@ -95,7 +95,7 @@ def test_serve_warms_up_before_serving_and_stops_on_broken_rules(kb_path, tmp_pa
     broken.write_text("conditions:\n  - name: x\n", encoding="utf-8")
     started = []
     monkeypatch.setattr(cancu.serve, "make_datasette", lambda path: started.append(path))
-    own_kb = tmp_path / "kb.db"  # --rules makes a KB stale (rules are in its fingerprint): not the shared one
+    own_kb = tmp_path / "kb.db"  # not the shared one: nothing --rules does may touch it
     own_kb.write_bytes(kb_path.read_bytes())
     outcome = CliRunner().invoke(cli, ["serve", "--db", str(own_kb), "--rules", str(broken)])
     assert outcome.exit_code == 1 and started == []

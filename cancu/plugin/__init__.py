@@ -60,9 +60,6 @@ _WORD = re.compile(r"\w+")
 # --- SQL functions -------------------------------------------------------------------
 
 
-fts_words = folded_words  # the folded words of free text (cancu.kb.search)
-
-
 def fts_any(text: str | None) -> str:
     """An FTS5 query over the folded columns matching any word of ``text``.
 
@@ -70,7 +67,7 @@ def fts_any(text: str | None) -> str:
     whole expression ("đề thi") above items that share its words apart. The query
     itself comes from cancu.kb.search.fts_query, as the classifier's does.
     """
-    sequence = fts_words(text)
+    sequence = folded_words(text)
     words = list(dict.fromkeys(sequence))[:MAX_FTS_TERMS // 2]
     if not words:
         return NO_MATCH
@@ -80,7 +77,7 @@ def fts_any(text: str | None) -> str:
 
 def fts_all(text: str | None) -> str:
     """An FTS5 query over the folded columns matching items that contain every word."""
-    return fts_query(list(dict.fromkeys(fts_words(text)))[:MAX_FTS_TERMS], operator="AND")
+    return fts_query(list(dict.fromkeys(folded_words(text)))[:MAX_FTS_TERMS], operator="AND")
 
 
 def unfold_snippet(text: str | None, folded_snippet: str | None) -> str | None:

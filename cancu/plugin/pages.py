@@ -23,9 +23,9 @@ from cancu.ingest.model import Level
 from cancu.ingest.text import fold, vn_date
 from cancu.kb.validity import in_force
 
+from . import vn_date_or_none
+
 CATALOG_PATH = "/-/danh-muc"
-STATUS_WORDS = STATUS_LABELS  # one map of labels, shared with `cancu stats` and cancu_vn_label
-COMPLETENESS_WORDS = COMPLETENESS_LABELS
 LEVEL_CLASSES = {level.value: level.key for level in Level}  # "toi-mat"…
 UNKNOWN_STATUS_NOTE = ("Kho không xác định được quyết định này còn hiệu lực hay không (ví dụ quyết định ban hành "
                        "theo Pháp lệnh Bảo vệ bí mật nhà nước số 30/2000/PL-UBTVQH10, hết hiệu lực từ 01/7/2020 "
@@ -50,13 +50,6 @@ def decision_link(value, datasette) -> Markup | None:
     label = value.get("label") if isinstance(value, dict) else None
     suffix = f" ({html.escape(label)})" if label and label != number else ""
     return Markup(f'<a href="{html.escape(datasette.urls.path(decision_path(number)))}">{html.escape(number)}</a>{suffix}')
-
-
-today_vn = today  # today in Vietnam: the one definition, cancu.ingest.dates.today
-
-
-def _vn(iso: str | None) -> str | None:
-    return vn_date(iso) if iso else None
 
 
 async def kb_database(datasette):
@@ -130,10 +123,10 @@ async def decision_page(datasette, request) -> Response:
     context = {
         "decision": row, "tree": tree, "repeals": repeals, "replaces": replaces,
         "replaced_by": by_number.get(row["replaced_by"]) if row["replaced_by"] else None,
-        "sources": json.loads(row["sources"] or "[]"), "status_words": STATUS_WORDS,
-        "completeness_words": COMPLETENESS_WORDS, "level_classes": LEVEL_CLASSES, "vn": _vn,
+        "sources": json.loads(row["sources"] or "[]"), "status_words": STATUS_LABELS,
+        "completeness_words": COMPLETENESS_LABELS, "level_classes": LEVEL_CLASSES, "vn": vn_date_or_none,
         "decision_path": lambda number: datasette.urls.path(decision_path(number)),
-        "in_force_today": in_force_rank(row, today_vn()) == 0, "today": vn_date(today_vn().isoformat()),
+        "in_force_today": in_force_rank(row, today()) == 0, "today": vn_date(today().isoformat()),
         "unknown_note": UNKNOWN_STATUS_NOTE, "database_name": database.name,
         "catalog_count": sum(1 for i in items if i["catalog_item"]),
     }
@@ -150,7 +143,7 @@ async def catalog_rows(datasette) -> list[dict]:
     rows = [dict(r) for r in (await database.execute(
         "select number, date, title, field, status, valid_from, valid_until, replaced_by, text_completeness, "
         "has_text, item_count, top_level from decisions")).rows]
-    day = today_vn()
+    day = today()
     for row in rows:
         row["rank"] = in_force_rank(row, day)
         row["href"] = datasette.urls.path(decision_path(row["number"]))
@@ -159,8 +152,8 @@ async def catalog_rows(datasette) -> list[dict]:
 
 async def catalog_index(datasette, request) -> Response:
     page = await datasette.render_template("cancu_danh_muc_index.html", {
-        "catalogs": await catalog_rows(datasette), "status_words": STATUS_WORDS,
-        "completeness_words": COMPLETENESS_WORDS, "vn": _vn, "today": vn_date(today_vn().isoformat()),
+        "catalogs": await catalog_rows(datasette), "status_words": STATUS_LABELS,
+        "completeness_words": COMPLETENESS_LABELS, "vn": vn_date_or_none, "today": vn_date(today().isoformat()),
         "unknown_note": UNKNOWN_STATUS_NOTE}, request=request)
     return Response.html(page)
 
@@ -172,8 +165,8 @@ def home_template_vars(template, datasette):
 
     async def inner():
         try:
-            return {"cancu_catalogs": await catalog_rows(datasette), "cancu_status_words": STATUS_WORDS,
-                    "cancu_completeness_words": COMPLETENESS_WORDS}
+            return {"cancu_catalogs": await catalog_rows(datasette), "cancu_status_words": STATUS_LABELS,
+                    "cancu_completeness_words": COMPLETENESS_LABELS}
         except NotFound:
             return {}
 

@@ -193,7 +193,8 @@ def guard_requests(app):
             # Datasette's views catch their own errors, so what reaches here is the request's fault.
             if started or scope.get("method") != "POST":
                 raise
-            await _send_refusal(send, RequestRefused(400, f"Nội dung gửi lên không đọc được ({type(error).__name__})."))
+            why = "không phải văn bản UTF-8" if isinstance(error, UnicodeDecodeError) else "biểu mẫu bị hỏng"
+            await _send_refusal(send, RequestRefused(400, f"Nội dung gửi lên không đọc được: {why}."))
 
     return guarded
 
