@@ -119,6 +119,8 @@ def main() -> None:
         table("5-fold cross-validation (thresholds by inner CV per fold)",
               {"cancu": ours, "bm25 only": fitting.bm25_scores(pool)})
         print("thresholds chosen per fold (accept, review): " + ", ".join(f"({a}, {r})" for a, r in chosen))
+        cost = sum(fitting.draft_cost(p, q, *chosen[f]) for p, q, f in zip(pool, probabilities, fold_of)) / len(pool)
+        print(f"mean cost per draft (bench/fitting.py's costs, each fold at its own thresholds): {cost:.4f}")
         score, reliability = fitting.brier(pool, probabilities)
         print(f"calibration out of fold: Brier {score:.4f}; bin, pairs, mean probability, share positive:")
         for row in reliability:
