@@ -39,23 +39,6 @@ TRIED = 3  # sentences richest in the item's weight whose best window is compute
 _TOKEN = re.compile(r"\w+")
 
 
-def densest_window(hits, width: int = MAX_SPAN) -> tuple[int, int]:
-    """The span of at most ``width`` characters holding the most hits (two pointers: linear in hits).
-
-    No longer used by evidence() (best_window weighs the hits); kept for its callers and test.
-    """
-    best = (hits[0].start, hits[0].end, 0)
-    last = 0
-    for first_index, first in enumerate(hits):
-        last = max(last, first_index)
-        while last + 1 < len(hits) and hits[last + 1].end - first.start <= width:
-            last += 1
-        count = last - first_index + 1
-        if count > best[2]:
-            best = (first.start, hits[last].end, count)
-    return best[0], best[1]
-
-
 @dataclass(frozen=True)
 class Run:
     """Words of a text (character offsets) that carry some of an item's keys."""

@@ -182,21 +182,6 @@ def test_a_draft_without_diacritics_gets_the_proposal_of_its_accented_twin(dev_d
         assert plain.level == accented.level and key(plain.proposals[0]) == key(accented.proposals[0]), draft_id
 
 
-def test_densest_window_is_the_brute_force_answer():
-    import random
-
-    from cancu.classifier.evidence import densest_window
-    from cancu.classifier.textprep import Token
-
-    rng = random.Random(7)
-    for _ in range(200):
-        starts = sorted(rng.sample(range(2000), rng.randint(1, 40)))
-        hits = [Token("x", "x", s, s + rng.randint(1, 9)) for s in starts]
-        best = max(range(len(hits)), key=lambda i: (sum(1 for h in hits[i:] if h.end - hits[i].start <= 220), -i))
-        inside = [h for h in hits[best:] if h.end - hits[best].start <= 220]
-        assert densest_window(hits) == (hits[best].start, inside[-1].end)
-
-
 def test_stopwords_are_looked_up_with_their_diacritics():
     """Folded, "để" and "đề", "tại" and "tài", "về" and "vệ" are one syllable; only the function words go."""
     from cancu.classifier.words import _syllables, features, phrases
