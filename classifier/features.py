@@ -68,6 +68,15 @@ class DraftFeatures:
         return found
 
     @functools.cached_property
+    def sentences_with(self) -> dict[str, tuple[int, ...]]:
+        """For each feature, the sentences (content lines only) that have it: candidates look up only those."""
+        found: dict[str, list[int]] = {}
+        for index, keys in enumerate(self.per_sentence):
+            for key in keys:
+                found.setdefault(key, []).append(index)
+        return {key: tuple(indexes) for key, indexes in found.items()}
+
+    @functools.cached_property
     def positions(self) -> dict[str, list[int]]:
         """Positions of each folded word in the draft, for paraphrase-tolerant restrictor lookup."""
         found: dict[str, list[int]] = {}
@@ -235,26 +244,32 @@ class Match:
 
 def match_item(profile: ItemProfile, draft: DraftFeatures, rules: Rules) -> Match:
     lookup, weights = profile.lookup, profile.weights
-    matched = frozenset(lookup[k] for k in lookup if k in draft.all)
-    address = {lookup[k] for k in lookup if k in draft.address}
+    keys = draft.all.intersection(lookup)
+    matched = frozenset(lookup[k] for k in keys)
+    address = {lookup[k] for k in draft.address.intersection(lookup)}
     mass = math.fsum(weights[f] * (ADDRESS_FACTOR if f in address else 1.0) for f in matched)
-    sentence_hits = []
-    if matched:
-        for found in draft.per_sentence:
-            sentence_hits.append(frozenset(lookup[k] for k in found.intersection(lookup)) if found else frozenset())
+    # Only the sentences that have one of the item's keys, and the windows that hold one, can carry weight.
+    found: dict[int, set[str]] = {}
+    sentences_with = draft.sentences_with
+    for key in keys:
+        for index in sentences_with.get(key, ()):
+            found.setdefault(index, set()).add(lookup[key])
+    sentence_hits = {index: frozenset(hits) for index, hits in found.items()}
+    count, empty = len(draft.per_sentence), frozenset()
     best_local, best_window, best_keys = 0.0, (), frozenset()
-    for index in range(len(sentence_hits)):
-        window = sentence_hits[index] | sentence_hits[index + 1] if index + 1 < len(sentence_hits) else sentence_hits[index]
+    for index in sorted({i for hit in sentence_hits for i in (hit - 1, hit) if i >= 0}):
+        here = sentence_hits.get(index, empty)
+        window = here | sentence_hits.get(index + 1, empty) if index + 1 < count else here
         local = math.fsum(weights[f] for f in window)
         if local > best_local:
             best_local, best_keys = local, window
-            best_window = (index, index + 1) if index + 1 < len(sentence_hits) else (index,)
-    masses = [math.fsum(weights[f] for f in hits) if hits else 0.0 for hits in sentence_hits]
-    richest = tuple(sorted((i for i in range(len(masses)) if masses[i] > 0), key=lambda i: (-masses[i], i))[:RICHEST])
-    sentence_mass = {i: masses[i] for i in best_window}
+            best_window = (index, index + 1) if index + 1 < count else (index,)
+    masses = {i: math.fsum(weights[f] for f in hits) for i, hits in sentence_hits.items()}
+    richest = tuple(sorted((i for i in masses if masses[i] > 0), key=lambda i: (-masses[i], i))[:RICHEST])
+    sentence_mass = {i: masses.get(i, 0.0) for i in best_window}
     ranked = tuple(sorted((i for i in best_window if sentence_mass[i] > 0), key=lambda i: (-sentence_mass[i], i)))
     runs = [f for f in profile.phrases if f in draft.phrases]
-    subject = {lookup[k] for k in lookup if k in draft.subject}
+    subject = {lookup[k] for k in draft.subject.intersection(lookup)}
     subject_mass = math.fsum(weights[f] for f in subject) + math.fsum(profile.phrases[f] for f in runs if f in draft.subject)
     strong = sum(1 for f in matched if " " in f and f not in profile.pairs
                  and fold(f) not in rules.weak_words and f not in profile.domain)
