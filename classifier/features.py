@@ -85,6 +85,20 @@ class DraftFeatures:
         return found
 
 
+_BOUNDED = re.compile(r"\(\?<!\\w\)(.*)\(\?!\\w\)", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=1024)
+def _literal(variant: re.Pattern) -> str:
+    """The literal text a synonym variant's pattern (rules._variant_pattern: an escaped literal between
+    word boundaries) must contain to match; the empty string, which every text contains, for any other pattern."""
+    bounded = _BOUNDED.fullmatch(variant.pattern)
+    if bounded is None or variant.flags & re.IGNORECASE:
+        return ""
+    literal = re.sub(r"\\(.)", r"\1", bounded[1], flags=re.DOTALL)
+    return literal if re.escape(literal) == bounded[1] else ""
+
+
 def _synonym_hits(sentences: list[Sentence], rules: Rules) -> list[set[str]]:
     """Per sentence, the canonical phrases whose abbreviation or variant it uses."""
     hits: list[set[str]] = [set() for _ in sentences]
@@ -102,6 +116,8 @@ def _synonym_hits(sentences: list[Sentence], rules: Rules) -> list[set[str]]:
     for canonical, variants in rules.synonyms:
         for variant, on_folded in variants:
             text, offsets = (folded_joined, folded_starts) if on_folded else (joined, starts)
+            if _literal(variant) not in text:  # most variants are absent: a substring scan says so fastest
+                continue
             for match in variant.finditer(text):
                 hits[bisect.bisect_right(offsets, match.start()) - 1].add(canonical)
     return hits
