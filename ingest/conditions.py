@@ -61,7 +61,9 @@ def has_diacritics(text: str) -> bool:
     do not make it marked, so the share of marked letters decides.
     """
     marked = len(_MARKED.findall(text))
-    return marked >= 1 and marked >= len(_LETTER.findall(text)) // 50
+    if marked == 0 or marked >= len(text) // 50:  # the letters are at most the characters: no need to count them
+        return marked >= 1
+    return marked >= len(_LETTER.findall(text)) // 50
 
 
 def prepare(text: str) -> tuple[str, bool]:
