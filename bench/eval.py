@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from cancu.classifier import classify, load_kb
 from cancu.classifier.classify import Classifier
 
 import fitting
-from common import ingest_in_child
+from common import knowledge_base
 from fit import placeholder
 
 ORDER = ("top1", "top3", "ranking top1", "ranking top3", "level accuracy", "FP made-up negatives",
@@ -100,10 +99,7 @@ def main() -> None:
     parser.add_argument("--no-latency", action="store_true")
     args = parser.parse_args()
     drafts = fitting.read_pool()
-    with tempfile.TemporaryDirectory() as folder:
-        db = args.db or Path(folder) / "kb.db"
-        if not args.db:
-            ingest_in_child(db)
+    with knowledge_base(args.db) as db:
         kb = load_kb(db)
         classifier = Classifier.from_kb(kb, model=placeholder())
         pool = fitting.pairs_of(classifier, drafts)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,7 @@ from cancu.classifier.features import FEATURES
 from cancu.kb import load_kb
 
 import fitting
-from common import ingest_in_child
+from common import knowledge_base
 
 CHECK_DRAFTS = ("d-017", "d-008", "d-024", "d-021")  # in tests/data/eval/dev.jsonl
 
@@ -43,10 +42,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=model_path())
     args = parser.parse_args()
     drafts = fitting.read_pool()
-    with tempfile.TemporaryDirectory() as folder:
-        db = args.db or Path(folder) / "kb.db"
-        if not args.db:
-            ingest_in_child(db)
+    with knowledge_base(args.db) as db:
         classifier = Classifier.from_kb(load_kb(db), model=placeholder())
         pool = fitting.pairs_of(classifier, drafts)
         fold_of = fitting.folds(drafts)
