@@ -5,7 +5,7 @@ Usage: python bench/eval.py [--db PATH] [--verbose] [--no-latency]   (needs the 
 Never in-sample: every figure of the fitted classifier comes from a model fitted
 without the scored drafts.
 - 5-fold cross-validation over the pool (dev + dev2 + real-public-dev; near-duplicate
-  drafts kept in one fold): the model is fitted on four folds, its three thresholds are
+  drafts kept in one fold): the model is fitted on four folds, its two thresholds are
   chosen by an inner cross-validation on those four, and the fifth is scored.
 - leave-one-decision-out: drafts expecting an item of decision D are scored by a model
   fitted on the drafts that expect nothing of D (how it does on a catalog it never saw).
@@ -114,8 +114,7 @@ def main() -> None:
         ours, probabilities, chosen = cross_validated(pool, fold_of)
         table("5-fold cross-validation (thresholds by inner CV per fold)",
               {"cancu": ours, "bm25 only": fitting.bm25_scores(pool)})
-        print("thresholds chosen per fold (accept, review, raise; raise above 1 = never): "
-              + ", ".join(f"({a}, {r}, {s})" for a, r, s in chosen))
+        print("thresholds chosen per fold (accept, review): " + ", ".join(f"({a}, {r})" for a, r in chosen))
         cost = sum(fitting.draft_cost(p, q, *chosen[f]) for p, q, f in zip(pool, probabilities, fold_of)) / len(pool)
         print(f"mean cost per draft (bench/fitting.py's costs, each fold at its own thresholds): {cost:.4f}")
         score, reliability = fitting.brier(pool, probabilities)
@@ -132,14 +131,15 @@ def main() -> None:
         print(f"\nleave-one-decision-out top-3 (ranking): {lodo:.3f} over {held} drafts")
         if args.verbose:
             for p, q, f in zip(pool, probabilities, fold_of):
-                result = fitting.answer(p, q, *chosen[f])
+                accept, review = chosen[f]
+                result = fitting.answer(p, q, accept, review)
                 ok = result.level == p.draft["expected_level"] and (
                     not p.expected_any or (result.accepted and p.y[result.accepted[0]]))
                 if not ok:
                     got = [(p.items[i].decision, p.items[i].article, p.items[i].clause, p.items[i].point,
                             p.levels[i], round(float(q[i]), 2)) for i in result.accepted[:3]]
                     rev = [(p.items[i].decision, p.items[i].clause, p.items[i].point, round(float(q[i]), 2))
-                           + (("would raise",) if i in result.held else ()) for i in result.review]
+                           for i in result.review]
                     want = [(e["decision"], e["article"], e["clause"], e["point"], e["level"]) for e in p.draft["expected"]]
                     print(f"✗ {p.draft['id']} {p.draft['kind']:<12} want {want}\n    got {got} level={result.level}"
                           f" review={rev}")

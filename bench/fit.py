@@ -4,8 +4,8 @@ Usage: python bench/fit.py [--db PATH] [--out PATH]   (needs the dev extra: pip 
 
 1. Features of every (draft, candidate) pair of the pool, by the classifier's own code.
 2. Logistic regression (scikit-learn) on standardised features; its C by grouped CV log-loss.
-3. The acceptance, review and raise thresholds from out-of-fold probabilities (5 folds,
-   near-duplicate drafts kept in one fold), minimising the explicit cost in bench/fitting.py.
+3. The acceptance and review thresholds from out-of-fold probabilities (5 folds, near-duplicate
+   drafts kept in one fold), minimising the explicit cost in bench/fitting.py.
 4. The coefficients, means, scales, thresholds, fitting date and the pool's hash are written as
    JSON; the classifier applies them at run time in plain Python. A few pairs' probabilities as
    scikit-learn computes them are stored too, so a test can check that run time reproduces them.
@@ -47,7 +47,7 @@ def main() -> None:
         pool = fitting.pairs_of(classifier, drafts)
         fold_of = fitting.folds(drafts)
         probabilities, _ = fitting.out_of_fold(pool, fold_of, thresholds=False)
-        accept, review, raise_, cost = fitting.choose_thresholds(pool, probabilities)
+        accept, review, cost = fitting.choose_thresholds(pool, probabilities)
         fitted = fitting.fit(pool)
         score, table = fitting.brier(pool, probabilities)
         checks = []
@@ -70,7 +70,7 @@ def main() -> None:
         "scales": [round(float(x), 12) for x in fitted.scales],
         "coefficients": [round(float(x), 12) for x in fitted.coefficients],
         "intercept": round(fitted.intercept, 12),
-        "thresholds": {"accept": accept, "review": review, "raise": raise_},
+        "thresholds": {"accept": accept, "review": review},
         "meta": {
             "fitted": dt.date.today().isoformat(),
             "pool": [str(p.relative_to(fitting.ROOT)) for p in fitting.POOL],
@@ -86,8 +86,7 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(spec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"pairs {spec['meta']['pairs']} (positive {spec['meta']['positive_pairs']}), C {fitted.C}")
-    print(f"thresholds: accept {accept}, review {review}, raise {raise_}; out-of-fold mean cost {cost:.4f}, "
-          f"Brier {score:.4f}")
+    print(f"thresholds: accept {accept}, review {review}; out-of-fold mean cost {cost:.4f}, Brier {score:.4f}")
     for name, weight in sorted(zip(FEATURES, fitted.coefficients), key=lambda x: -abs(x[1])):
         print(f"  {name:<28}{weight:+.3f}")
     print("reliability (out of fold): bin, pairs, mean probability, share positive")

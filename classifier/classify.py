@@ -137,8 +137,7 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
     draft, found = analyse(classifier, text, day)
     probabilities = [model.probability(c.vector) for c in found]
     answer = decide([c.match.profile.item.level for c in found], probabilities,
-                    [bool(c.checks.failed) for c in found], [c.item_id for c in found], model.accept, model.review,
-                    model.raise_)
+                    [bool(c.checks.failed) for c in found], [c.item_id for c in found], model.accept, model.review)
     rules = classifier.rules
 
     def make(index: int, alternative: bool = False, reason: Reason | None = None) -> Proposal:
@@ -158,23 +157,14 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> C
             explained |= match.matched
     shown = primary + alternatives[:MAX_ALTERNATIVES]
     proposals = tuple(make(i, alternative=i in alternatives) for i in shown)[:max(top, 0)]
-    review = tuple(make(i, reason=_review_reason(found[i], probabilities[i], model, i in answer.held))
-                   for i in answer.review)
+    review = tuple(make(i, reason=Reason(
+        "below_threshold", tuple(sorted(found[i].match.matched))[:8],
+        f"độ khớp {probabilities[i]:.2f} dưới ngưỡng chấp nhận {model.accept:.2f}: cần người xem xét".replace(".", ",")))
+        for i in answer.review)
     near = tuple(make(i, reason=found[i].checks.failed[0]) for i in answer.rejected[:3]
                  if probabilities[i] >= model.review / 2)
     return Classification(as_of=day, as_of_source=source, level=answer.level, proposals=proposals,
                           warnings=_global_warnings(kb, day, answer.level), near_misses=near, review=review)
-
-
-def _review_reason(candidate: Candidate, probability: float, model: Model, held: bool) -> Reason:
-    """Why an item is "cần xem xét": below the acceptance threshold, or it alone would raise the level."""
-    words = tuple(sorted(candidate.match.matched))[:8]
-    if held:
-        level = candidate.match.profile.item.level
-        return Reason("would_raise_level", words, f"mục này nâng độ mật lên {level} nhưng độ khớp {probability:.2f} "
-                      f"dưới ngưỡng {model.raise_:.2f}: cần người xem xét".replace(".", ","))
-    return Reason("below_threshold", words, f"độ khớp {probability:.2f} dưới ngưỡng chấp nhận {model.accept:.2f}: "
-                  "cần người xem xét".replace(".", ","))
 
 
 def _global_warnings(kb: KB, day: dt.date, level: str | None) -> tuple[str, ...]:

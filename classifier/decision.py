@@ -1,7 +1,7 @@
 """Decision: the fitted scoring model turns a pair's features into a probability, and a band.
 
 The model is a logistic regression fitted by ``bench/fit.py`` on the development
-pool; its coefficients, the features' means and scales and the three thresholds
+pool; its coefficients, the features' means and scales and the two thresholds
 (chosen by cross-validation with an explicit cost, README "Cách phân loại") are
 data in ``data/classifier-model.json``. It is applied here in plain Python.
 """
@@ -34,13 +34,6 @@ class Model:
     accept: float  # probability at or above which an item applies and counts for the level
     review: float  # probability at or above which it is listed as "cần xem xét"
     meta: dict
-    # probability an accepted item needs to raise the level above that of the best accepted item;
-    # below it the item goes to review. None (a model file without it) means ``accept``: no extra bar.
-    raise_: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.raise_ is None:
-            object.__setattr__(self, "raise_", self.accept)
 
     def probability(self, vector: dict[str, float]) -> float:
         z = self.intercept + sum(c * (vector[name] - m) / s for name, m, s, c in
@@ -56,10 +49,9 @@ class Model:
         if expected is not None and set(names) - set(expected):
             raise ModelError(f"mô hình dùng đặc trưng không có trong mã: {sorted(set(names) - set(expected))}")
         scales = tuple(float(s) or 1.0 for s in spec["scales"])
-        thresholds = spec["thresholds"]
         return cls(names, tuple(map(float, spec["means"])), scales, tuple(map(float, spec["coefficients"])),
-                   float(spec["intercept"]), float(thresholds["accept"]), float(thresholds["review"]),
-                   dict(spec.get("meta", {})), float(thresholds.get("raise", thresholds["accept"])))
+                   float(spec["intercept"]), float(spec["thresholds"]["accept"]),
+                   float(spec["thresholds"]["review"]), dict(spec.get("meta", {})))
 
 
 def model_path() -> Path:
@@ -85,7 +77,6 @@ class Answer:
     review: tuple[int, ...]
     rejected: tuple[int, ...]  # stopped by a condition or restrictor, best first
     level: str | None
-    held: tuple[int, ...] = ()  # in review because they would raise the level without reaching ``raise_``
 
 
 LEVEL_RANK = {level.value: level.rank for level in Level}  # the one ordering (Level.rank)
@@ -93,29 +84,15 @@ MAX_REVIEW = 3
 
 
 def decide(levels: list[str], probabilities: list[float], stopped: list[bool], item_ids: list[int],
-           accept: float, review: float, raise_: float | None = None) -> Answer:
+           accept: float, review: float) -> Answer:
     """Accepted items count for the level; the review band never does; a stopped item is neither.
 
     The level is the highest accepted level (khoản 2 Điều 10 Luật 29/2018/QH14),
-    whatever part of the list a caller later shows. An item above ``accept`` whose
-    level is higher than that of the best accepted item is accepted only at
-    ``raise_`` or above (a weaker second item should not decide the level alone);
-    otherwise it is held in review, ahead of the items below ``accept``. With
-    ``raise_`` None or equal to ``accept`` nothing is held.
+    whatever part of the list a caller later shows.
     """
-    raise_ = accept if raise_ is None else raise_
     order = sorted(range(len(levels)), key=lambda i: (-probabilities[i], item_ids[i]))
-    above = [i for i in order if not stopped[i] and probabilities[i] >= accept]
-    accepted, held, floor = [], [], 0
-    for i in above:
-        if accepted and LEVEL_RANK[levels[i]] > floor and probabilities[i] < raise_:
-            held.append(i)
-        else:
-            accepted.append(i)
-            floor = max(floor, LEVEL_RANK[levels[i]])
-    accepted, held = tuple(accepted), tuple(held)
-    below = tuple(i for i in order if not stopped[i] and review <= probabilities[i] < accept)
-    in_review = (held + below)[:MAX_REVIEW]
+    accepted = tuple(i for i in order if not stopped[i] and probabilities[i] >= accept)
+    in_review = tuple(i for i in order if not stopped[i] and review <= probabilities[i] < accept)[:MAX_REVIEW]
     rejected = tuple(i for i in order if stopped[i])
     level = max((levels[i] for i in accepted), key=LEVEL_RANK.__getitem__, default=None)
-    return Answer(accepted, in_review, rejected, level, held)
+    return Answer(accepted, in_review, rejected, level)
