@@ -217,7 +217,7 @@ def choose_thresholds(pool: list[Pairs], probabilities: list[np.ndarray]) -> tup
         live = np.sort(np.asarray(q, dtype=float)[~np.array(p.stopped, dtype=bool)]) if len(q) else np.zeros(0)
         reached = [len(live) - np.searchsorted(live, t, side="left") for t in (accepts, reviews)]
         _, first, inverse = np.unique(reached[0] * (len(live) + 1) + reached[1], return_index=True,
-                                             return_inverse=True)
+                                      return_inverse=True)
         cost = np.array([draft_cost(p, q, *points[index]) for index in first])
         review = np.array([bool(answer(p, q, *points[index]).review) for index in first], dtype=int)
         total += cost[inverse]
