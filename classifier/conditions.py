@@ -370,11 +370,21 @@ def restrictor_terms(condition) -> tuple[str, ...]:
     if condition.kind == "object" or condition.code not in _TERM_CODES:
         return ()
     terms: list[str] = []
+    head: list[str] = []  # the words of the last full conjunct, whose head a short one shares
     for piece in _SPLIT.split(_TRAIL.sub("", condition.text)):
+        raw = piece.strip()
         previous = None
         while previous != piece:
             previous = piece
             piece = _TRAIL.sub("", _LEAD.sub("", piece.strip())).strip()
+        words = piece.split()
+        if (head and words and len(words) <= 2 and len(head) > len(words) + 1 and piece[0].islower()
+                and raw.startswith(piece) and words[0] not in head):
+            # "kỳ thi chọn đội tuyển Olympic quốc tế và khu vực": a short conjunct with no head of
+            # its own shares the one before ("… Olympic khu vực"); alone, "khu vực" is in any draft.
+            piece = " ".join(head[:-len(words)] + words)
+        else:
+            head = words
         if re.search(r"\w{2,}", piece) and piece not in terms:
             terms.append(piece)
     return tuple(terms)

@@ -113,6 +113,24 @@ def test_restrictors_of_known_items(kb):
     assert _only(inspection, "before_announcement").text.startswith("trước khi công bố")
 
 
+@pytest.mark.parametrize("text,short", [
+    ("Đề thi chính thức của các kỳ thi tốt nghiệp trung học phổ thông, thi chọn đội tuyển Olympic quốc tế và khu vực.",
+     "khu vực"),
+    ("Hồ sơ, tài liệu phục vụ cho việc hoạch định, cắm mốc biên giới trên sông, suối.", "suối"),
+])
+def test_a_short_conjunct_shares_the_head_before_it(text, short):
+    # Alone, "khu vực" or "suối" would be evidence in any draft that uses the word.
+    terms = [t for part in extract_conditions(text) for t in restrictor_terms(part)]
+    assert short not in terms
+    assert any(t.endswith(" " + short) and len(t.split()) > len(short.split()) + 1 for t in terms)
+
+
+def test_a_conjunct_with_its_own_head_keeps_it(kb):
+    # "tội phạm xâm phạm hoạt động tư pháp, tội phạm tham nhũng, …": "tham nhũng" has its own head.
+    terms = [t for part in _item(kb, "1180/QĐ-TTg", 1, 4).conditions for t in restrictor_terms(part)]
+    assert "tham nhũng" in terms and not any("tư pháp tham nhũng" in t or "hoạt động tham nhũng" in t for t in terms)
+
+
 def test_an_item_inherits_the_restrictor_of_its_heading(kb):
     # 137/QĐ-TTg lists only document kinds; what makes them Tuyệt mật is said once, in the heading above.
     report = _item(kb, "137/QĐ-TTg", 1, 2)
