@@ -20,7 +20,7 @@ from cancu.ingest.dates import HEADER_LINES, draft_date, find_date, header_lines
 from cancu.ingest.model import Level
 from cancu.ingest.parse import normalize_number
 from cancu.ingest.patterns import NamedPattern
-from cancu.ingest.text import fold, fold_aligned, nfc
+from cancu.ingest.text import continued_lines, fold, fold_aligned, nfc, without_quote_marks
 
 # The date readers (draft_date, header_month, header_lines) live in cancu.ingest.dates, so that
 # classification and checking judge a draft on the same date; re-exported here for readers of drafts.
@@ -393,7 +393,7 @@ _KIND_NAMES = {"bo luat": "bộ luật", "luat": "luật", "nghi dinh": "nghị 
 
 def other_references(text: str) -> list[str]:
     """Kinds of non-catalog documents cited in the sentences that state the draft's level."""
-    folded = fold_aligned(nfc(text))
+    folded = fold_aligned(continued_lines(nfc(text)))  # a sentence wrapped over lines stays one
     kinds: list[str] = []
     for sentence in re.split(r"(?<=[.;])\s+|\n", folded):
         if not _LEVEL_SENTENCE.search(sentence):
@@ -407,7 +407,7 @@ def other_references(text: str) -> list[str]:
 
 def read_draft(text: str) -> DraftFacts:
     """Stamp, date, stated bases and other citations of a draft (its text is not kept)."""
-    text = nfc(text)
+    text = without_quote_marks(nfc(text))  # a forwarded e-mail's "> " marks, blanked: offsets stay
     bases, named = find_bases(text)
     return DraftFacts(
         stamp=find_stamp(text),

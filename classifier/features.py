@@ -132,7 +132,8 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
     header = agency_sentences(sentences, title)
     agency: set[str] = set()
     address: set[str] = set()
-    address_lines = {s.line for s in sentences if _ADDRESS_LINE.match(s.text)} | {sentences[i].line for i in header}
+    address_lines = ({s.line for s in sentences if _ADDRESS_LINE.match(_unquoted(s.text))}
+                     | {sentences[i].line for i in header})
     for sentence, canonicals in zip(sentences, _synonym_hits(sentences, rules)):
         found = features(sentence.words, rules, sentence.marked, sentence.accented)
         own_runs = phrases(sentence.text, rules, sentence.accented)
@@ -189,15 +190,22 @@ def _title_line(sentences: list[Sentence]) -> int | None:
     def upper(sentence: Sentence) -> bool:
         return len(sentence.tokens) <= 6 and _upper_case(sentence)
 
+    def names_a_kind(sentence: Sentence) -> bool:
+        return " ".join(t.folded for t in sentence.tokens).startswith(DOC_TYPES + ("giay moi", "danh sach"))
+
     head = sentences[:12]
-    number_line = next((s.index for s in head if re.match(r"(Số|SỐ)\s*:", s.text.strip())), None)
+    number_line = next((s.index for s in head if re.match(r"(Số|SỐ)\s*:", _unquoted(s.text))), None)
     if number_line is not None:
-        return next((s.index for s in head if s.index > number_line and upper(s)), None)
-    for sentence in head:
-        title = " ".join(t.folded for t in sentence.tokens)
-        if upper(sentence) and title.startswith(DOC_TYPES + ("giay moi", "bien ban", "de an", "danh sach")):
-            return sentence.index
-    return None
+        # a header wrapped or typed over several lines puts the symbol ("-BC/UBKTTW"), "DỰ THẢO"
+        # or a stamp on upper-case lines of their own: a line naming a kind of document comes first
+        after = [s for s in head if s.index > number_line and upper(s) and "/" not in s.text]
+        return next((s.index for s in after if names_a_kind(s)), after[0].index if after else None)
+    return next((s.index for s in head if upper(s) and names_a_kind(s)), None)
+
+
+def _unquoted(line: str) -> str:
+    """A line without the "> " marks of a quoted e-mail."""
+    return line.strip().lstrip(">").strip() if line.lstrip().startswith(">") else line.strip()
 
 
 def agency_sentences(sentences: list[Sentence], title: int | None) -> tuple[int, ...]:
@@ -224,7 +232,7 @@ _SUBJECT_LINE = re.compile(r"(V/v\b|Về việc\b|Tiêu đề\s*:|Tieu de\s*:|Su
 def subject_sentences(sentences: list[Sentence], index: int | None) -> tuple[int, ...]:
     """The line under the title line ``index`` that says what the document is about ("Kết quả khảo sát …")."""
     if index is None:  # a letter (công văn) or an e-mail: its subject is the "V/v …" or "Tiêu đề:" line
-        return tuple(s.index for s in sentences[:15] if _SUBJECT_LINE.match(s.text.strip()))[:1]
+        return tuple(s.index for s in sentences[:15] if _SUBJECT_LINE.match(_unquoted(s.text)))[:1]
     if index + 1 >= len(sentences):
         return ()
     following = " ".join(t.folded for t in sentences[index + 1].tokens[:2])

@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from cancu.ingest.text import fold, nfc
+from cancu.ingest.text import continued_lines, fold, nfc
 
 # Defence in depth: underthesea depends on huggingface_hub; forbid it any network use.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -45,7 +45,7 @@ class Sentence:
     tokens: tuple[Token, ...]
     words: tuple[str, ...]  # folded words from word segmentation, multi-syllable ones joined by " "
     marked: tuple[str, ...]  # the same words lower-cased with their diacritics ("để" is not "đề")
-    line: int = 0  # the line of the draft the sentence starts on (0-based)
+    line: int = 0  # the paragraph the sentence starts in: breaks inside a sentence do not count (0-based)
     accented: bool = True  # typed with diacritics: match them; without, match folded
 
 
@@ -62,29 +62,19 @@ def _underthesea():
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences (and lines) of ``text``.
 
-    A line break inside a sentence (the next line goes on in lower case after a
-    line with no closing mark) does not end it; a sentence longer than
+    A line break inside a sentence (``continued_lines``: the next line goes on in
+    lower case, or a text wrapper made the break) does not end it; a sentence longer than
     MAX_SENTENCE_TOKENS syllables is cut into pieces of that length.
     """
     spans = []
     start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.group().startswith("\n") and _continues(text, match.start(), match.end()):
-            continue
+    for match in _SENTENCE_END.finditer(continued_lines(text)):  # same offsets, breaks inside sentences blanked
         if text[start:match.start()].strip():
             spans.extend(_cut(text, start, match.start()))
         start = match.end()
     if text[start:].strip():
         spans.extend(_cut(text, start, len(text)))
     return spans
-
-
-def _continues(text: str, before: int, after: int) -> bool:
-    """A line break in the middle of a sentence: lower-case letter next, no closing mark before."""
-    previous = text[:before].rstrip()[-1:]
-    following = text[after:after + 1]
-    return (following.isalpha() and following.islower() and previous.isalnum()
-            and "\n\n" not in text[before:after])
 
 
 def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -128,7 +118,8 @@ def prepare(text: str) -> list[Sentence]:
         tokens = tuple(Token(m.group(), fold_syllable(m.group()), start + m.start(), start + m.end())
                        for m in _TOKEN.finditer(chunk))
         if tokens:
-            line, counted = line + text.count("\n", counted, start), start
+            # only breaks between sentences: one a sentence runs across was a wrapper's or mid-sentence
+            line, counted = line + text.count("\n", counted, start), end
             pieces.append((start, end, chunk, tokens, line))
     document = accented_share([t for piece in pieces for t in piece[3]]) >= ACCENTED_SHARE
     sentences = []

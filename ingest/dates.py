@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from .patterns import NamedPattern
-from .text import fold_aligned
+from .text import fold_aligned, without_quote_marks
 
 _WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _SLASHED = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
@@ -98,9 +98,10 @@ _HEADER_END = re.compile(r"^\s*(?:kinh gui|can cu|hom nay|thuc hien|theo de nghi
 
 
 def header_lines(text: str) -> list[tuple[int, str]]:
-    """The first non-empty lines (index, line) before the body starts ("Kính gửi", "Căn cứ"…)."""
+    """The first non-empty lines (index, line) before the body starts ("Kính gửi", "Căn cứ"…),
+    without e-mail quote marks."""
     found: list[tuple[int, str]] = []
-    for index, line in enumerate(text.splitlines()):
+    for index, line in enumerate(without_quote_marks(text).splitlines()):
         if not line.strip():
             continue
         if _HEADER_END.match(fold_aligned(line)) or len(found) >= HEADER_LINES:
@@ -156,7 +157,8 @@ def draft_date(text: str) -> dt.date | None:
     found = header_date(header)
     if found:
         return found
-    folded = fold_aligned(text[:4000])
+    text = without_quote_marks(text[:4000])
+    folded = fold_aligned(text)
     match = MINUTES_DATE.regex.search(folded)
     if not match and _MINUTES_TITLE.search(fold_aligned(header)):
         match = MEETING_DATE.regex.search(folded)

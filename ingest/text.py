@@ -64,3 +64,60 @@ def fold_aligned(text: str) -> str:
     if len(folded) == len(text):
         return folded
     return "".join((fold(ch) or ch)[0] for ch in text)
+
+
+_QUOTE_MARKS = re.compile(r"^[ \t]*>(?:[ \t]*>)*", re.MULTILINE)  # "> > " of a forwarded or replied e-mail
+
+
+def without_quote_marks(text: str) -> str:
+    """The text with the ">" marks a forwarded e-mail puts before each line blanked out.
+
+    Each mark becomes a space, so offsets into the text stay those of the draft.
+    """
+    return _QUOTE_MARKS.sub(lambda match: " " * len(match.group()), text)
+
+
+_CLOSING = ".;!?:"
+_LINE_BREAK = re.compile(r"\n")
+_FIRST_WORD = re.compile(r"[ \t>]*(\S*)")
+
+
+def continued_lines(text: str) -> str:
+    """The text with each line break inside a sentence replaced by a space, so offsets stay the draft's.
+
+    A break is inside a sentence when the line before it does not end one (no
+    closing mark) and either the next line goes on in lower case, or a text wrapper
+    made it (PDF text layers, e-mail clients). A wrapper fills each line and breaks
+    only when the next word does not fit: the line is longer than the draft's
+    longest line less that word. The longest line always passes that test, so the
+    draft counts as wrapped only when at least two lines do. A blank line or a list
+    item ("- ", "+ ") never continues.
+    """
+    if "\n" not in text:
+        return text
+    width = max(len(line.rstrip()) for line in text.split("\n"))
+    lower, full = set(), set()
+    for match in _LINE_BREAK.finditer(text):
+        at = match.start()
+        previous = text[text.rfind("\n", 0, at) + 1:at].rstrip()
+        word = _FIRST_WORD.match(text, at + 1).group(1)
+        if not previous or previous[-1] in _CLOSING or not word or not word[0].isalnum():
+            continue
+        if word[0].islower() and previous[-1].isalnum():
+            lower.add(at)
+        if len(previous) + 1 + len(word) > width:
+            full.add(at)
+    joined = lower | full if len(full) >= 2 else lower
+    if not joined:
+        return text
+    return _replace_at(text, sorted(joined))
+
+
+def _replace_at(text: str, positions: list[int]) -> str:
+    parts, last = [], 0
+    for at in positions:
+        parts.append(text[last:at])
+        parts.append(" ")
+        last = at + 1
+    parts.append(text[last:])
+    return "".join(parts)

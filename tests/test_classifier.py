@@ -182,6 +182,42 @@ def test_a_draft_without_diacritics_gets_the_proposal_of_its_accented_twin(dev_d
         assert plain.level == accented.level and key(plain.proposals[0]) == key(accented.proposals[0]), draft_id
 
 
+def forwarded(text: str, width: int = 60) -> str:
+    """As a PDF text layer or a forwarded e-mail gives a draft: hard-wrapped mid-sentence, "> " quoted."""
+    wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
+    return "\n".join("> " + line for line in wrapped.split("\n"))
+
+
+def test_a_draft_forwarded_as_an_e_mail_gets_its_date_and_proposal(dev_drafts, kb):
+    for draft_id in ("d-004", "d-008", "d-017", "d-022", "d-039"):
+        text = dev_drafts[draft_id]["text"]
+        written, received = classify(text, kb), classify(forwarded(text), kb)  # dates read from the header
+        assert (received.as_of, received.as_of_source) == (written.as_of, written.as_of_source) != (None, "today")
+        assert written.proposals, draft_id
+        assert received.level == written.level and key(received.proposals[0]) == key(written.proposals[0]), draft_id
+
+
+def test_a_wrapped_sentence_is_one_sentence_and_its_paragraph_one_paragraph():
+    text = ("BÁO CÁO\nKết quả kiểm tra công tác bảo vệ bí mật nhà nước tại Sở Tài chính, "
+            "Sở Xây dựng và Ban Quản lý các khu công nghiệp năm 2025. Đoàn kiểm tra đề nghị "
+            "các đơn vị khắc phục ngay các tồn tại đã nêu.\n- Lưu: VT.")
+    for width in (30, 45, 60):
+        received = forwarded(text, width)
+        sentences = prepare(received)
+        assert [" ".join(t.text for t in s.tokens) for s in sentences] == [
+            " ".join(t.text for t in s.tokens) for s in prepare(text)], width
+        assert [s.line for s in sentences] == [s.line for s in prepare(text)] == [0, 1, 1, 2, 2], width
+
+
+def test_the_title_line_is_the_one_naming_a_kind_of_document():
+    from cancu.classifier.features import _title_line, doc_type
+
+    for header in ("Số:\n40/2011/QĐ-UBND\nHà Nội, ngày 12 tháng 3 năm 2011\nQUYẾT ĐỊNH\nVề việc ban hành quy chế",
+                   "Số: /KH-TGCP\nDỰ THẢO\nHà Nội, ngày 03 tháng 8 năm 2022\nKẾ HOẠCH\nXử lý vụ việc"):
+        sentences = prepare(header)
+        assert doc_type(sentences, _title_line(sentences)) in ("quyet dinh", "ke hoach"), header
+
+
 def test_stopwords_are_looked_up_with_their_diacritics():
     """Folded, "để" and "đề", "tại" and "tài", "về" and "vệ" are one syllable; only the function words go."""
     from cancu.classifier.words import _syllables, features, phrases

@@ -170,3 +170,19 @@ def test_dev_drafts_stamp_basis_and_date(draft):
     assert bool(facts.bases) == draft["expected"]["has_basis"]
     if facts.date is not None:  # dc-007 has no date; dc-012 only "Hôm nay, ngày 03/6/2024"
         assert facts.date == dt.date.fromisoformat(draft["date"])
+
+
+def test_a_forwarded_e_mail_is_read_as_the_draft_it_quotes():
+    """Hard-wrapped mid-sentence and quoted with "> ": same stamp, date, bases and other references."""
+    import textwrap
+
+    def facts(text: str) -> tuple:
+        found = read_draft(text)
+        return (found.stamp and found.stamp.stamp, found.date, found.month, found.decisions_without_article,
+                found.other_references, [(b.decision, b.article, b.clause, b.point, b.cited_date) for b in found.bases])
+
+    for draft in DEV_DRAFTS:
+        for width in (40, 60):
+            wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in draft["text"].split("\n"))
+            quoted = "\n".join("> " + line for line in wrapped.split("\n"))
+            assert facts(quoted) == facts(draft["text"]), (draft["id"], width)

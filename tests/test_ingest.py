@@ -445,3 +445,18 @@ async def test_canned_queries_use_the_same_rule_and_today_in_vietnam(kb_path, kb
         assert listed == {i.id for i in kb.catalog_items if i.in_force_on(day)}, day
     response = await ds.client.get("/cancu/danh_muc_theo_ngay.json?ngay=&_shape=array&_size=1")
     assert response.json()[0]["Ngày xét"] == vn_date(today().isoformat())  # empty date: today in Vietnam
+
+
+def test_continued_lines_blanks_only_breaks_inside_sentences():
+    from cancu.ingest.text import continued_lines, without_quote_marks
+
+    text = ("Đoàn kiểm tra đề nghị các đơn vị khắc phục\nngay các tồn tại đã nêu tại Sở Tài chính và\n"
+            "Ban Quản lý các khu công nghiệp.\nKết quả gửi về Sở.\n- Lưu: VT.\n\nNơi nhận")
+    joined = continued_lines(text)
+    assert len(joined) == len(text)  # offsets stay the draft's
+    assert joined.split("\n") == ["Đoàn kiểm tra đề nghị các đơn vị khắc phục ngay các tồn tại đã nêu tại Sở Tài "
+                                  "chính và Ban Quản lý các khu công nghiệp.", "Kết quả gửi về Sở.", "- Lưu: VT.", "",
+                                  "Nơi nhận"]
+    assert continued_lines("BÁO CÁO\nKết quả kiểm tra") == "BÁO CÁO\nKết quả kiểm tra"  # a short line is its own
+    quoted = "> > Số: 12/BC-UBND\n> Nội dung"
+    assert without_quote_marks(quoted) == "    Số: 12/BC-UBND\n  Nội dung" and len(without_quote_marks(quoted)) == len(quoted)
