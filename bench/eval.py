@@ -9,7 +9,8 @@ without the scored drafts.
   chosen by an inner cross-validation on those four, and the fifth is scored.
 - leave-one-decision-out: drafts expecting an item of decision D are scored by a model
   fitted on the drafts that expect nothing of D (how it does on a catalog it never saw).
-- the same cross-validation with the scored drafts' diacritics stripped.
+- the same cross-validation with the scored drafts' diacritics stripped, and with the scored
+  drafts hard-wrapped at 60 characters and quoted as a forwarded e-mail ("> ").
 - candidate recall, calibration (Brier score, reliability table) out of fold, and
   threshold-free separation (pair log-loss, draft-level AUC), which do not move with
   the few drafts each fold's thresholds flip.
@@ -104,6 +105,7 @@ def main() -> None:
         classifier = Classifier.from_kb(kb, model=placeholder())
         pool = fitting.pairs_of(classifier, drafts)
         stripped = fitting.pairs_of(classifier, drafts, strip=True)
+        forwarded = fitting.pairs_of(classifier, drafts, transform=fitting.as_forwarded)
         fold_of = fitting.folds(drafts)
         complete, items = fitting.candidate_recall(pool)
         print(f"pool: {len(drafts)} drafts ({sum(p.expected_any for p in pool)} with items), "
@@ -127,6 +129,9 @@ def main() -> None:
         plain, _, _ = cross_validated(pool, fold_of, scored=stripped)
         table("same, scored drafts typed without diacritics (models fitted on the drafts as written)",
               {"cancu": plain, "bm25 only": fitting.bm25_scores(stripped)})
+        received, _, _ = cross_validated(pool, fold_of, scored=forwarded)
+        table("same, scored drafts hard-wrapped at 60 characters and quoted as a forwarded e-mail",
+              {"cancu": received, "bm25 only": fitting.bm25_scores(forwarded)})
         lodo, held = leave_one_decision_out(pool)
         print(f"\nleave-one-decision-out top-3 (ranking): {lodo:.3f} over {held} drafts")
         if args.verbose:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import textwrap
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +81,19 @@ class Pairs:
         return bool(self.draft["expected"])
 
 
-def pairs_of(classifier: Classifier, drafts: list[dict], strip: bool = False) -> list[Pairs]:
+def as_forwarded(text: str, width: int = 60) -> str:
+    """The draft as a PDF text layer or a forwarded e-mail gives it: lines hard-wrapped at ``width``
+    characters in the middle of sentences, each quoted with "> "."""
+    wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
+    return "\n".join("> " + line for line in wrapped.split("\n"))
+
+
+def pairs_of(classifier: Classifier, drafts: list[dict], strip: bool = False,
+             transform: Callable[[str], str] | None = None) -> list[Pairs]:
     found = []
     for draft in drafts:
         text = strip_diacritics(draft["text"]) if strip else draft["text"]
+        text = transform(text) if transform else text
         _, candidates = analyse(classifier, text, dt.date.fromisoformat(draft["date"]))
         items = [c.match.profile.item for c in candidates]
         bm25_rank = [c.vector["bm25_rank"] for c in candidates]
