@@ -116,13 +116,24 @@ MINUTES_DATE = NamedPattern(
     matches=("Hôm nay, ngày 03/6/2024, tại khu vực làm đề thi", "Hôm nay, vào hồi 9 giờ, ngày 03 tháng 6 năm 2024"),
     excludes=("Ngày 10/01/2024, Tòa án nhân dân tỉnh đã xét xử",),
 )
-# Minutes (biên bản) also open with "Thời gian: 08 giờ 00 ngày 08/4/2026"; only read in a biên bản,
+# An e-mail's own header: "Ngày gửi: 06/4/2026, 16:42", "Date: 06/04/2026", "Sent: 2026-04-06".
+MAIL_DATE = NamedPattern(
+    "mail_date",
+    re.compile(r"^\s*(?:ngay gui|gui luc|thoi gian gui|date|sent)\s*:\s*(?:[^\n\d]{0,20}?)(?=\d)", re.MULTILINE),
+    matches=("Ngày gửi: 06/4/2026, 16:42", "Date: Mon, 06/04/2026 16:42", "Sent: 2026-04-06 16:42"),
+    excludes=("Ngày 06/4/2026, Sở đã gửi", "Thời gian: 08 giờ 00 ngày 08/4/2026"),
+)
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})\b")
+# Minutes (biên bản) also open with "Thời gian: 08 giờ 00 ngày 08/4/2026" or "Hồi 14 giờ 00 ngày …"; only read in a biên bản,
 # since a plan's "Thời gian: từ ngày … đến ngày …" is a period, not the document's date.
 MEETING_DATE = NamedPattern(
     "meeting_date",
-    re.compile(r"^\s*thoi gian\s*:[^\n.]{0,40}?\bngay\s+(?=\d)", re.MULTILINE),
-    matches=("Thời gian: 08 giờ 00 ngày 08/4/2026, tại Hội trường Sở.",),
-    excludes=("Thời gian thực hiện 48 tháng", "Thời gian: 08 giờ 00. Địa điểm: Phòng họp số 1"),
+    re.compile(r"^\s*thoi gian\s*:[^\n.]{0,40}?\bngay\s+(?=\d)"
+               r"|^\s*(?:vao\s+)?(?:hoi|luc)\s+\d{1,2}\s*(?:gio\b|h(?=\d|\b))[^\n.]{0,40}?\bngay\s+(?=\d)", re.MULTILINE),
+    matches=("Thời gian: 08 giờ 00 ngày 08/4/2026, tại Hội trường Sở.",
+             "Hồi 14 giờ 00 ngày 20/12/2022, Tổ thẩm định tiến hành", "Vào hồi 8h30 ngày 03/6/2024, tại Sở"),
+    excludes=("Thời gian thực hiện 48 tháng", "Thời gian: 08 giờ 00. Địa điểm: Phòng họp số 1",
+              "Hội nghị lúc 14 giờ ngày 20/12/2022", "họp hồi 14 giờ ngày 20/12/2022"),
 )
 _MINUTES_TITLE = re.compile(r"^\s*bien ban\b", re.MULTILINE)
 
@@ -149,7 +160,7 @@ def header_month(text: str) -> dt.date | None:
 
 def draft_date(text: str) -> dt.date | None:
     """The draft's own date: the header's "…, ngày 12 tháng 3 năm 2026", else a minutes' "Hôm nay, ngày …"
-    (or, in a biên bản, "Thời gian: … ngày …").
+    (or, in a biên bản, "Thời gian: … ngày …", "Hồi 14 giờ … ngày …"), else an e-mail's "Ngày gửi: …".
 
     Dates in the body (events, other documents) are never taken for the draft's date.
     """
@@ -164,6 +175,11 @@ def draft_date(text: str) -> dt.date | None:
         match = MEETING_DATE.regex.search(folded)
     if match:
         return find_date(text[match.end():match.end() + 40])
+    mail = MAIL_DATE.regex.search(fold_aligned(header))
+    if mail:
+        written = header[mail.end():mail.end() + 40]
+        iso = _ISO.match(written)
+        return _make(iso.group(3), iso.group(2), iso.group(1)) if iso else find_date(written)
     return None
 
 

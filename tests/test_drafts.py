@@ -60,6 +60,20 @@ def test_header_date_and_minutes_date():
     assert draft_date(meeting.replace("BIÊN BẢN", "KẾ HOẠCH")) is None
     undated = "BAN RA ĐỀ THI\nTỐI MẬT\nPHIẾU TRÌNH\nKính gửi: Trưởng ban.\nNgày 10/01/2024, Tòa án đã xét xử, ngày 05 tháng 3 năm 2024.\n"
     assert draft_date(undated) is None
+    opened = "TỔ THẨM ĐỊNH\nBIÊN BẢN\nThẩm định đề thi\nHồi 14 giờ 00 ngày 20/12/2022, Tổ thẩm định tiến hành.\n"
+    assert draft_date(opened) == dt.date(2022, 12, 20)
+    assert draft_date(opened.replace("BIÊN BẢN", "BÁO CÁO NHANH")) is None  # an incident's hour, not the report's date
+
+
+@pytest.mark.parametrize("line, day", [
+    ("Ngày gửi: 06/4/2026, 16:42", dt.date(2026, 4, 6)),
+    ("Date: Mon, 06/04/2026 16:42", dt.date(2026, 4, 6)),
+    ("Sent: 2026-04-06 16:42", dt.date(2026, 4, 6)),
+])
+def test_an_e_mail_is_dated_by_its_own_header(line, day):
+    mail = f"Từ: Văn phòng Sở\nĐến: Các phòng\n{line}\nTiêu đề: Lịch họp giao ban\nHọp ngày 13/4/2026 tại Sở.\n"
+    assert draft_date(mail) == day
+    assert draft_date(mail.replace(line + "\n", "")) is None  # the meeting's date in the body is not the e-mail's
 
 
 def test_header_with_blank_day_gives_its_month():
