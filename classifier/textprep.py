@@ -1,8 +1,9 @@
 """Vietnamese text preparation: sentences with offsets, normalised, segmented and folded.
 
-Only underthesea functions that run offline are used here: ``text_normalize``
-(tone placement and look-alike letters) and ``word_tokenize`` (a CRF model that
-ships inside the package). Nothing here downloads a model.
+Only an underthesea function that runs offline is used here: ``word_tokenize`` (a
+CRF model that ships inside the package), which normalises each token first (tone
+placement, look-alike letters) with the functions of ``text_normalize``. Nothing
+here downloads a model.
 """
 
 from __future__ import annotations
@@ -98,9 +99,11 @@ def segment_marked(sentence: str, breaks: bool = False) -> tuple[tuple[str, ...]
     merges function words with content words ("để"/"đề", "tại"/"tài", "về"/"vệ").
     With ``breaks``, each punctuation mark is kept as an empty word.
     """
-    text_normalize, word_tokenize = _underthesea()
+    _, word_tokenize = _underthesea()
     folded_words, marked_words = [], []
-    for word in word_tokenize(text_normalize(sentence)):
+    # word_tokenize normalises each token itself (tone placement "hoà" → "hòa", look-alike
+    # characters) with text_normalize's own functions; running text_normalize first did it twice.
+    for word in word_tokenize(sentence):
         syllables = _TOKEN.findall(nfc(word).lower())
         if syllables or breaks:
             marked_words.append(" ".join(syllables))

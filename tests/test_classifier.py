@@ -218,6 +218,12 @@ def test_the_title_line_is_the_one_naming_a_kind_of_document():
         assert doc_type(sentences, _title_line(sentences)) in ("quyet dinh", "ke hoach"), header
 
 
+def test_old_style_tone_marks_are_the_words_of_the_catalog():
+    # "hoà", "thuỷ", "khoá" (tone on the first vowel) are the catalog's "hòa", "thủy", "khóa"
+    old, new = prepare("Quá trình hoà giải, thuỷ lợi và khoá học.")[0], prepare("Quá trình hòa giải, thủy lợi và khóa học.")[0]
+    assert old.marked == new.marked and "thủy lợi" in old.marked
+
+
 def test_stopwords_are_looked_up_with_their_diacritics():
     """Folded, "để" and "đề", "tại" and "tài", "về" and "vệ" are one syllable; only the function words go."""
     from cancu.classifier.words import _syllables, features, phrases
