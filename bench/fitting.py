@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 import re
 import textwrap
 import unicodedata
@@ -129,13 +130,22 @@ def groups(drafts: list[dict], threshold: float = 0.25) -> list[int]:
     return [root(i) for i in range(len(drafts))]
 
 
-def folds(drafts: list[dict], k: int = 5) -> list[int]:
-    """Fold of each draft: groups of near-duplicates dealt out in turn, kinds spread evenly (deterministic)."""
+def folds(drafts: list[dict], k: int = 5, seed: int = 0) -> list[int]:
+    """Fold of each draft: groups of near-duplicates dealt out in turn, kinds spread evenly.
+
+    Deterministic; ``seed`` 0 deals groups in id order, another seed in an order shuffled by it
+    (repeated cross-validation: how much the figures move with the split alone).
+    """
     group_of = groups(drafts)
     members: dict[int, list[int]] = {}
     for index, group in enumerate(group_of):
         members.setdefault(group, []).append(index)
-    ordered = sorted(members.values(), key=lambda m: (drafts[m[0]]["kind"], -len(m), drafts[m[0]]["id"]))
+    rank = {group: position for position, group in enumerate(sorted(members, key=lambda g: drafts[members[g][0]]["id"]))}
+    if seed:
+        shuffled = list(rank)
+        random.Random(seed).shuffle(shuffled)
+        rank = {group: position for position, group in enumerate(shuffled)}
+    ordered = sorted(members.values(), key=lambda m: (drafts[m[0]]["kind"], -len(m), rank[group_of[m[0]]]))
     fold_of = [0] * len(drafts)
     sizes = [0] * k
     for position, group in enumerate(ordered):
