@@ -7,7 +7,8 @@ basis_exists, basis_in_force, stamp_matches_basis) per field and all five
 together; each draft is checked as of its labelled date, since some headers carry
 no date. The same drafts are then checked once more with their citations written
 the way drafters shorten and wrap them ("k2 Đ1 QĐ …", "k.1 Đ.1", a citation broken
-over lines): the labels do not change, so neither should the verdicts. Throughput: N drafts (default 1,000; half .txt, half .docx) generated in
+over lines), and as a forwarded e-mail (hard-wrapped, "> " quoted): the labels do not change,
+so neither should the verdicts. Throughput: N drafts (default 1,000; half .txt, half .docx) generated in
 a temporary folder from the development drafts, checked through the same batch
 function the CLI uses, with 1 and 2 worker processes, and once end to end with
 `cancu check --workers 2`.
@@ -30,7 +31,7 @@ import docx
 from cancu.classifier import load_kb
 from cancu.checker.check import check_files, check_text, collect_drafts
 
-from common import knowledge_base, read_jsonl
+from common import as_forwarded, knowledge_base, read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK_DEV = ROOT / "tests" / "data" / "check" / "check-dev.jsonl"
@@ -108,8 +109,10 @@ def main() -> None:
         kb = load_kb(db)
         shortened = [abbreviated(d) for d in drafts]
         changed = sum(a["text"] != d["text"] for a, d in zip(shortened, drafts))
+        forwarded = [{**d, "text": as_forwarded(d["text"])} for d in drafts]
         for title, sample in ((f"check-dev: {len(drafts)} drafts", drafts),
-                              (f"check-dev, citations abbreviated and wrapped ({changed} drafts rewritten)", shortened)):
+                              (f"check-dev, citations abbreviated and wrapped ({changed} drafts rewritten)", shortened),
+                              ("check-dev hard-wrapped at 60 characters and quoted as a forwarded e-mail", forwarded)):
             print(title)
             for key, value in accuracy(sample, kb, args.verbose).items():
                 print(f"  {key:<22}{value:>7.3f}")

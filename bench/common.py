@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -15,6 +16,13 @@ from typing import Iterator
 def read_jsonl(path: Path) -> list[dict]:
     """The objects of a JSON Lines file, skipping blank lines."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def as_forwarded(text: str, width: int = 60) -> str:
+    """The draft as a PDF text layer or a forwarded e-mail gives it: lines hard-wrapped at ``width``
+    characters in the middle of sentences, each quoted with "> "."""
+    wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
+    return "\n".join("> " + line for line in wrapped.split("\n"))
 
 
 def free_port() -> int:

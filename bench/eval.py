@@ -34,7 +34,7 @@ from cancu.classifier import classify, load_kb
 from cancu.classifier.classify import Classifier
 
 import fitting
-from common import knowledge_base
+from common import as_forwarded, knowledge_base
 from fit import placeholder
 
 ORDER = ("top1", "top3", "ranking top1", "ranking top3", "level accuracy", "FP made-up negatives",
@@ -128,7 +128,7 @@ def main() -> None:
         classifier = Classifier.from_kb(kb, model=placeholder())
         pool = fitting.pairs_of(classifier, drafts)
         stripped = fitting.pairs_of(classifier, drafts, strip=True)
-        forwarded = fitting.pairs_of(classifier, drafts, transform=fitting.as_forwarded)
+        forwarded = fitting.pairs_of(classifier, drafts, transform=as_forwarded)
         fold_of = fitting.folds(drafts)
         complete, items = fitting.candidate_recall(pool)
         print(f"pool: {len(drafts)} drafts ({sum(p.expected_any for p in pool)} with items), "

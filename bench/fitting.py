@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import random
 import re
-import textwrap
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,13 +79,6 @@ class Pairs:
     @property
     def expected_any(self) -> bool:
         return bool(self.draft["expected"])
-
-
-def as_forwarded(text: str, width: int = 60) -> str:
-    """The draft as a PDF text layer or a forwarded e-mail gives it: lines hard-wrapped at ``width``
-    characters in the middle of sentences, each quoted with "> "."""
-    wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
-    return "\n".join("> " + line for line in wrapped.split("\n"))
 
 
 def pairs_of(classifier: Classifier, drafts: list[dict], strip: bool = False,
