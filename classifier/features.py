@@ -19,7 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from cancu.ingest.text import fold
+from cancu.ingest.text import fold, without_quote_marks
 
 from .profiles import ItemProfile
 from .rules import Rules
@@ -132,7 +132,7 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
     header = agency_sentences(sentences, title)
     agency: set[str] = set()
     address: set[str] = set()
-    address_lines = ({s.line for s in sentences if _ADDRESS_LINE.match(_unquoted(s.text))}
+    address_lines = ({s.line for s in sentences if _ADDRESS_LINE.match(without_quote_marks(s.text).strip())}
                      | {sentences[i].line for i in header})
     for sentence, canonicals in zip(sentences, _synonym_hits(sentences, rules)):
         found = features(sentence.words, rules, sentence.marked, sentence.accented)
@@ -194,18 +194,13 @@ def _title_line(sentences: list[Sentence]) -> int | None:
         return " ".join(t.folded for t in sentence.tokens).startswith(DOC_TYPES + ("giay moi", "danh sach"))
 
     head = sentences[:12]
-    number_line = next((s.index for s in head if re.match(r"(Số|SỐ)\s*:", _unquoted(s.text))), None)
+    number_line = next((s.index for s in head if re.match(r"\s*(Số|SỐ)\s*:", without_quote_marks(s.text))), None)
     if number_line is not None:
         # a header wrapped or typed over several lines puts the symbol ("-BC/UBKTTW"), "DỰ THẢO"
         # or a stamp on upper-case lines of their own: a line naming a kind of document comes first
         after = [s for s in head if s.index > number_line and upper(s) and "/" not in s.text]
         return next((s.index for s in after if names_a_kind(s)), after[0].index if after else None)
     return next((s.index for s in head if upper(s) and names_a_kind(s)), None)
-
-
-def _unquoted(line: str) -> str:
-    """A line without the "> " marks of a quoted e-mail."""
-    return line.strip().lstrip(">").strip() if line.lstrip().startswith(">") else line.strip()
 
 
 def agency_sentences(sentences: list[Sentence], title: int | None) -> tuple[int, ...]:
@@ -232,7 +227,8 @@ _SUBJECT_LINE = re.compile(r"(V/v\b|Về việc\b|Tiêu đề\s*:|Tieu de\s*:|Su
 def subject_sentences(sentences: list[Sentence], index: int | None) -> tuple[int, ...]:
     """The line under the title line ``index`` that says what the document is about ("Kết quả khảo sát …")."""
     if index is None:  # a letter (công văn) or an e-mail: its subject is the "V/v …" or "Tiêu đề:" line
-        return tuple(s.index for s in sentences[:15] if _SUBJECT_LINE.match(_unquoted(s.text)))[:1]
+        return tuple(s.index for s in sentences[:15]
+                     if _SUBJECT_LINE.match(without_quote_marks(s.text).strip()))[:1]
     if index + 1 >= len(sentences):
         return ()
     following = " ".join(t.folded for t in sentences[index + 1].tokens[:2])
