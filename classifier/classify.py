@@ -122,16 +122,18 @@ def analyse(classifier: Classifier, text: str, day: dt.date) -> tuple[DraftFeatu
     return draft, [Candidate(m, c, v) for m, c, v in zip(matches, checks, vectors)]
 
 
-def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5) -> Classification:
+def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5,
+             model: Model | None = None) -> Classification:
     """Propose the catalog items in force on the draft's date that apply to ``text``.
 
     Returns a Classification whose ``level`` is None when no item applies. The
     level is computed from every accepted item before the list is cut to ``top``.
+    ``model`` replaces the shipped scoring model (its features must be the code's).
     The draft's text is processed in memory and not kept: only short evidence
     spans appear in the result.
     """
     classifier = classifier_for(kb)
-    model = classifier.model
+    model = model or classifier.model
     text = nfc(text)
     day, source = resolve_as_of(text, as_of)
     draft, found = analyse(classifier, text, day)

@@ -31,3 +31,15 @@ def dev_drafts() -> dict[str, dict]:
     """The labelled development drafts, by id (copy in tests/data/eval)."""
     lines = (DATA / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
     return {draft["id"]: draft for draft in map(json.loads, filter(None, lines))}
+
+
+@pytest.fixture(scope="session")
+def reviewing_model():
+    """The shipped model with a "cần xem xét" band below its acceptance threshold, whatever width
+    the fitting chose (it may choose none): tests of the band must not depend on the fit."""
+    import dataclasses
+
+    from cancu.classifier.decision import load_model
+
+    shipped = load_model()
+    return dataclasses.replace(shipped, review=round(shipped.accept / 2, 3))

@@ -41,13 +41,14 @@ def _pool() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def pool(kb) -> list[tuple[dict, object, object, dict]]:
-    """Every pool draft: (draft, classification, draft features, the Match of each candidate by item id)."""
+def pool(kb, reviewing_model) -> list[tuple[dict, object, object, dict]]:
+    """Every pool draft: (draft, classification with a "cần xem xét" band, draft features, the Match
+    of each candidate by item id)."""
     classifier = classifier_for(kb)
     found = []
     for draft in _pool():
         day = dt.date.fromisoformat(draft["date"])
-        answer = classify(draft["text"], kb, as_of=day)
+        answer = classify(draft["text"], kb, as_of=day, model=reviewing_model)
         features, candidates = analyse(classifier, draft["text"], day)
         found.append((draft, answer, features, {c.item_id: c.match for c in candidates}))
     return found
