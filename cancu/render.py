@@ -26,7 +26,7 @@ def _proposal_lines(rank: int, proposal: Proposal) -> list[str]:
     if proposal.alternative:
         lines.append(f"   {ALTERNATIVE_NOTE}")
     for evidence in proposal.evidence:
-        lines.append(f"   Đoạn trong dự thảo (câu {evidence.sentence + 1}): “{evidence.draft_span}”")
+        lines.append(f"   Đoạn trong dự thảo (câu {evidence.sentence + 1}): “{evidence.quoted}”")
         if evidence.matched_words:
             lines.append(f"     từ khớp: {', '.join(evidence.matched_words)}")
     if proposal.protection_years:
@@ -74,7 +74,7 @@ def format_classification_md(result: Classification, name: str | None = None) ->
             lines.append(f"  - Mục danh mục: “{proposal.text}”")
             if proposal.alternative:
                 lines.append(f"  - {ALTERNATIVE_NOTE}")
-            lines.extend(f"  - Đoạn trong dự thảo (câu {e.sentence + 1}): “{e.draft_span}”" for e in proposal.evidence)
+            lines.extend(f"  - Đoạn trong dự thảo (câu {e.sentence + 1}): “{e.quoted}”" for e in proposal.evidence)
             if proposal.protection_years:
                 lines.append(f"  - Thời hạn bảo vệ: {proposal.protection_years} năm "
                              "(Điều 19 Luật Bảo vệ bí mật nhà nước số 29/2018/QH14)")

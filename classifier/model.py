@@ -8,8 +8,11 @@ clause, point, level, score, citation, text, evidence, warnings, ...], warnings.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+_LINE_BREAKS = re.compile(r"[ \t]*\r?\n[ \t>]*")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,12 @@ class Evidence:
     end: int
     score: float  # 0..1: the share of the item's matched weight these words carry
     matched_words: tuple[str, ...] = ()  # the draft's own words in draft_span that carry the item's words
+
+    @property
+    def quoted(self) -> str:
+        """draft_span on one line, as reports quote it: a line break (and a forwarded e-mail's "> ")
+        inside the span becomes a space; draft_span itself stays the draft's text at start:end."""
+        return _LINE_BREAKS.sub(" ", self.draft_span)
 
     def to_dict(self) -> dict:
         return {

@@ -200,6 +200,10 @@ def test_a_draft_forwarded_as_an_e_mail_gets_its_date_and_proposal(dev_drafts, k
         assert (received.as_of, received.as_of_source) == (written.as_of, written.as_of_source) != (None, "today")
         assert written.proposals, draft_id
         assert received.level == written.level and key(received.proposals[0]) == key(written.proposals[0]), draft_id
+        quoted = forwarded(text)
+        for evidence in (e for p in received.proposals for e in p.evidence):
+            assert quoted[evidence.start:evidence.end] == evidence.draft_span  # the contract: the draft's own text
+            assert "\n" not in evidence.quoted and "> " not in evidence.quoted  # what reports print: one line
 
 
 def test_a_wrapped_sentence_is_one_sentence_and_its_paragraph_one_paragraph():
