@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -23,6 +24,22 @@ def as_forwarded(text: str, width: int = 60) -> str:
     characters in the middle of sentences, each quoted with "> "."""
     wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
     return "\n".join("> " + line for line in wrapped.split("\n"))
+
+
+_LIST_LINE = re.compile(r"^\s*(\d+[.)]|[-+•]|[a-zđ]\))\s+(.*)$")
+_CELL_BREAK = re.compile(r"[;:,]\s+")
+
+
+def as_table(text: str) -> str:
+    """The draft as a table export gives it: each numbered or dashed line a row of "|" cells,
+    its first two "," ";" ":" starting new cells ("| 1 | Đề thi | chưa công bố |")."""
+    rows = []
+    for line in text.split("\n"):
+        item = _LIST_LINE.match(line)
+        if item:
+            line = f"| {item.group(1)} | {_CELL_BREAK.sub(' | ', item.group(2), count=2)} |"
+        rows.append(line)
+    return "\n".join(rows)
 
 
 def free_port() -> int:

@@ -12,7 +12,8 @@ without the scored drafts.
 - leave-one-decision-out: drafts expecting an item of decision D are scored by a model
   fitted on the drafts that expect nothing of D (how it does on a catalog it never saw).
 - the same cross-validation with the scored drafts' diacritics stripped, and with the scored
-  drafts hard-wrapped at 60 characters and quoted as a forwarded e-mail ("> ").
+  drafts hard-wrapped at 60 characters and quoted as a forwarded e-mail ("> "), and with their
+  numbered and dashed lines as "|" table rows.
 - candidate recall, calibration (Brier score, reliability table) out of fold, and
   threshold-free separation (pair log-loss, draft-level AUC), which do not move with
   the few drafts each fold's thresholds flip.
@@ -34,7 +35,7 @@ from cancu.classifier import classify, load_kb
 from cancu.classifier.classify import Classifier
 
 import fitting
-from common import as_forwarded, knowledge_base
+from common import as_forwarded, as_table, knowledge_base
 from fit import placeholder
 
 ORDER = ("top1", "top3", "ranking top1", "ranking top3", "level accuracy", "FP made-up negatives",
@@ -129,6 +130,7 @@ def main() -> None:
         pool = fitting.pairs_of(classifier, drafts)
         stripped = fitting.pairs_of(classifier, drafts, strip=True)
         forwarded = fitting.pairs_of(classifier, drafts, transform=as_forwarded)
+        tabled = fitting.pairs_of(classifier, drafts, transform=as_table)
         fold_of = fitting.folds(drafts)
         complete, items = fitting.candidate_recall(pool)
         print(f"pool: {len(drafts)} drafts ({sum(p.expected_any for p in pool)} with items), "
@@ -155,6 +157,9 @@ def main() -> None:
         received, _, _ = cross_validated(pool, fold_of, scored=forwarded)
         table("same, scored drafts hard-wrapped at 60 characters and quoted as a forwarded e-mail",
               {"cancu": received, "bm25 only": fitting.bm25_scores(forwarded)})
+        rows, _, _ = cross_validated(pool, fold_of, scored=tabled)
+        table('same, scored drafts with their numbered and dashed lines as "|" table rows',
+              {"cancu": rows, "bm25 only": fitting.bm25_scores(tabled)})
         if args.seeds > 1:
             repeated(pool, drafts, args.seeds)
         lodo, held = leave_one_decision_out(pool)
