@@ -23,7 +23,7 @@ from cancu.ingest.text import fold, without_quote_marks
 
 from .profiles import ItemProfile
 from .rules import Rules
-from .textprep import Sentence
+from .textprep import Sentence, fold_syllable
 from .words import features, phrase_features, phrases
 
 RICHEST = 3  # sentences richest in the item's words whose paragraphs make up its evidence region
@@ -123,6 +123,21 @@ def _synonym_hits(sentences: list[Sentence], rules: Rules) -> list[set[str]]:
     return hits
 
 
+def _folded(sentence: Sentence) -> str:
+    """fold(sentence.text), from the syllables' folded forms (folded once per syllable) and the text between them."""
+    parts, position = [], sentence.start
+    for token in sentence.tokens:
+        parts.append(_fold_between(sentence.text[position - sentence.start:token.start - sentence.start]))
+        parts.append(token.folded)
+        position = token.end
+    parts.append(_fold_between(sentence.text[position - sentence.start:]))
+    return "".join(parts)
+
+
+def _fold_between(text: str) -> str:
+    return text.lower() if text.isascii() else fold(text)  # mostly ", " between two syllables
+
+
 def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
     per_sentence, every = [], []
     runs: set[str] = set()
@@ -151,7 +166,7 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
         per_sentence.append(frozenset(found))
         if sentence.index in about:
             subject |= found | own_runs
-    folded_text = "\n".join(fold(s.text) for s in sentences)
+    folded_text = "\n".join(_folded(s) for s in sentences)
     areas = tuple(float(m[1].replace(".", "").replace(",", ".")) for m in _AREA.finditer(folded_text))
     content = frozenset().union(*per_sentence) if per_sentence else frozenset()
     return DraftFeatures(tuple(sentences), tuple(per_sentence), content | address, folded_text, areas,
@@ -292,7 +307,7 @@ def match_item(profile: ItemProfile, draft: DraftFeatures, rules: Rules) -> Matc
     subject = {lookup[k] for k in draft.subject.intersection(lookup)}
     subject_mass = math.fsum(weights[f] for f in subject) + math.fsum(profile.phrases[f] for f in runs if f in draft.subject)
     strong = sum(1 for f in matched if " " in f and f not in profile.pairs
-                 and fold(f) not in rules.weak_words and f not in profile.domain)
+                 and fold_syllable(f) not in rules.weak_words and f not in profile.domain)
     return Match(profile, matched, mass, best_local, ranked, math.fsum(profile.phrases[f] for f in runs), subject_mass,
                  strong, best_keys, richest)
 
