@@ -59,6 +59,11 @@ class DraftFeatures:
     def _mentioned(self) -> dict[str, bool]:
         return {}
 
+    @functools.cached_property
+    def verdicts(self) -> dict:
+        """Condition verdicts by (condition, region): candidates share paragraphs; kept with the draft only."""
+        return {}
+
     def mentions(self, phrase: str) -> bool:
         """The folded phrase as written, or paraphrased (see _paraphrased); remembered per draft."""
         found = self._mentioned.get(phrase)
@@ -496,7 +501,11 @@ def item_checks(profile: ItemProfile, draft: DraftFeatures, match: Match, rules:
                     missing = True
             elif condition.kind == "condition":
                 # A threshold describes the object wherever the draft states it; the rest is read locally.
-                verdict = evaluator.evaluate(condition, whole if condition.code in WHOLE_DRAFT else area)
+                place = whole if condition.code in WHOLE_DRAFT else area
+                key = (condition.kind, condition.code, condition.text, place)
+                verdict = draft.verdicts.get(key)
+                if verdict is None:
+                    verdict = draft.verdicts[key] = evaluator.evaluate(condition, place)
                 if verdict.state == "failed":
                     failed.append(Reason("condition_failed", (condition.text,), verdict.reason))
     for condition in rules.conditions:
