@@ -151,6 +151,8 @@ class ItemRule:
 
 @dataclass(frozen=True)
 class Rules:
+    """The classifier's rules: data/rules.yml and an officer's own file, merged and checked."""
+
     # canonical phrase (lower case, with diacritics) and its variants: (pattern, matches the folded text?)
     synonyms: tuple[tuple[str, tuple[tuple[re.Pattern, bool], ...]], ...]
     stopwords: frozenset[str]  # lower case with diacritics: folded, "để" would be "đề"
@@ -160,6 +162,16 @@ class Rules:
     item_rules: tuple[ItemRule, ...]
     # folded stopwords for text typed without diacritics, minus those a catalog word folds to ("de": "đề")
     stopwords_folded: frozenset[str] = frozenset()
+
+    def __hash__(self) -> int:
+        # Rules key the per-rules caches of catalog data (features._canonical_features); hashing
+        # every field's nested tuples on each lookup cost ~10 µs per call, so it is hashed once.
+        return self._hash
+
+    @functools.cached_property
+    def _hash(self) -> int:
+        return hash((self.synonyms, self.stopwords, self.stop_phrases, self.weak_words, self.conditions,
+                     self.item_rules, self.stopwords_folded))
 
 
 _REF = re.compile(
