@@ -19,11 +19,16 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+MAIL_HEADER = ("Từ: Văn thư <vanthu@so.gov.vn>\nGửi lúc: Thứ Hai, 14/10/2024 09:12\nĐến: Lãnh đạo Sở\n"
+               "Tiêu đề: Fw: Dự thảo văn bản gửi xin ý kiến\n\n-------- Thư chuyển tiếp --------\n")
+
+
 def as_forwarded(text: str, width: int = 60) -> str:
-    """The draft as a PDF text layer or a forwarded e-mail gives it: lines hard-wrapped at ``width``
-    characters in the middle of sentences, each quoted with "> "."""
+    """The draft as a forwarded e-mail gives it: the e-mail's own header, then the draft with its
+    lines hard-wrapped at ``width`` characters in the middle of sentences (as a PDF text layer or a
+    mail client does), each quoted with "> "."""
     wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
-    return "\n".join("> " + line for line in wrapped.split("\n"))
+    return MAIL_HEADER + "\n".join("> " + line for line in wrapped.split("\n"))
 
 
 _LIST_LINE = re.compile(r"^\s*(\d+[.)]|[-+•]|[a-zđ]\))\s+(.*)$")

@@ -23,7 +23,7 @@ import weakref
 from dataclasses import dataclass
 
 from cancu.ingest.dates import judged_date
-from cancu.ingest.text import nfc
+from cancu.ingest.text import mail_header_end, nfc
 
 from cancu.kb import KB
 from . import candidates as stage_candidates
@@ -108,8 +108,10 @@ def analyse(classifier: Classifier, text: str, day: dt.date) -> tuple[DraftFeatu
     """Stages 1–3: the draft's features and each candidate's (bench/fit.py fits the model on these)."""
     rules = classifier.rules
     sentences = prepare(text)
-    draft = draft_features(sentences, rules)
-    terms = stage_candidates.query_terms(sentences, rules, classifier.vocabulary)
+    draft = draft_features(sentences, rules, mail_header_end(nfc(text)))
+    # a forwarding e-mail's own header says who sent it, not what it carries (its subject line aside)
+    terms = stage_candidates.query_terms([s for s in sentences if s.index >= draft.first or s.index in draft.about],
+                                         rules, classifier.vocabulary)
     ranking = stage_candidates.bm25_ranking(classifier.connection(), terms, day)
     bm25 = dict(ranking)
     fts_rank = {item_id: rank for rank, (item_id, _) in enumerate(ranking)}

@@ -54,6 +54,8 @@ class DraftFeatures:
     text: str = ""  # the sentences, joined (in memory only, like the draft)
     every_sentence: tuple[frozenset[str], ...] = ()  # per sentence, its features, header and address lines too
     address_sentences: frozenset[int] = frozenset()  # the header, "Kính gửi" and "Nơi nhận" sentences
+    first: int = 0  # the document's first sentence: after a forwarding e-mail's own header
+    about: tuple[int, ...] = ()  # the sentences that say what the draft is about (subject_sentences)
 
     @functools.cached_property
     def _mentioned(self) -> dict[str, bool]:
@@ -143,17 +145,19 @@ def _fold_between(text: str) -> str:
     return text.lower() if text.isascii() else fold(text)  # mostly ", " between two syllables
 
 
-def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
+def draft_features(sentences: list[Sentence], rules: Rules, body_start: int = 0) -> DraftFeatures:
+    """``body_start``: the offset where the document starts (ingest.text.mail_header_end: after an e-mail's header)."""
     per_sentence, every = [], []
     runs: set[str] = set()
     subject: set[str] = set()
-    title = _title_line(sentences)
-    about = subject_sentences(sentences, title)
-    header = agency_sentences(sentences, title)
+    first = next((s.index for s in sentences if s.end > body_start), len(sentences))
+    title = _title_line(sentences, first)
+    about = subject_sentences(sentences, title, first)
+    header = agency_sentences(sentences, title, first)
     agency: set[str] = set()
     address: set[str] = set()
     address_lines = ({s.line for s in sentences if _ADDRESS_LINE.match(without_quote_marks(s.text).strip())}
-                     | {sentences[i].line for i in header})
+                     | {sentences[i].line for i in header} | {s.line for s in sentences[:first]})
     for sentence, canonicals in zip(sentences, _synonym_hits(sentences, rules)):
         found = features(sentence.words, rules, sentence.marked, sentence.accented)
         own_runs = phrases(sentence.text, rules, sentence.accented)
@@ -181,7 +185,8 @@ def draft_features(sentences: list[Sentence], rules: Rules) -> DraftFeatures:
                          catalog_numbers=len({m.lower().replace("đ", "d") for m in _CATALOG_NUMBER.findall(folded_text)}),
                          syllables=sum(len(s.tokens) for s in sentences), lines=tuple(s.line for s in sentences),
                          text="\n".join(s.text for s in sentences), every_sentence=tuple(every),
-                         address_sentences=frozenset(s.index for s in sentences if s.line in address_lines))
+                         address_sentences=frozenset(s.index for s in sentences if s.line in address_lines),
+                         first=first, about=tuple(about))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -201,11 +206,12 @@ def _upper_case(sentence: Sentence) -> bool:
     return bool(letters) and all(t.isupper() for t in letters)
 
 
-def _title_line(sentences: list[Sentence]) -> int | None:
+def _title_line(sentences: list[Sentence], first: int = 0) -> int | None:
     """Index of the upper-case line that names the kind of document ("KẾ HOẠCH", "GIẤY MỜI").
 
     It is the first upper-case line after the "Số: …" line; without one, the first
-    upper-case line that starts with a known kind of document.
+    upper-case line that starts with a known kind of document. ``first``: where the
+    document starts (after an e-mail header).
     """
     def upper(sentence: Sentence) -> bool:
         return len(sentence.tokens) <= 6 and _upper_case(sentence)
@@ -213,7 +219,7 @@ def _title_line(sentences: list[Sentence]) -> int | None:
     def names_a_kind(sentence: Sentence) -> bool:
         return " ".join(t.folded for t in sentence.tokens).startswith(DOC_TYPES + ("giay moi", "danh sach"))
 
-    head = sentences[:12]
+    head = sentences[first:first + 12]
     number_line = next((s.index for s in head if re.match(r"\s*(Số|SỐ)\s*:", without_quote_marks(s.text))), None)
     if number_line is not None:
         # a header wrapped or typed over several lines puts the symbol ("-BC/UBKTTW"), "DỰ THẢO"
@@ -223,10 +229,10 @@ def _title_line(sentences: list[Sentence]) -> int | None:
     return next((s.index for s in head if upper(s) and names_a_kind(s)), None)
 
 
-def agency_sentences(sentences: list[Sentence], title: int | None) -> tuple[int, ...]:
-    """The upper-case lines at the top of the draft that name the issuing body ("SỞ Y TẾ"), above its title."""
+def agency_sentences(sentences: list[Sentence], title: int | None, first: int = 0) -> tuple[int, ...]:
+    """The upper-case lines at the top of the document that name the issuing body ("SỞ Y TẾ"), above its title."""
     found = []
-    for sentence in sentences[:min(title if title is not None else 4, 4)]:
+    for sentence in sentences[first:min(title if title is not None else first + 4, first + 4)]:
         if not _upper_case(sentence):
             break
         found.append(sentence.index)
@@ -244,11 +250,18 @@ def doc_type(sentences: list[Sentence], index: int | None) -> str | None:
 _SUBJECT_LINE = re.compile(r"(V/v\b|Về việc\b|Tiêu đề\s*:|Tieu de\s*:|Subject\s*:|Trích yếu\s*:)", re.IGNORECASE)
 
 
-def subject_sentences(sentences: list[Sentence], index: int | None) -> tuple[int, ...]:
-    """The line under the title line ``index`` that says what the document is about ("Kết quả khảo sát …")."""
-    if index is None:  # a letter (công văn) or an e-mail: its subject is the "V/v …" or "Tiêu đề:" line
-        return tuple(s.index for s in sentences[:15]
-                     if _SUBJECT_LINE.match(without_quote_marks(s.text).strip()))[:1]
+def subject_sentences(sentences: list[Sentence], index: int | None, first: int = 0) -> tuple[int, ...]:
+    """The line under the title line ``index`` that says what the document is about ("Kết quả khảo sát …").
+
+    A letter (công văn) or an e-mail has no title line: its subject is the "V/v …" or
+    "Tiêu đề: …" line, the document's own (from ``first``) before a forwarding e-mail's.
+    """
+    if index is None:
+        for part in (sentences[first:first + 15], sentences[:first]):
+            found = next((s for s in part if _SUBJECT_LINE.match(without_quote_marks(s.text).strip())), None)
+            if found:  # "Tiêu đề:" and what follows it on the line are split at the colon
+                return tuple(s.index for s in sentences if s.line == found.line and s.index >= found.index)
+        return ()
     if index + 1 >= len(sentences):
         return ()
     following = " ".join(t.folded for t in sentences[index + 1].tokens[:2])

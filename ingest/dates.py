@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from .patterns import NamedPattern
-from .text import fold_aligned, without_quote_marks
+from .text import fold_aligned, mail_header_end, without_quote_marks
 
 _WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _SLASHED = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
@@ -99,10 +99,11 @@ _HEADER_END = re.compile(r"^\s*(?:kinh gui|can cu|hom nay|thuc hien|theo de nghi
 
 def header_lines(text: str) -> list[tuple[int, str]]:
     """The first non-empty lines (index, line) before the body starts ("Kính gửi", "Căn cứ"…),
-    without e-mail quote marks."""
+    without e-mail quote marks; a forwarded e-mail's own header lines are skipped."""
     found: list[tuple[int, str]] = []
+    skipped = text[:mail_header_end(text)].count("\n")  # a forwarded e-mail's own header is not the document's
     for index, line in enumerate(without_quote_marks(text).splitlines()):
-        if not line.strip():
+        if index < skipped or not line.strip():
             continue
         if _HEADER_END.match(fold_aligned(line)) or len(found) >= HEADER_LINES:
             break
@@ -175,9 +176,10 @@ def draft_date(text: str) -> dt.date | None:
         match = MEETING_DATE.regex.search(folded)
     if match:
         return find_date(text[match.end():match.end() + 40])
-    mail = MAIL_DATE.regex.search(fold_aligned(header))
+    mail_header = text[:mail_header_end(text)] or header
+    mail = MAIL_DATE.regex.search(fold_aligned(mail_header))
     if mail:
-        written = header[mail.end():mail.end() + 40]
+        written = mail_header[mail.end():mail.end() + 40]
         iso = _ISO.match(written)
         return _make(iso.group(3), iso.group(2), iso.group(1)) if iso else find_date(written)
     return None

@@ -121,3 +121,32 @@ def _replace_at(text: str, positions: list[int]) -> str:
         last = at + 1
     parts.append(text[last:])
     return "".join(parts)
+
+
+# An e-mail's own header ("Từ: …", "Đến: …", "Tiêu đề: …") and the line a mail client writes
+# above a forwarded or quoted message ("-------- Thư chuyển tiếp --------").
+MAIL_FIELD = re.compile(r"(?:từ|người gửi|from|gửi|đến|tới|to|cc|bcc|ngày gửi|gửi lúc|thời gian gửi|date|sent"
+                        r"|tiêu đề|subject|chủ đề)\s*:", re.IGNORECASE)
+MAIL_SEPARATOR = re.compile(r"[-_=*\s]*(?:original message|forwarded message|thư chuyển tiếp|thư được chuyển tiếp"
+                            r"|thư gốc|[-_=]{5,})[-_=*\s]*$", re.IGNORECASE)
+
+
+def mail_header_end(text: str) -> int:
+    """Offset where the document an e-mail carries starts: after the e-mail's header at the top (0 if none).
+
+    Two or more "Field: value" lines of a mail header, with the separator lines a
+    mail client writes and blank lines between them, are the e-mail's; the issuing
+    body, number, date and title of the document it carries come after them.
+    """
+    offset = end = fields = 0
+    for line in text.splitlines(keepends=True)[:40]:
+        content = without_quote_marks(line).strip()
+        offset += len(line)
+        if not content:
+            continue
+        if MAIL_FIELD.match(content):
+            fields += 1
+        elif not MAIL_SEPARATOR.match(content):
+            break
+        end = offset
+    return end if fields >= 2 else 0

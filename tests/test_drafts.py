@@ -186,8 +186,13 @@ def test_dev_drafts_stamp_basis_and_date(draft):
         assert facts.date == dt.date.fromisoformat(draft["date"])
 
 
+MAIL = ("Từ: Văn thư <vanthu@so.gov.vn>\nGửi lúc: Thứ Hai, 14/10/2024 09:12\nĐến: Lãnh đạo Sở\n"
+        "Tiêu đề: Fw: Dự thảo xin ý kiến\n\n-------- Thư chuyển tiếp --------\n")
+
+
 def test_a_forwarded_e_mail_is_read_as_the_draft_it_quotes():
-    """Hard-wrapped mid-sentence and quoted with "> ": same stamp, date, bases and other references."""
+    """The e-mail's header, then the draft hard-wrapped mid-sentence and quoted with "> ": same stamp,
+    date, bases and other references; the e-mail's date only when the draft has none."""
     import textwrap
 
     def facts(text: str) -> tuple:
@@ -196,7 +201,13 @@ def test_a_forwarded_e_mail_is_read_as_the_draft_it_quotes():
                 found.other_references, [(b.decision, b.article, b.clause, b.point, b.cited_date) for b in found.bases])
 
     for draft in DEV_DRAFTS:
+        written = facts(draft["text"])
         for width in (40, 60):
             wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in draft["text"].split("\n"))
             quoted = "\n".join("> " + line for line in wrapped.split("\n"))
-            assert facts(quoted) == facts(draft["text"]), (draft["id"], width)
+            assert facts(quoted) == written, (draft["id"], width)
+            forwarded = facts(MAIL + quoted)
+            if written[1] is None and written[2] is None:
+                assert forwarded[1] == dt.date(2024, 10, 14), draft["id"]
+                forwarded = (forwarded[0], None) + forwarded[2:]
+            assert forwarded == written, (draft["id"], width)

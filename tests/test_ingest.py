@@ -460,3 +460,14 @@ def test_continued_lines_blanks_only_breaks_inside_sentences():
     assert continued_lines("BÁO CÁO\nKết quả kiểm tra") == "BÁO CÁO\nKết quả kiểm tra"  # a short line is its own
     quoted = "> > Số: 12/BC-UBND\n> Nội dung"
     assert without_quote_marks(quoted) == "    Số: 12/BC-UBND\n  Nội dung" and len(without_quote_marks(quoted)) == len(quoted)
+
+
+def test_a_forwarded_e_mail_header_is_not_the_documents():
+    from cancu.ingest.text import mail_header_end
+
+    mail = ("Từ: Văn thư <vanthu@so.gov.vn>\nGửi lúc: Thứ Hai, 14/10/2024 09:12\nĐến: Lãnh đạo Sở\n"
+            "Tiêu đề: Fw: Dự thảo\n\n-------- Thư chuyển tiếp --------\n")
+    document = "> SỞ Y TẾ\n> Số: 12/BC-SYT     Hà Nội, ngày 12 tháng 3 năm 2024\n> BÁO CÁO\n"
+    assert mail_header_end(mail + document) == len(mail)
+    assert mail_header_end(document) == 0
+    assert mail_header_end("Gửi: Sở Y tế\n" + document) == 0  # one field line is not an e-mail's header
