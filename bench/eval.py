@@ -12,7 +12,7 @@ without the scored drafts.
 - leave-one-decision-out: drafts expecting an item of decision D are scored by a model
   fitted on the drafts that expect nothing of D (how it does on a catalog it never saw).
 - the same cross-validation with the scored drafts' diacritics stripped, and with the scored
-  drafts hard-wrapped at 60 characters and quoted as a forwarded e-mail ("> "), and with their
+  drafts forwarded by e-mail (a mail header, then hard-wrapped at 60 characters and "> " quoted), and with their
   numbered and dashed lines as "|" table rows.
 - candidate recall, calibration (Brier score, reliability table) out of fold, and
   threshold-free separation (pair log-loss, draft-level AUC), which do not move with
@@ -155,7 +155,7 @@ def main() -> None:
         table("same, scored drafts typed without diacritics (models fitted on the drafts as written)",
               {"cancu": plain, "bm25 only": fitting.bm25_scores(stripped)})
         received, _, _ = cross_validated(pool, fold_of, scored=forwarded)
-        table("same, scored drafts hard-wrapped at 60 characters and quoted as a forwarded e-mail",
+        table("same, scored drafts forwarded by e-mail: a mail header, then hard-wrapped at 60 characters and quoted",
               {"cancu": received, "bm25 only": fitting.bm25_scores(forwarded)})
         rows, _, _ = cross_validated(pool, fold_of, scored=tabled)
         table('same, scored drafts with their numbered and dashed lines as "|" table rows',
