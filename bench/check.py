@@ -112,7 +112,8 @@ def main() -> None:
         forwarded = [{**d, "text": as_forwarded(d["text"])} for d in drafts]
         for title, sample in ((f"check-dev: {len(drafts)} drafts", drafts),
                               (f"check-dev, citations abbreviated and wrapped ({changed} drafts rewritten)", shortened),
-                              ("check-dev forwarded by e-mail: a mail header, then hard-wrapped at 60 characters and quoted", forwarded)):
+                              ("check-dev forwarded by e-mail: a mail header, then hard-wrapped at 60 characters "
+                               "and quoted", forwarded)):
             print(title)
             for key, value in accuracy(sample, kb, args.verbose).items():
                 print(f"  {key:<22}{value:>7.3f}")
