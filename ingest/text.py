@@ -89,9 +89,11 @@ def continued_lines(text: str) -> str:
     closing mark) and either the next line goes on in lower case, or a text wrapper
     made it (PDF text layers, e-mail clients). A wrapper fills each line and breaks
     only when the next word does not fit: the line is longer than the draft's
-    longest line less that word. The longest line always passes that test, so the
-    draft counts as wrapped only when at least two lines do. A blank line or a list
-    item ("- ", "+ ") never continues.
+    longest line less that word. The longest line always passes that test, and so
+    may the two columns of a formal header ("ỦY BAN NHÂN DÂN …   CỘNG HÒA XÃ HỘI …"),
+    so the draft counts as wrapped only when at least three lines do (a wrapped
+    paragraph has one for each line but its last). A blank line or a list item
+    ("- ", "+ ") never continues.
     """
     if "\n" not in text:
         return text
@@ -107,7 +109,7 @@ def continued_lines(text: str) -> str:
             lower.add(at)
         if len(previous) + 1 + len(word) > width:
             full.add(at)
-    joined = lower | full if len(full) >= 2 else lower
+    joined = lower | full if len(full) >= 3 else lower
     if not joined:
         return text
     return _replace_at(text, sorted(joined))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -450,14 +451,17 @@ async def test_canned_queries_use_the_same_rule_and_today_in_vietnam(kb_path, kb
 def test_continued_lines_blanks_only_breaks_inside_sentences():
     from cancu.ingest.text import continued_lines, without_quote_marks
 
-    text = ("Đoàn kiểm tra đề nghị các đơn vị khắc phục\nngay các tồn tại đã nêu tại Sở Tài chính và\n"
-            "Ban Quản lý các khu công nghiệp.\nKết quả gửi về Sở.\n- Lưu: VT.\n\nNơi nhận")
+    paragraph = ("Đoàn kiểm tra đề nghị Sở Tài chính, Sở Xây dựng và Ban Quản lý các khu công nghiệp khắc "
+                 "phục ngay các tồn tại đã nêu trong kết luận, báo cáo Ủy ban nhân dân tỉnh.")
+    text = textwrap.fill(paragraph, 40) + "\nKết quả gửi về Sở.\n- Lưu: VT.\n\nNơi nhận"
+    assert any(line[:1].isupper() for line in textwrap.fill(paragraph, 40).split("\n")[1:])  # a break before a capital
     joined = continued_lines(text)
     assert len(joined) == len(text)  # offsets stay the draft's
-    assert joined.split("\n") == ["Đoàn kiểm tra đề nghị các đơn vị khắc phục ngay các tồn tại đã nêu tại Sở Tài "
-                                  "chính và Ban Quản lý các khu công nghiệp.", "Kết quả gửi về Sở.", "- Lưu: VT.", "",
-                                  "Nơi nhận"]
+    assert joined.split("\n") == [paragraph, "Kết quả gửi về Sở.", "- Lưu: VT.", "", "Nơi nhận"]
     assert continued_lines("BÁO CÁO\nKết quả kiểm tra") == "BÁO CÁO\nKết quả kiểm tra"  # a short line is its own
+    header = ("ỦY BAN NHÂN DÂN TỈNH HÀ LÂM      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+              "SỞ Y TẾ                          Độc lập - Tự do - Hạnh phúc\nBÁO CÁO\nKết quả kiểm tra.\n")
+    assert continued_lines(header) == header  # its two longest lines are columns, not a wrapped paragraph
     quoted = "> > Số: 12/BC-UBND\n> Nội dung"
     assert without_quote_marks(quoted) == "    Số: 12/BC-UBND\n  Nội dung" and len(without_quote_marks(quoted)) == len(quoted)
 
