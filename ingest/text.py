@@ -79,6 +79,7 @@ def without_quote_marks(text: str) -> str:
 
 _CLOSING = ".;!?:"
 _LINE_BREAK = re.compile(r"\n")
+_LINE = re.compile(r"[^\n]*\n?")  # a line with its break; the last one may have none
 _FIRST_WORD = re.compile(r"[ \t>]*(\S*)")
 
 
@@ -140,15 +141,16 @@ def mail_header_end(text: str) -> int:
     mail client writes and blank lines between them, are the e-mail's; the issuing
     body, number, date and title of the document it carries come after them.
     """
-    offset = end = fields = 0
-    for line in text.splitlines(keepends=True)[:40]:
-        content = without_quote_marks(line).strip()
-        offset += len(line)
+    end = fields = 0
+    for number, line in enumerate(_LINE.finditer(text)):
+        if number >= 40 or not line.group():
+            break
+        content = without_quote_marks(line.group()).strip()
         if not content:
             continue
         if MAIL_FIELD.match(content):
             fields += 1
         elif not MAIL_SEPARATOR.match(content):
             break
-        end = offset
+        end = line.end()
     return end if fields >= 2 else 0
