@@ -29,8 +29,8 @@ from cancu.kb import KB
 from . import candidates as stage_candidates
 from .decision import LEVEL_RANK, Model, decide, load_model
 from .evidence import proposal
-from .features import (Checks, DraftFeatures, Match, Reason, draft_features, item_checks, match_item,
-                       pair_features)
+from .features import (CHECK_FEATURES, Checks, DraftFeatures, Match, Reason, check_features, draft_features,
+                       item_checks, match_item, pair_features)
 from .model import Classification, Proposal
 from .profiles import ItemProfile, cached_profiles
 from .rules import Rules, load_rules
@@ -104,8 +104,18 @@ class Candidate:
         return self.match.profile.item.id
 
 
-def analyse(classifier: Classifier, text: str, day: dt.date) -> tuple[DraftFeatures, list[Candidate]]:
-    """Stages 1–3: the draft's features and each candidate's (bench/fit.py fits the model on these)."""
+_UNCHECKED = Checks((), False, False, False)
+
+
+def analyse(classifier: Classifier, text: str, day: dt.date,
+            model: Model | None = None) -> tuple[DraftFeatures, list[Candidate]]:
+    """Stages 1–3: the draft's features and each candidate's (bench/fit.py fits the model on these).
+
+    With a ``model``, a candidate whose probability under it stays below ``model.shown_from``
+    whatever its checks give (``Model.highest``: the model is linear) is not checked:
+    it cannot be accepted, reviewed or shown as a near miss, so the answer is the same.
+    Its check features stay 0 and its checks empty. Without one, every candidate is checked.
+    """
     rules = classifier.rules
     sentences = prepare(text)
     draft = draft_features(sentences, rules, mail_header_end(nfc(text)))
@@ -117,10 +127,15 @@ def analyse(classifier: Classifier, text: str, day: dt.date) -> tuple[DraftFeatu
     fts_rank = {item_id: rank for rank, (item_id, _) in enumerate(ranking)}
     matches = [match_item(classifier.profiles[item_id], draft, rules) for item_id, _ in ranking]
     matches.sort(key=lambda m: (-m.strength, m.profile.item.id))
-    checks = [item_checks(m.profile, draft, m, rules) for m in matches]
-    restrictors = {m.profile.item.id: (c.restrictor_present, c.restrictor_missing) for m, c in zip(matches, checks)}
-    elsewhere = {m.profile.item.id: c.failed_elsewhere for m, c in zip(matches, checks)}
-    vectors = pair_features(matches, bm25, fts_rank, draft, restrictors, elsewhere)
+    vectors = pair_features(matches, bm25, fts_rank, draft)
+    checks = []
+    for match, vector in zip(matches, vectors):
+        if model is not None and model.highest(vector, CHECK_FEATURES) < model.shown_from:
+            checks.append(_UNCHECKED)
+            continue
+        found = item_checks(match.profile, draft, match, rules)
+        vector.update(check_features(found))
+        checks.append(found)
     return draft, [Candidate(m, c, v) for m, c, v in zip(matches, checks, vectors)]
 
 
@@ -138,7 +153,7 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5,
     model = model or classifier.model
     text = nfc(text)
     day, source = resolve_as_of(text, as_of)
-    draft, found = analyse(classifier, text, day)
+    draft, found = analyse(classifier, text, day, model)
     probabilities = [model.probability(c.vector) for c in found]
     answer = decide([c.match.profile.item.level for c in found], probabilities,
                     [bool(c.checks.failed) for c in found], [c.item_id for c in found], model.accept, model.review)
@@ -166,7 +181,7 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5,
         f"độ khớp {probabilities[i]:.2f} dưới ngưỡng chấp nhận {model.accept:.2f}: cần người xem xét".replace(".", ",")))
         for i in answer.review)
     near = tuple(make(i, reason=found[i].checks.failed[0]) for i in answer.rejected[:3]
-                 if probabilities[i] >= model.review / 2)
+                 if probabilities[i] >= model.shown_from)
     return Classification(as_of=day, as_of_source=source, level=answer.level, proposals=proposals,
                           warnings=_global_warnings(kb, day, answer.level), near_misses=near, review=review)
 

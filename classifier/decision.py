@@ -35,10 +35,26 @@ class Model:
     review: float  # probability at or above which it is listed as "cần xem xét"
     meta: dict
 
+    def logit(self, vector: dict[str, float]) -> float:
+        return self.intercept + sum(c * (vector[name] - m) / s for name, m, s, c in
+                                    zip(self.features, self.means, self.scales, self.coefficients))
+
     def probability(self, vector: dict[str, float]) -> float:
-        z = self.intercept + sum(c * (vector[name] - m) / s for name, m, s, c in
-                                 zip(self.features, self.means, self.scales, self.coefficients))
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+        return _sigmoid(self.logit(vector))
+
+    def highest(self, vector: dict[str, float], free: dict[str, tuple[float, ...]]) -> float:
+        """The highest probability ``vector`` can reach whatever values (among those given) the ``free``
+        features take: the model is linear, so each takes the value that raises it most."""
+        z = self.logit(vector)
+        for name, mean, scale, coefficient in zip(self.features, self.means, self.scales, self.coefficients):
+            if name in free:
+                z += max(coefficient * (value - vector[name]) / scale for value in free[name])
+        return _sigmoid(z)
+
+    @property
+    def shown_from(self) -> float:
+        """The lowest probability at which an item appears in an answer at all (as a near miss)."""
+        return self.review / 2
 
     def band(self, probability: float) -> str:
         return ACCEPT if probability >= self.accept else REVIEW if probability >= self.review else NOTHING
@@ -52,6 +68,10 @@ class Model:
         return cls(names, tuple(map(float, spec["means"])), scales, tuple(map(float, spec["coefficients"])),
                    float(spec["intercept"]), float(spec["thresholds"]["accept"]),
                    float(spec["thresholds"]["review"]), dict(spec.get("meta", {})))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 
 def model_path() -> Path:

@@ -356,9 +356,18 @@ FEATURES = ("bm25_rel", "bm25_log", "bm25_rank", "coverage", "local", "mass", "p
             "decision_share", "object_coverage", "object_local")
 
 
-def pair_features(matches: list[Match], bm25: dict[int, float], fts_rank: dict[int, int], draft: DraftFeatures,
-                  restrictors: dict[int, tuple[bool, bool]], elsewhere: dict[int, bool]) -> list[dict[str, float]]:
-    """The feature vector of each candidate, in the order of ``matches`` (best strength first)."""
+CHECK_FEATURES = {"restrictor_present": (0.0, 1.0), "restrictor_missing": (0.0, 1.0)}  # the values item_checks gives
+
+
+def check_features(checks: "Checks") -> dict[str, float]:
+    """The features that come from item_checks (restrictor evidence); the others come from the match."""
+    return {"restrictor_present": float(checks.restrictor_present), "restrictor_missing": float(checks.restrictor_missing)}
+
+
+def pair_features(matches: list[Match], bm25: dict[int, float], fts_rank: dict[int, int],
+                  draft: DraftFeatures) -> list[dict[str, float]]:
+    """The feature vector of each candidate, in the order of ``matches`` (best strength first), without
+    the CHECK_FEATURES (set to 0 here; ``check_features`` gives them from the item's checks)."""
     top_bm25 = max(bm25.values(), default=0.0) or 1.0
     best = matches[0].strength if matches else 0.0
     explained_by: set[str] = set()
@@ -372,7 +381,6 @@ def pair_features(matches: list[Match], bm25: dict[int, float], fts_rank: dict[i
         matched_mass = math.fsum(weights[f] for f in match.matched) or 1.0
         explained = math.fsum(weights[f] for f in match.matched if f in explained_by) / matched_mass
         explained_by |= match.matched
-        present, missing = restrictors.get(item_id, (False, False))
         vectors.append({
             "bm25_rel": bm25.get(item_id, 0.0) / top_bm25,
             "bm25_log": math.log1p(bm25.get(item_id, 0.0)),
@@ -388,8 +396,8 @@ def pair_features(matches: list[Match], bm25: dict[int, float], fts_rank: dict[i
             "explained": explained,
             "agency_field": float(not profile.domain.isdisjoint(draft.agency)),
             "doc_type": float(bool(draft.doc_type) and draft.doc_type in profile.head),
-            "restrictor_present": float(present),
-            "restrictor_missing": float(missing),
+            "restrictor_present": 0.0,
+            "restrictor_missing": 0.0,
             "secret_work": math.log1p(draft.secret_work),
             "catalog_numbers": math.log1p(draft.catalog_numbers),
             "length": math.log(max(draft.syllables, 1)),

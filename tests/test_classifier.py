@@ -130,6 +130,28 @@ def test_a_restrictor_the_draft_lacks_stops_its_item(kb):
     assert not set(restricted) & {p.item_id for p in answer.proposals + answer.review}
 
 
+def test_a_candidate_left_unchecked_could_not_have_been_shown(dev_drafts, kb):
+    """classify skips the checks of a candidate the model's bound keeps below any band; checked, it is still below."""
+    from cancu.classifier.classify import analyse, classifier_for
+
+    classifier = classifier_for(kb)
+    model = classifier.model
+    skipped = 0
+    for draft in dev_drafts.values():
+        day = dt.date.fromisoformat(draft["date"])
+        fast = analyse(classifier, draft["text"], day, model)[1]
+        full = {c.item_id: c for c in analyse(classifier, draft["text"], day)[1]}
+        for candidate in fast:
+            checked = full[candidate.item_id]
+            if candidate.vector == checked.vector and candidate.checks == checked.checks:
+                continue
+            skipped += 1
+            assert model.probability(checked.vector) < model.shown_from
+            assert model.highest(candidate.vector, {"restrictor_present": (0.0, 1.0),
+                                                    "restrictor_missing": (0.0, 1.0)}) < model.shown_from
+    assert skipped
+
+
 HASHSEED_SCRIPT = textwrap.dedent("""
     import json, sys, datetime as dt
     from cancu.classifier import classify, load_kb
