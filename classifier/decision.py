@@ -36,8 +36,16 @@ class Model:
     meta: dict
 
     def logit(self, vector: dict[str, float]) -> float:
-        return self.intercept + sum(c * (vector[name] - m) / s for name, m, s, c in
-                                    zip(self.features, self.means, self.scales, self.coefficients))
+        return self._bias + sum(weight * vector[name] for name, weight in self._weights)
+
+    @functools.cached_property
+    def _weights(self) -> tuple[tuple[str, float], ...]:
+        """Each feature's coefficient over its scale: z = bias + Σ weight · value (standardising folded in)."""
+        return tuple((name, c / s) for name, s, c in zip(self.features, self.scales, self.coefficients))
+
+    @functools.cached_property
+    def _bias(self) -> float:
+        return self.intercept - math.fsum(c * m / s for m, s, c in zip(self.means, self.scales, self.coefficients))
 
     def probability(self, vector: dict[str, float]) -> float:
         return _sigmoid(self.logit(vector))
