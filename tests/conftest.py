@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,14 @@ from cancu.classifier import load_kb
 from cancu.ingest.build import build_kb
 
 DATA = Path(__file__).parent / "data"
+MAIL = ("Từ: Văn thư <vanthu@so.gov.vn>\nGửi lúc: Thứ Hai, 14/10/2024 09:12\nĐến: Lãnh đạo Sở\n"
+        "Tiêu đề: Fw: Dự thảo xin ý kiến\n\n-------- Thư chuyển tiếp --------\n")  # an e-mail's own header
+
+
+def wrapped_and_quoted(text: str, width: int = 60) -> str:
+    """Hard-wrapped mid-sentence (as a PDF text layer or a mail client does) and "> " quoted."""
+    wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
+    return "\n".join("> " + line for line in wrapped.split("\n"))
 
 
 @pytest.fixture(scope="session")

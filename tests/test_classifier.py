@@ -17,6 +17,8 @@ from cancu.classifier.rules import RulesError, load_rules
 from cancu.classifier.textprep import prepare, split_sentences
 from cancu.cli import cli
 
+from conftest import MAIL, wrapped_and_quoted
+
 
 def run(draft: dict, kb, as_of: str | None = None):
     return classify(draft["text"], kb, as_of=dt.date.fromisoformat(as_of or draft["date"]))
@@ -207,16 +209,6 @@ def test_a_draft_without_diacritics_gets_the_proposal_of_its_accented_twin(dev_d
         accented, plain = classify(draft["text"], kb, as_of=day), classify(strip(draft["text"]), kb, as_of=day)
         assert accented.proposals, draft_id
         assert plain.level == accented.level and key(plain.proposals[0]) == key(accented.proposals[0]), draft_id
-
-
-MAIL = ("Từ: Văn thư <vanthu@so.gov.vn>\nGửi lúc: Thứ Hai, 14/10/2024 09:12\nĐến: Lãnh đạo Sở\n"
-        "Tiêu đề: Fw: Dự thảo xin ý kiến\n\n-------- Thư chuyển tiếp --------\n")
-
-
-def wrapped_and_quoted(text: str, width: int = 60) -> str:
-    """Hard-wrapped mid-sentence (as a PDF text layer or a mail client does) and "> " quoted."""
-    wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
-    return "\n".join("> " + line for line in wrapped.split("\n"))
 
 
 def forwarded(text: str) -> str:

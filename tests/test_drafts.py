@@ -11,6 +11,8 @@ import pytest
 
 from cancu.checker.drafts import NamedPattern, draft_date, find_bases, find_stamp, other_references, read_draft
 
+from conftest import MAIL, wrapped_and_quoted
+
 CHECK_DEV = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
 DEV_DRAFTS = [json.loads(line) for line in CHECK_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -186,15 +188,9 @@ def test_dev_drafts_stamp_basis_and_date(draft):
         assert facts.date == dt.date.fromisoformat(draft["date"])
 
 
-MAIL = ("Từ: Văn thư <vanthu@so.gov.vn>\nGửi lúc: Thứ Hai, 14/10/2024 09:12\nĐến: Lãnh đạo Sở\n"
-        "Tiêu đề: Fw: Dự thảo xin ý kiến\n\n-------- Thư chuyển tiếp --------\n")
-
-
 def test_a_forwarded_e_mail_is_read_as_the_draft_it_quotes():
     """The e-mail's header, then the draft hard-wrapped mid-sentence and quoted with "> ": same stamp,
     date, bases and other references; the e-mail's date only when the draft has none."""
-    import textwrap
-
     def facts(text: str) -> tuple:
         found = read_draft(text)
         return (found.stamp and found.stamp.stamp, found.date, found.month, found.decisions_without_article,
@@ -203,8 +199,7 @@ def test_a_forwarded_e_mail_is_read_as_the_draft_it_quotes():
     for draft in DEV_DRAFTS:
         written = facts(draft["text"])
         for width in (40, 60):
-            wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in draft["text"].split("\n"))
-            quoted = "\n".join("> " + line for line in wrapped.split("\n"))
+            quoted = wrapped_and_quoted(draft["text"], width)
             assert facts(quoted) == written, (draft["id"], width)
             forwarded = facts(MAIL + quoted)
             if written[1] is None and written[2] is None:
