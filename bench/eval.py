@@ -202,6 +202,17 @@ def main() -> None:
         rows, _, _ = cross_validated(pool, fold_of, scored=tabled)
         table('same, scored drafts with their numbered and dashed lines as "|" table rows',
               {"cancu": rows, "bm25 only": fitting.bm25_scores(tabled)})
+        from common import as_minutes, as_partly_stripped, as_tab_table
+        for title, transform in (
+                ("tab tables: list lines, header and signature columns as tab-separated cells", as_tab_table),
+                ("minutes: body sentences in speaker turns (\"Ông X (chức vụ): …\", a speaker's own line)", as_minutes),
+                ("partly without diacritics: the header accented, the body stripped", as_partly_stripped),
+                ("partly without diacritics: every other line stripped",
+                 lambda t: as_partly_stripped(t, every_other=True))):
+            scored = fitting.pairs_of(classifier, drafts, transform=transform)
+            figures, _, _ = cross_validated(pool, fold_of, scored=scored)
+            table(f"same, scored drafts in a form of held-out set B: {title}",
+                  {"cancu": figures, "bm25 only": fitting.bm25_scores(scored)})
         trade_off(pool, probabilities)
         if args.seeds > 1:
             repeated(pool, drafts, args.seeds)
