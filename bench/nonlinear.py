@@ -1,6 +1,6 @@
 """Does a non-linear scorer beat the shipped logistic regression on drafts it was not fitted on?
 
-Usage: python bench/nonlinear.py [--db PATH] [--seeds N] [--only linear,trees,products]   (needs the dev extra)
+Usage: python bench/nonlinear.py [--db PATH] [--seeds N] [--only linear,trees,trees+stumps,hinges,products]   (needs the dev extra)
 
 Every scorer goes through the same nested cross-validation as bench/eval.py (5 folds,
 near-duplicate drafts in one fold, thresholds by an inner CV on the four training folds,
@@ -14,6 +14,9 @@ the training folds only, on a small grid (as C is chosen for the linear model):
 - trees: gradient-boosted shallow trees (scikit-learn HistGradientBoostingClassifier),
   depth 2 or 3, learning rate 0.05 or 0.1, 25–200 rounds (read from one fit per depth
   and rate, round by round), leaves of at least 20 pairs;
+- trees+stumps: the same grid with depth 1 too;
+- hinges: the logistic regression on the features plus max(0, x - knot) for every graded
+  feature, knots at the training quantiles (median, or quartiles), knots and C chosen together;
 - products: the logistic regression on the features plus the pairwise products of its
   k strongest features (largest |coefficient| of a plain fit on the same training
   drafts), k and C chosen together.
@@ -39,10 +42,11 @@ from common import knowledge_base  # noqa: E402
 from fit import placeholder  # noqa: E402
 
 DEPTHS = (2, 3)
-RATES = (0.05, 0.1)
-ROUNDS = (25, 50, 100, 200)
+RATES = (0.03, 0.1)
+ROUNDS = (50, 100, 200, 400, 800)  # a first grid (rates 0.05, 0.1; 25-200 rounds) chose its edge (0.05, 200)
 MIN_LEAF = 20
 PRODUCT_K = (3, 5)
+KNOTS = (1, 3)  # hinge knots per feature: the median, or the quartiles
 
 
 def _stack(train: list[fitting.Pairs]) -> tuple[np.ndarray, np.ndarray]:
@@ -84,13 +88,13 @@ def _boosted(depth: int, rate: float, rounds: int):
                                           min_samples_leaf=MIN_LEAF, early_stopping=False, random_state=0)
 
 
-def fit_trees(train: list[fitting.Pairs], setting: tuple | None = None) -> Trees:
+def fit_trees(train: list[fitting.Pairs], setting: tuple | None = None, depths: tuple[int, ...] = DEPTHS) -> Trees:
     """Gradient-boosted shallow trees; (depth, rate, rounds) by inner CV log-loss when not given."""
     if setting is None:
         def losses(inner, X, y):
             found = {}
             Xi, yi = _stack(inner)
-            for depth in DEPTHS:
+            for depth in depths:
                 for rate in RATES:
                     model = _boosted(depth, rate, max(ROUNDS)).fit(Xi, yi)
                     for rounds, prob in enumerate(model.staged_predict_proba(X), start=1):
@@ -98,7 +102,7 @@ def fit_trees(train: list[fitting.Pairs], setting: tuple | None = None) -> Trees
                             found[(depth, rate, rounds)] = _log_loss(y, prob[:, 1])
             return found
 
-        setting = _inner_choice(train, [(d, r, n) for d in DEPTHS for r in RATES for n in ROUNDS], losses)
+        setting = _inner_choice(train, [(d, r, n) for d in depths for r in RATES for n in ROUNDS], losses)
     X, y = _stack(train)
     return Trees(_boosted(*setting).fit(X, y), setting)
 
@@ -144,7 +148,55 @@ def fit_products(train: list[fitting.Pairs], setting: tuple | None = None) -> Pr
     return _fit_products(train, *setting)
 
 
-SCORERS = {"linear": fitting.fit, "trees": fit_trees, "products": fit_products}
+@dataclass
+class Hinges:
+    linear: fitting.Fitted
+    knots: tuple[tuple[int, float], ...]  # (feature, knot): a term max(0, x - knot)
+    setting: tuple
+
+    def expand(self, X: np.ndarray) -> np.ndarray:
+        return np.hstack([X] + [np.maximum(0.0, X[:, [f]] - knot) for f, knot in self.knots]) if len(X) else X
+
+    def probabilities(self, X: np.ndarray) -> np.ndarray:
+        return self.linear.probabilities(self.expand(X)) if len(X) else np.zeros(0)
+
+
+def _fit_hinges(train: list[fitting.Pairs], knots: int, C: float) -> Hinges:
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = _stack(train)
+    found = []
+    for f in range(X.shape[1]):
+        if len(np.unique(X[:, f])) > 4:  # not an indicator: a piecewise-linear effect, knots at training quantiles
+            cuts = np.unique(np.quantile(X[:, f], [(i + 1) / (knots + 1) for i in range(knots)]))
+            found += [(f, float(c)) for c in cuts if c < X[:, f].max()]
+    shell = Hinges(None, tuple(found), (knots, C))
+    Z = shell.expand(X)
+    means, scales = Z.mean(axis=0), Z.std(axis=0)
+    scales[scales == 0] = 1.0
+    model = LogisticRegression(C=C, max_iter=5000).fit((Z - means) / scales, y)
+    shell.linear = fitting.Fitted(means, scales, model.coef_[0].copy(), float(model.intercept_[0]), C)
+    return shell
+
+
+def fit_hinges(train: list[fitting.Pairs], setting: tuple | None = None) -> Hinges:
+    """Logistic regression plus piecewise-linear (hinge) terms of every graded feature; (knots, C) by inner CV."""
+    if setting is None:
+        def losses(inner, X, y):
+            return {(k, C): _log_loss(y, _fit_hinges(inner, k, C).probabilities(X))
+                    for k in KNOTS for C in fitting.C_GRID}
+
+        setting = _inner_choice(train, [(k, C) for k in KNOTS for C in fitting.C_GRID], losses)
+    return _fit_hinges(train, *setting)
+
+
+def fit_trees_and_stumps(train: list[fitting.Pairs], setting: tuple | None = None) -> Trees:
+    """The trees' grid with depth 1 too (stumps: an additive model, each feature's effect a step function)."""
+    return fit_trees(train, setting, (1,) + DEPTHS)
+
+
+SCORERS = {"linear": fitting.fit, "trees": fit_trees, "trees+stumps": fit_trees_and_stumps,
+           "products": fit_products, "hinges": fit_hinges}
 KEYS = ("cost", "top1", "top3", "ranking top1", "level accuracy", "FP made-up negatives", "FP real", "review rate",
         "log-loss", "AUC")
 
