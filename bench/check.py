@@ -8,7 +8,9 @@ together; each draft is checked as of its labelled date, since some headers carr
 no date. The same drafts are then checked once more with their citations written
 the way drafters shorten and wrap them ("k2 Đ1 QĐ …", "k.1 Đ.1", a citation broken
 over lines), and as a forwarded e-mail (hard-wrapped, "> " quoted): the labels do not change,
-so neither should the verdicts. Throughput: N drafts (default 1,000; half .txt, half .docx) generated in
+so neither should the verdicts; the same with tab-separated table cells, as minutes with speaker
+turns and with every other line typed without diacritics. Throughput: N drafts (default 1,000;
+half .txt, half .docx) generated in
 a temporary folder from the development drafts, checked through the same batch
 function the CLI uses, with 1 and 2 worker processes, and once end to end with
 `cancu check --workers 2`.
@@ -31,7 +33,7 @@ import docx
 from cancu.classifier import load_kb
 from cancu.checker.check import check_files, check_text, collect_drafts
 
-from common import as_forwarded, knowledge_base, read_jsonl
+from common import as_forwarded, as_minutes, as_partly_stripped, as_tab_table, knowledge_base, read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK_DEV = ROOT / "tests" / "data" / "check" / "check-dev.jsonl"
@@ -113,7 +115,13 @@ def main() -> None:
         for title, sample in ((f"check-dev: {len(drafts)} drafts", drafts),
                               (f"check-dev, citations abbreviated and wrapped ({changed} drafts rewritten)", shortened),
                               ("check-dev forwarded by e-mail: a mail header, then hard-wrapped at 60 characters "
-                               "and quoted", forwarded)):
+                               "and quoted", forwarded),
+                              ("check-dev with tab-separated table cells", [{**d, "text": as_tab_table(d["text"])}
+                                                                            for d in drafts]),
+                              ("check-dev as minutes with speaker turns", [{**d, "text": as_minutes(d["text"])}
+                                                                           for d in drafts]),
+                              ("check-dev with every other line typed without diacritics",
+                               [{**d, "text": as_partly_stripped(d["text"], every_other=True)} for d in drafts])):
             print(title)
             for key, value in accuracy(sample, kb, args.verbose).items():
                 print(f"  {key:<22}{value:>7.3f}")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -45,6 +46,75 @@ def as_table(text: str) -> str:
             line = f"| {item.group(1)} | {_CELL_BREAK.sub(' | ', item.group(2), count=2)} |"
         rows.append(line)
     return "\n".join(rows)
+
+
+_CELL_GAP = re.compile(r"(?<=\S)[ \u00a0]{8,}(?=\S)")  # the gap between the two columns of a header or signature
+
+
+def as_tab_table(text: str) -> str:
+    """The draft as copying a Word or Excel table gives it: cells separated by tabs. Each numbered
+    or dashed line is a row (its number, then its first two "," ";" ":" starting new cells, as in
+    ``as_table``), and the two columns of the header and signature blocks are one row of two cells."""
+    rows = []
+    for line in text.split("\n"):
+        item = _LIST_LINE.match(line)
+        if item:
+            line = item.group(1) + "\t" + _CELL_BREAK.sub("\t", item.group(2), count=2)
+        rows.append(_CELL_GAP.sub("\t", line))
+    return "\n".join(rows)
+
+
+# Who speaks in a meeting: a person and a post that name no field of the catalog.
+SPEAKERS = (("Ông Nguyễn Văn An", "Phó Giám đốc"), ("Bà Trần Thị Bình", "Trưởng phòng Tổng hợp"),
+            ("Đ/c Lê Văn Cường", "Chánh Văn phòng"))
+_TURN_STYLES = ("{name} ({post}): ", "{name} - {post}:\n", "{name}, {post}, phát biểu: ", "Đồng chí {post}: ")
+_LABEL = re.compile(r"\W*\w+(?:\s+\w+){0,4}\s*:")  # "Thời gian:", "Thành phần:", "Kính gửi:", "Số:"
+# the lines of the document's frame, said by no one: its basis, addressees, opening ("Hôm nay, …", "Hồi 14 giờ …")
+_NOT_SPOKEN = re.compile(r"\W*(?:căn cứ|kính gửi|hôm nay|nơi nhận|(?:vào\s+)?(?:hồi|lúc)\s+\d)", re.IGNORECASE)
+
+
+def as_minutes(text: str) -> str:
+    """The draft as meeting minutes (biên bản) write it: each sentence line of the body said by a
+    speaker, in turn: "Ông X (chức vụ): …" before the sentence, "Bà Y - chức vụ:" on a line of its own
+    above it, "Đ/c Z, chức vụ, phát biểu: …", or "Đồng chí chức vụ: …"; a numbered line keeps its number
+    first ("2. Bà Y - …"). A sentence line has ten words or more and ends with ". ; : ! ?" (not "…");
+    a "Label: …" line and the document's frame ("Căn cứ …", "Kính gửi", "Hôm nay, …", "Hồi 14 giờ …")
+    are said by no one."""
+    lines, turn = [], 0
+    for line in text.split("\n"):
+        body = line.rstrip().removesuffix("/.")
+        if (len(line.split()) >= 10 and body[-1:] in ".;:!?" and not body.endswith(("..", "…"))
+                and not _LABEL.match(line) and not _NOT_SPOKEN.match(line)):
+            name, post = SPEAKERS[turn % len(SPEAKERS)]
+            said = _TURN_STYLES[turn % len(_TURN_STYLES)].format(name=name, post=post)
+            item = _LIST_LINE.match(line)
+            line = f"{item.group(1)} {said}{item.group(2)}" if item else said + line.lstrip()
+            turn += 1
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def without_diacritics(text: str) -> str:
+    """The text as typed without diacritics (case kept, đ→d): what drafters on some keyboards send."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", text)
+                                                if not unicodedata.combining(ch)))
+
+
+def as_partly_stripped(text: str, every_other: bool = False) -> str:
+    """The draft partly typed without diacritics. By default the header block of the template stays
+    accented (the lines before the first sentence of ten words or more ending with ". ; : ! ?") and
+    the body typed after it is stripped; with ``every_other``, every second non-empty line is stripped
+    (text pasted from accented sources between lines typed without diacritics)."""
+    lines = text.split("\n")
+    if every_other:
+        written = [n for n, line in enumerate(lines) if line.strip()]
+        stripped = set(written[1::2])
+    else:
+        body = next((n for n, line in enumerate(lines) if len(line.split()) >= 10
+                     and line.rstrip().removesuffix("/.")[-1:] in ".;:!?"), len(lines))
+        stripped = set(range(body, len(lines)))
+    return "\n".join(without_diacritics(line) if n in stripped else line for n, line in enumerate(lines))
 
 
 def free_port() -> int:

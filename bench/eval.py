@@ -9,6 +9,7 @@ without the scored drafts.
   chosen by an inner cross-validation on those four, and the fifth is scored.
 - the same nested cross-validation repeated with the pool dealt into folds by other seeds
   (--seeds): the spread says how much of a difference between two runs is the split alone.
+- each file of the pool scored by a model fitted on the other two (a shift of batch).
 - leave-one-decision-out: drafts expecting an item of decision D are scored by a model
   fitted on the drafts that expect nothing of D (how it does on a catalog it never saw).
 - the same cross-validation with the scored drafts' diacritics stripped, and with the scored
@@ -35,7 +36,7 @@ from cancu.classifier import classify, load_kb
 from cancu.classifier.classify import Classifier
 
 import fitting
-from common import as_forwarded, as_table, knowledge_base
+from common import as_forwarded, as_table, knowledge_base, read_jsonl
 from fit import placeholder
 
 ORDER = ("top1", "top3", "ranking top1", "ranking top3", "level accuracy", "FP made-up negatives",
@@ -117,6 +118,25 @@ def leave_one_decision_out(pool) -> tuple[float, int]:
     return hits / max(total, 1), total
 
 
+def by_source(pool) -> None:
+    """Each file of the pool scored by a model fitted (thresholds by inner CV) on the other two only.
+
+    The held-out sets were written apart from the pool, so this shows what a shift of batch
+    costs: dev.jsonl (40) from dev2 + the real documents, dev2.jsonl (120) from only 40 made-up
+    drafts + the real documents, and the real documents from made-up drafts alone.
+    """
+    source = [k for k, path in enumerate(fitting.POOL) for _ in read_jsonl(path)]
+    probabilities, chosen = fitting.out_of_fold(pool, source, k=len(fitting.POOL))
+    columns = {}
+    for k, path in enumerate(fitting.POOL):
+        members = [i for i, s in enumerate(source) if s == k]
+        columns[path.stem] = fitting.scores([pool[i] for i in members], [probabilities[i] for i in members],
+                                            [chosen[k]] * len(members))
+    table("each file scored by a model fitted on the other two (batch shift)", columns)
+    print("thresholds chosen (accept, review): " + ", ".join(
+        f"{path.stem} {chosen[k]}" for k, path in enumerate(fitting.POOL)))
+
+
 def latency(kb, drafts: list[dict]) -> None:
     classify(drafts[0]["text"], kb)  # warm-up: rules, profiles, segmentation model
     timings = []
@@ -182,9 +202,21 @@ def main() -> None:
         rows, _, _ = cross_validated(pool, fold_of, scored=tabled)
         table('same, scored drafts with their numbered and dashed lines as "|" table rows',
               {"cancu": rows, "bm25 only": fitting.bm25_scores(tabled)})
+        from common import as_minutes, as_partly_stripped, as_tab_table
+        for title, transform in (
+                ("tab tables: list lines, header and signature columns as tab-separated cells", as_tab_table),
+                ("minutes: body sentences in speaker turns (\"Ông X (chức vụ): …\", a speaker's own line)", as_minutes),
+                ("partly without diacritics: the header accented, the body stripped", as_partly_stripped),
+                ("partly without diacritics: every other line stripped",
+                 lambda t: as_partly_stripped(t, every_other=True))):
+            scored = fitting.pairs_of(classifier, drafts, transform=transform)
+            figures, _, _ = cross_validated(pool, fold_of, scored=scored)
+            table(f"same, scored drafts in a form of held-out set B: {title}",
+                  {"cancu": figures, "bm25 only": fitting.bm25_scores(scored)})
         trade_off(pool, probabilities)
         if args.seeds > 1:
             repeated(pool, drafts, args.seeds)
+        by_source(pool)
         lodo, held = leave_one_decision_out(pool)
         print(f"\nleave-one-decision-out top-3 (ranking): {lodo:.3f} over {held} drafts")
         if args.verbose:

@@ -92,6 +92,10 @@ def accented_share(tokens) -> float:
     return sum(t.folded != t.text.lower() for t in letters) / len(letters) if letters else 0.0
 
 
+def _no_letters(tokens) -> bool:
+    return all(t.text.isdigit() for t in tokens)
+
+
 def segment_marked(sentence: str, breaks: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Words of a sentence, folded and lower-cased with diacritics, syllable for syllable.
 
@@ -127,8 +131,11 @@ def prepare(text: str) -> list[Sentence]:
     document = accented_share([t for piece in pieces for t in piece[3]]) >= ACCENTED_SHARE
     sentences = []
     for start, end, chunk, tokens, line in pieces:
-        # A short line says little about how the draft is typed; the whole draft decides for it.
-        accented = accented_share(tokens) >= ACCENTED_SHARE if len(tokens) >= 6 else document
+        # A short line says little about how the draft is typed; the whole draft decides for it, unless
+        # none of its syllables is marked: a line typed without diacritics in an accented draft (a header
+        # or title line of a partly stripped draft) is read folded, as a long one would be.
+        share = accented_share(tokens)
+        accented = share >= ACCENTED_SHARE if len(tokens) >= 6 else document and (share > 0 or _no_letters(tokens))
         sentences.append(Sentence(len(sentences), start, end, chunk, tokens, *segment_marked(chunk), line=line,
                                   accented=accented))
     return sentences

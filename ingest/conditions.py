@@ -66,15 +66,22 @@ def has_diacritics(text: str) -> bool:
     return marked >= len(_LETTER.findall(text)) // 50
 
 
+BARE_LINE_WORDS = 6  # as in classifier/textprep.py: a shorter line says little about how it was typed
+
+
 def prepare(text: str) -> tuple[str, bool]:
     """The text as patterns read it, and whether it is folded.
 
     NFC when that keeps every offset; folded (one character per character) only
-    when the text was typed without diacritics, so "chưa" never meets "chữa".
+    when the text was typed without diacritics, so "chưa" never meets "chữa". A draft
+    partly typed without them ("da cong bo" under an accented header) is read folded
+    when one of its lines of BARE_LINE_WORDS words or more has none: the patterns with
+    diacritics would not see that line at all.
     """
     normal = nfc(text)
     text = normal if len(normal) == len(text) else text
-    if has_diacritics(text):
+    if has_diacritics(text) and not any(len(line.split()) >= BARE_LINE_WORDS and not has_diacritics(line)
+                                        for line in text.split("\n")):
         return text, False
     return fold_aligned(text), True
 

@@ -14,7 +14,9 @@ import re
 from .patterns import NamedPattern
 from .text import fold_aligned, mail_header_end, without_quote_marks
 
-_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# Read on folded text (fold_aligned: one character per character), so a date typed without diacritics
+# ("Ha Noi, ngay 12 thang 3 nam 2026", a header or a line of a draft partly typed without them) is read too.
+_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _SLASHED = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
 
 # Asia/Ho_Chi_Minh is UTC+7 all year: Vietnam has kept no daylight saving time since
@@ -60,7 +62,7 @@ def parse_typed_date(value: str | None) -> dt.date | None:
 
 def find_date(text: str) -> dt.date | None:
     """First date written "ngày 19 tháng 5 năm 2023" or "19/5/2023" in ``text``."""
-    found = [(m.start(), m) for m in _WORDS.finditer(text)]
+    found = [(m.start(), m) for m in _WORDS.finditer(fold_aligned(text))]
     found += [(m.start(), m) for m in _SLASHED.finditer(text)]
     for _, match in sorted(found, key=lambda pair: pair[0]):
         date = _make(*match.groups())
@@ -75,7 +77,7 @@ def header_date(text: str) -> dt.date | None:
     Only the "…, ngày … tháng … năm …" form counts: a header never writes its own
     date as "12/3/2026", while bodies are full of such dates.
     """
-    for match in re.finditer(r",\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", text, re.IGNORECASE):
+    for match in re.finditer(r",\s*" + _WORDS.pattern, fold_aligned(text)):
         date = _make(*match.groups())
         if date:
             return date
@@ -174,8 +176,9 @@ def draft_date(text: str) -> dt.date | None:
     match = MINUTES_DATE.regex.search(folded)
     if not match and _MINUTES_TITLE.search(fold_aligned(header)):
         match = MEETING_DATE.regex.search(folded)
-    if match:
-        return find_date(text[match.end():match.end() + 40])
+    if match:  # from its "ngày": "Hôm nay, ngày 03 tháng 6 năm 2024" is read as well as "ngày 03/6/2024"
+        start = folded.rindex("ngay", match.start(), match.end())
+        return find_date(text[start:match.end() + 40])
     mail_header = text[:mail_header_end(text)] or header
     mail = MAIL_DATE.regex.search(fold_aligned(mail_header))
     if mail:

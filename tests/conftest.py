@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,41 @@ def wrapped_and_quoted(text: str, width: int = 60) -> str:
     """Hard-wrapped mid-sentence (as a PDF text layer or a mail client does) and "> " quoted."""
     wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
     return "\n".join("> " + line for line in wrapped.split("\n"))
+
+
+def without_diacritics(text: str) -> str:
+    """Typed without diacritics (case kept, đ→d)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text)
+                                                if not unicodedata.combining(c)))
+
+
+def partly_stripped(text: str, parity: int) -> str:
+    """Every other non-empty line typed without diacritics (the first such line when ``parity`` is 0)."""
+    lines = text.split("\n")
+    bare = {n for k, n in enumerate(n for n, line in enumerate(lines) if line.strip()) if k % 2 == parity}
+    return "\n".join(without_diacritics(line) if n in bare else line for n, line in enumerate(lines))
+
+
+def tab_cells(text: str) -> str:
+    """Copied from a Word or Excel table: a list line's number, and the header's two columns, in tab cells."""
+    text = re.sub(r"(?m)^(\d+[.)]|[-+]) +", "\\1\t", text)
+    return re.sub(r"(?<=\S) {8,}(?=\S)", "\t", text)
+
+
+SPEAKER = "Ông Nguyễn Văn An (Phó Giám đốc): "
+
+
+def speaker_turns(text: str) -> str:
+    """Minutes: each sentence line of ten words or more that is not a basis ("Căn cứ …") said by a speaker,
+    before the sentence or on a line of its own above it, in turn."""
+    lines, turn = [], 0
+    for line in text.split("\n"):
+        if len(line.split()) >= 10 and line.rstrip()[-1:] in ".;" and not line.startswith(("Căn cứ", "Kính gửi")):
+            line = (SPEAKER if turn % 2 == 0 else "Bà Trần Thị Bình - Trưởng phòng Tổng hợp:\n") + line
+            turn += 1
+        lines.append(line)
+    return "\n".join(lines)
 
 
 @pytest.fixture(scope="session")
