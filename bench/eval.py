@@ -14,7 +14,9 @@ without the scored drafts.
   fitted on the drafts that expect nothing of D (how it does on a catalog it never saw).
 - the same cross-validation with the scored drafts' diacritics stripped, and with the scored
   drafts forwarded by e-mail (a mail header, then hard-wrapped at 60 characters and "> " quoted), and with their
-  numbered and dashed lines as "|" table rows.
+  numbered and dashed lines as "|" table rows; and in the other forms of held-out set B: tab
+  tables, minutes in speaker turns, partly typed without diacritics (header accented, body
+  stripped; every other line stripped).
 - candidate recall, calibration (Brier score, reliability table) out of fold, and
   threshold-free separation (pair log-loss, draft-level AUC), which do not move with
   the few drafts each fold's thresholds flip.
@@ -36,7 +38,7 @@ from cancu.classifier import classify, load_kb
 from cancu.classifier.classify import Classifier
 
 import fitting
-from common import as_forwarded, as_table, knowledge_base, read_jsonl
+from common import as_forwarded, as_minutes, as_partly_stripped, as_tab_table, as_table, knowledge_base, read_jsonl
 from fit import placeholder
 
 ORDER = ("top1", "top3", "ranking top1", "ranking top3", "level accuracy", "FP made-up negatives",
@@ -202,7 +204,6 @@ def main() -> None:
         rows, _, _ = cross_validated(pool, fold_of, scored=tabled)
         table('same, scored drafts with their numbered and dashed lines as "|" table rows',
               {"cancu": rows, "bm25 only": fitting.bm25_scores(tabled)})
-        from common import as_minutes, as_partly_stripped, as_tab_table
         for title, transform in (
                 ("tab tables: list lines, header and signature columns as tab-separated cells", as_tab_table),
                 ("minutes: body sentences in speaker turns (\"Ông X (chức vụ): …\", a speaker's own line)", as_minutes),
