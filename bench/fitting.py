@@ -184,6 +184,11 @@ class Fitted:
     intercept: float
     C: float
 
+    @property
+    def setting(self) -> float:
+        """What the inner CV chose (here C); out_of_fold passes it back to refit inside a fold."""
+        return self.C
+
     def probabilities(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
             return np.zeros(0)
@@ -275,19 +280,22 @@ def choose_thresholds(pool: list[Pairs], probabilities: list[np.ndarray]) -> tup
 
 
 def out_of_fold(pool: list[Pairs], fold_of: list[int], k: int = 5, scored: list[Pairs] | None = None,
-                thresholds: bool = True) -> tuple[list[np.ndarray], list[tuple[float, float]]]:
+                thresholds: bool = True, fitter: Callable | None = None) -> tuple[list[np.ndarray], list[tuple[float, float]]]:
     """Probabilities of each draft from a model fitted without its fold, and each fold's thresholds.
 
     With ``thresholds``, each fold's thresholds are chosen by an inner cross-validation
     on the four training folds only (nested: the scored fold never chooses them).
-    ``scored`` (the same drafts, e.g. without diacritics) is what gets scored.
+    ``scored`` (the same drafts, e.g. without diacritics) is what gets scored. ``fitter``
+    (default ``fit``) is called as fitter(train) and fitter(train, setting) and returns an object
+    with ``setting`` and ``probabilities(X)`` (bench/nonlinear.py passes other scorers).
     """
     scored = scored or pool
+    fitter = fitter or fit
     result: list[np.ndarray] = [np.zeros(0)] * len(pool)
     chosen = []
     for fold in range(k):
         train = [p for p, f in zip(pool, fold_of) if f != fold]
-        fitted = fit(train)
+        fitted = fitter(train)
         for index, f in enumerate(fold_of):
             if f == fold:
                 result[index] = fitted.probabilities(scored[index].X)
@@ -295,7 +303,7 @@ def out_of_fold(pool: list[Pairs], fold_of: list[int], k: int = 5, scored: list[
             inner_folds = folds([p.draft for p in train], 4)
             inner = [np.zeros(0)] * len(train)
             for g in range(4):
-                inner_fit = fit([p for p, f in zip(train, inner_folds) if f != g], fitted.C)
+                inner_fit = fitter([p for p, f in zip(train, inner_folds) if f != g], fitted.setting)
                 for index, f in enumerate(inner_folds):
                     if f == g:
                         inner[index] = inner_fit.probabilities(train[index].X)
