@@ -178,9 +178,10 @@ _TITLED_GAP = NamedPattern(
 )
 _ELSEWHERE = re.compile(r"\s*,?\s*(?:(?:cua|tai)\s+)?(?:" + OTHER_DOCUMENT.regex.pattern + ")")
 
-# A level list cited on its own ("phần Bí mật nhà nước độ Tối mật Quyết định số 07/2018/QĐ-TTg") is a basis,
-# as the catalog numbers it (the KB's citation of a list with no Điều and no khoản is exactly that), but only
-# written right before the decision's number: "danh mục … độ Mật ban hành kèm theo Quyết định …" describes, not cites.
+# A level list cited on its own as a part of the decision ("phần Bí mật nhà nước độ Tối mật Quyết định số
+# 07/2018/QĐ-TTg", "mục … độ Mật") is a basis, as the catalog numbers it (the KB's citation of a list with no Điều
+# and no khoản is exactly that), but only written right beside the decision's number; "danh mục bí mật nhà nước
+# độ Mật" names the whole catalog of a level, and "… ban hành kèm theo Quyết định …" describes, not cites.
 _LIST_THEN_DECISION = NamedPattern(
     "list_then_decision",
     re.compile(r"^[\s\"“”'),:\-–]*(?:(?:cua|tai|theo)\s+)?(?:(?:quyet dinh|qd)\s*(?:so\s*)?)?$"),
@@ -403,6 +404,7 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
         if not decision:
             continue
         used.add(decision.start())
+        part = any(t.kind == "level" and not folded.startswith("danh muc", t.start) for t in group)
         number = _number(decision)
         cited = _cited_date(text, folded, decision)
         if cited and decision.end() >= span_end:
@@ -410,7 +412,7 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
             span_end = decision.end() + date_match.end() if date_match else span_end
         evidence = " ".join(text[span_start:span_end].split())[:EVIDENCE_CHARS]
         for chain in _chains(group):
-            if "article" not in chain and not ("level" in chain and ("clause" in chain or adjacent)):
+            if "article" not in chain and not ("level" in chain and ("clause" in chain or (adjacent and part))):
                 continue  # "khoản 2 Quyết định 531/QĐ-TTg": no Điều (nor level list), not a basis
             for article in chain.get("article", [None]):
                 for clause in chain.get("clause", [None]):

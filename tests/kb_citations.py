@@ -71,6 +71,7 @@ class Case:
 
     style: str
     variant: str
+    cited: Target  # what the citation names (for the negative variants, not a KB item)
     citation: str
     text: str
     date: dt.date
@@ -98,8 +99,10 @@ def _year(record: DecisionRecord) -> str:
 
 def _list_words(target: Target, index: int) -> str:
     """How drafters name a level list without article number (the catalog's own heading words)."""
-    forms = (f"phần “Bí mật nhà nước độ {target.list_level}”", f"mục Bí mật nhà nước độ {target.list_level}",
-             f"danh mục bí mật nhà nước độ {target.list_level}", f"phần Bí mật nhà nước độ {target.list_level}")
+    forms = [f"phần “Bí mật nhà nước độ {target.list_level}”", f"mục Bí mật nhà nước độ {target.list_level}",
+             f"phần Bí mật nhà nước độ {target.list_level}"]
+    if target.clause is not None:  # "danh mục … độ Mật" alone names the catalog of a level, not a part of it
+        forms.append(f"danh mục bí mật nhà nước độ {target.list_level}")
     return forms[index % len(forms)]
 
 
@@ -304,5 +307,5 @@ def cases(kb: KB, styles: tuple[str, ...] | None = None, kinds: tuple[str, ...] 
                     continue  # "điểm đ" typed without diacritics is "diem d": another point, if the clause has one
                 citation = write(cited, record, index + style_index)
                 text = draft(stamp, day, citation, Level.from_stamp(stamp).value, (index + style_index) % 3)
-                out.append(Case(style, variant, citation, text, day, _expected(kb, cited, stamp, day)))
+                out.append(Case(style, variant, cited, citation, text, day, _expected(kb, cited, stamp, day)))
     return out
