@@ -137,7 +137,8 @@ DECISION = NamedPattern(
                r"|\b(?:quyet dinh|qd)\s+(?:so\s*)?(\d{1,5})(?:\s*/\s*(\d{4}))?(?![\d/])"
                r"(?=\s*(?:,?\s*ngay\s+[\d/.\-\s]{6,10}(?:thang\s+\d{1,2}\s+nam\s+\d{4}\s*)?)?,?\s*cua\s+thu tuong\b)"),
     matches=("562/QĐ-TTg", "531/QD-TTg", "15/2003/QĐ-TTg", "970 / QĐ-TTg", "QĐ970/QĐ-TTg",
-             "Quyết định số 531 ngày 19/5/2023 của Thủ tướng Chính phủ", "QĐ số 15/2003 ngày 20/01/2003 của Thủ tướng", "Quyết định số 1663 của Thủ tướng Chính phủ"),
+             "Quyết định số 531 ngày 19/5/2023 của Thủ tướng Chính phủ", "QĐ số 15/2003 ngày 20/01/2003 của Thủ tướng",
+             "Quyết định số 1663 của Thủ tướng Chính phủ"),
     excludes=("86/QĐ-TTr", "18/KH-UBND", "115/2020/NĐ-CP", "Quyết định số 531 ngày 19/5/2023 của Bộ trưởng",
               "Quyết định số 86/QĐ-UBND ngày 19/5/2023 của Thủ tướng Chính phủ"),
 )
@@ -168,7 +169,7 @@ _BEFORE_GAP = NamedPattern(
 )
 
 # "Quyết định số 531/QĐ-TTg … ban hành Danh mục bí mật nhà nước thuộc lĩnh vực …, khoản 1 Điều 1"
-# (the longest catalog title in data/, 741/QĐ-TTg's, is 162 characters; 200 leaves room for "thuộc lĩnh vực"-style rewording)
+# (the longest catalog title in data/, 741/QĐ-TTg's, is 162 characters; 200 leaves room for rewording it)
 _TITLED_GAP = NamedPattern(
     "decision_title_then_provision",
     re.compile(r"^[^;\n]{0,80}?\s(?:ban hanh|ve|quy dinh)\s[^;\n]{0,200}[,:(]\s*(?:tai\s+|theo\s+|cu the(?: la)?\s+)?$"),
