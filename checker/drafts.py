@@ -80,14 +80,22 @@ def find_stamp(text: str) -> Stamp | None:
 # "Đ2", "Đ 2": drafters abbreviate "Điều" to a capital Đ before its number. Only the capital
 # letter, standing alone, counts ("500.000 đ" is đồng, "QĐ" is quyết định); folding loses the
 # case, so fold_citation marks such a Đ as ARTICLE_MARK in the folded text (one character for one).
+# Typed without diacritics the Đ is a D ("k1 D1 QD 531/QD-TTg"): a capital D standing alone before a
+# number is "Điều" only next to another part of a citation, a khoản before it or a khoản or "QĐ" after it
+# ("k1 D1", "khoan 2, D 1", "D1 QD 970/QD-TTg", "D2 k1"); alone it is not ("khối D1" is an exam block).
 ARTICLE_MARK = "§"
-_ARTICLE_ABBREVIATION = re.compile(r"(?<!\w)Đ(?=[ \t]?\d)")
+_ARTICLE_ABBREVIATION = re.compile(r"(?<!\w)Đ(?=[ \t]?\d)|(?<!\w)(D)(?=[ \t]?\d)")
+_AFTER_CLAUSE = re.compile(r"(?<![a-z])(?:khoan|k\.?)[ \t]?\d{1,3}[ \t]*,?[ \t]*$")
+_BEFORE_CLAUSE = re.compile(r"[ \t]?\d{1,3}[ \t]*,?[ \t]*(?:qd\b|khoan\b|k\.?[ \t]?\d)")
 
 
 def fold_citation(text: str) -> str:
-    """``fold_aligned(text)`` with each "Đ" that abbreviates "Điều" marked as ARTICLE_MARK."""
+    """``fold_aligned(text)`` with each "Đ" (or, next to a khoản or "QĐ", "D") that abbreviates "Điều"
+    marked as ARTICLE_MARK."""
     folded = fold_aligned(text)
-    marks = [match.start() for match in _ARTICLE_ABBREVIATION.finditer(text)]
+    marks = [match.start() for match in _ARTICLE_ABBREVIATION.finditer(text)
+             if not match.group(1) or _AFTER_CLAUSE.search(folded[max(0, match.start() - 16):match.start()])
+             or _BEFORE_CLAUSE.match(folded, match.end())]
     if not marks:
         return folded
     chars = list(folded)
@@ -121,11 +129,18 @@ PROVISION = _CitationPattern(
               "QĐ2", "khối D1", "Bk2", "kinh phí 2 tỷ", "lớp 12"),
 )
 
+# A Prime Minister's decision: "562/QĐ-TTg", or a bare number that the sentence itself gives to the
+# Prime Minister ("Quyết định số 531 ngày 19/5/2023 của Thủ tướng Chính phủ", "QĐ số 15/2003 ngày …").
 DECISION = NamedPattern(
     "catalog_decision",
-    re.compile(r"(?<![\d/])(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?q\s*\.?\s*d\s*[-–]\s*ttg\b"),
-    matches=("562/QĐ-TTg", "531/QD-TTg", "15/2003/QĐ-TTg", "970 / QĐ-TTg", "QĐ970/QĐ-TTg"),
-    excludes=("86/QĐ-TTr", "18/KH-UBND", "115/2020/NĐ-CP"),
+    re.compile(r"(?<![\d/])(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?q\s*\.?\s*d\s*[-–]\s*ttg\b"
+               r"|\b(?:quyet dinh|qd)\s+(?:so\s*)?(\d{1,5})(?:\s*/\s*(\d{4}))?(?![\d/])"
+               r"(?=\s*(?:,?\s*ngay\s+[\d/.\-\s]{6,10}(?:thang\s+\d{1,2}\s+nam\s+\d{4}\s*)?)?,?\s*cua\s+thu tuong\b)"),
+    matches=("562/QĐ-TTg", "531/QD-TTg", "15/2003/QĐ-TTg", "970 / QĐ-TTg", "QĐ970/QĐ-TTg",
+             "Quyết định số 531 ngày 19/5/2023 của Thủ tướng Chính phủ", "QĐ số 15/2003 ngày 20/01/2003 của Thủ tướng",
+             "Quyết định số 1663 của Thủ tướng Chính phủ"),
+    excludes=("86/QĐ-TTr", "18/KH-UBND", "115/2020/NĐ-CP", "Quyết định số 531 ngày 19/5/2023 của Bộ trưởng",
+              "Quyết định số 86/QĐ-UBND ngày 19/5/2023 của Thủ tướng Chính phủ"),
 )
 
 # Words that name another kind of document: a provision followed by one of them
@@ -133,13 +148,14 @@ DECISION = NamedPattern(
 OTHER_DOCUMENT = NamedPattern(
     "other_document",
     re.compile(
-        r"\b(?P<kind>bo luat|luat|nghi dinh|thong tu|nghi quyet|chi thi|quy che|noi quy|hien phap|phap lenh"
+        r"\b(?<!phap )(?P<kind>bo luat|luat|nghi dinh|thong tu|nghi quyet|chi thi|quy che|noi quy|hien phap|phap lenh"
         r"|cong van|ke hoach|huong dan)\b"
         r"|(?<![\w/])(?:\d+|\.{2,}|…)\s*/\s*(?:\d{4}\s*/\s*)?(?!q\s*d\s*-\s*ttg\b)[a-z]+(?:-[a-z]+)+\b"
     ),
     matches=("Bộ luật Hình sự", "Luật Bảo vệ bí mật nhà nước", "Nghị định số 26/2020/NĐ-CP", "Quy chế bảo vệ",
              "Quyết định số 86/QĐ-TTr", "Quyết định số .../QĐ-BKHCN", "Kế hoạch số 18/KH-UBND"),
-    excludes=("Quyết định số 531/QĐ-TTg", "quy định tại khoản 7 Điều 2", "Thủ tướng Chính phủ"),
+    excludes=("Quyết định số 531/QĐ-TTg", "quy định tại khoản 7 Điều 2", "Thủ tướng Chính phủ",
+              "lĩnh vực xây dựng pháp luật"),  # "pháp luật" is the law in general, not a Luật
 )
 
 _BEFORE_GAP = NamedPattern(
@@ -153,14 +169,26 @@ _BEFORE_GAP = NamedPattern(
 )
 
 # "Quyết định số 531/QĐ-TTg … ban hành Danh mục bí mật nhà nước thuộc lĩnh vực …, khoản 1 Điều 1"
+# (the longest catalog title in data/, 741/QĐ-TTg's, is 162 characters; 200 leaves room for rewording it)
 _TITLED_GAP = NamedPattern(
     "decision_title_then_provision",
-    re.compile(r"^[^;\n]{0,80}?\s(?:ban hanh|ve|quy dinh)\s[^;\n]{0,160}[,:(]\s*(?:tai\s+|theo\s+|cu the(?: la)?\s+)?$"),
+    re.compile(r"^[^;\n]{0,80}?\s(?:ban hanh|ve|quy dinh)\s[^;\n]{0,200}[,:(]\s*(?:tai\s+|theo\s+|cu the(?: la)?\s+)?$"),
     matches=(" ngày 19/5/2023 của Thủ tướng Chính phủ ban hành Danh mục bí mật nhà nước thuộc lĩnh vực giáo dục (",
              " về Danh mục bí mật nhà nước lĩnh vực tòa án, cụ thể "),
     excludes=(" của Thủ tướng Chính phủ; ", " ban hành danh mục"),
 )
 _ELSEWHERE = re.compile(r"\s*,?\s*(?:(?:cua|tai)\s+)?(?:" + OTHER_DOCUMENT.regex.pattern + ")")
+
+# A level list cited on its own as a part of the decision ("phần Bí mật nhà nước độ Tối mật Quyết định số
+# 07/2018/QĐ-TTg", "mục … độ Mật") is a basis, as the catalog numbers it (the KB's citation of a list with no Điều
+# and no khoản is exactly that), but only written right beside the decision's number; "danh mục bí mật nhà nước
+# độ Mật" names the whole catalog of a level, and "… ban hành kèm theo Quyết định …" describes, not cites.
+_LIST_THEN_DECISION = NamedPattern(
+    "list_then_decision",
+    re.compile(r"^[\s\"“”'),:\-–]*(?:(?:cua|tai|theo)\s+)?(?:(?:quyet dinh|qd)\s*(?:so\s*)?)?$"),
+    matches=("” Quyết định số ", ", QĐ ", " của Quyết định ", " ", ": Quyết định "),
+    excludes=(" ban hành kèm theo Quyết định số ", " quy định tại khoản 7 Điều 2 Quyết định số "),
+)
 
 _GROUP_GAP = re.compile(r"^[\s(),]*(?:(?:cua|thuoc|tai|va|hoac)\s+)?[\s(]*$")
 _LINE_HEADING = re.compile(r"[ \t]*[.:]")
@@ -314,9 +342,22 @@ def _decision_before(text: str, folded: str, start: int) -> re.Match | None:
     gap = folded[found.end():start]
     if _BEFORE_GAP.regex.match(gap):
         return found
-    if _TITLED_GAP.regex.match(gap) and not OTHER_DOCUMENT.regex.search(gap) and not _numbered(gap):
+    if _TITLED_GAP.regex.match(gap) and not _names_other_document(gap) and not _numbered(gap):
         return found
     return None
+
+
+# Kinds of document that are also common nouns of a catalog's field ("lĩnh vực kế hoạch, đầu tư và thống kê"):
+# inside a decision's title they name another document only with its number ("Kế hoạch số 18/KH-UBND").
+_COMMON_NOUN_KINDS = ("ke hoach", "huong dan", "cong van")
+
+
+def _names_other_document(gap: str) -> bool:
+    """``gap`` (a decision's title and what follows it) names a document other than a catalog decision."""
+    for match in OTHER_DOCUMENT.regex.finditer(gap):
+        if match.group("kind") not in _COMMON_NOUN_KINDS or re.match(r"\s+(?:so\b|\d)", gap[match.end():]):
+            return True
+    return False
 
 
 def _numbered(gap: str) -> bool:
@@ -331,6 +372,8 @@ def _cited_date(text: str, folded: str, decision: re.Match) -> dt.date | None:
 
 
 def _number(match: re.Match) -> str:
+    if match.group(3):  # a bare number given to the Prime Minister
+        return f"{match.group(3)}/{match.group(4)}/QĐ-TTg" if match.group(4) else f"{match.group(3)}/QĐ-TTg"
     return normalize_number(match.group(0).replace("qd", "QĐ").replace("ttg", "TTg")) or match.group(0)
 
 
@@ -353,13 +396,16 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
         span_start, span_end = start, end
         if decision:
             span_end = decision.end()
+            adjacent = bool(_LIST_THEN_DECISION.regex.match(folded[end:decision.start()]))
         else:
             decision = _decision_before(text, folded, start)
             if decision:
                 span_start = decision.start()
+                adjacent = True  # only a date, the issuer or the decision's title stand between them
         if not decision:
             continue
         used.add(decision.start())
+        part = any(t.kind == "level" and not folded.startswith("danh muc", t.start) for t in group)
         number = _number(decision)
         cited = _cited_date(text, folded, decision)
         if cited and decision.end() >= span_end:
@@ -367,7 +413,7 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
             span_end = decision.end() + date_match.end() if date_match else span_end
         evidence = " ".join(text[span_start:span_end].split())[:EVIDENCE_CHARS]
         for chain in _chains(group):
-            if "article" not in chain and not ("level" in chain and "clause" in chain):
+            if "article" not in chain and not ("level" in chain and ("clause" in chain or (adjacent and part))):
                 continue  # "khoản 2 Quyết định 531/QĐ-TTg": no Điều (nor level list), not a basis
             for article in chain.get("article", [None]):
                 for clause in chain.get("clause", [None]):
