@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from cancu.ingest.text import continued_lines, fold, nfc
+from cancu.ingest.text import continued_lines, fold, nfc, typed_bare
 
 # Defence in depth: underthesea depends on huggingface_hub; forbid it any network use.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -136,6 +136,10 @@ def prepare(text: str) -> list[Sentence]:
         # or title line of a partly stripped draft) is read folded, as a long one would be.
         share = accented_share(tokens)
         accented = share >= ACCENTED_SHARE if len(tokens) >= 6 else document and (share > 0 or _no_letters(tokens))
+        # A sentence with a word Vietnamese cannot write without its tone mark ("hoc sinh gioi", "quoc gia")
+        # was typed partly without diacritics: its bare words would meet nothing with diacritics, so it is
+        # read folded, as a sentence typed wholly without them is.
+        accented = accented and not any(typed_bare(t.text) for t in tokens)
         sentences.append(Sentence(len(sentences), start, end, chunk, tokens, *segment_marked(chunk), line=line,
                                   accented=accented))
     return sentences

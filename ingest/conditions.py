@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
-from .text import fold, fold_aligned, nfc  # fold_aligned: one definition, in text.py
+from .text import fold, fold_aligned, has_bare_syllable, nfc  # fold_aligned: one definition, in text.py
 
 OBJECT, RESTRICTOR, CONDITION = "object", "restrictor", "condition"
 KINDS = (OBJECT, RESTRICTOR, CONDITION)
@@ -75,13 +75,14 @@ def prepare(text: str) -> tuple[str, bool]:
     NFC when that keeps every offset; folded (one character per character) only
     when the text was typed without diacritics, so "chưa" never meets "chữa". A draft
     partly typed without them ("da cong bo" under an accented header) is read folded
-    when one of its lines of BARE_LINE_WORDS words or more has none: the patterns with
-    diacritics would not see that line at all.
+    when one of its lines of BARE_LINE_WORDS words or more has none, or one of its words is
+    typed bare (text.typed_bare: "da duoc cong bo" among accented words): the patterns with
+    diacritics would not see those words at all.
     """
     normal = nfc(text)
     text = normal if len(normal) == len(text) else text
-    if has_diacritics(text) and not any(len(line.split()) >= BARE_LINE_WORDS and not has_diacritics(line)
-                                        for line in text.split("\n")):
+    if has_diacritics(text) and not has_bare_syllable(text) and not any(
+            len(line.split()) >= BARE_LINE_WORDS and not has_diacritics(line) for line in text.split("\n")):
         return text, False
     return fold_aligned(text), True
 

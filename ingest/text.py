@@ -42,6 +42,28 @@ def fold(text: str) -> str:
     return stripped.replace("đ", "d")
 
 
+# Syllables Vietnamese spelling never writes without a mark, so a text that has one was typed without
+# diacritics: a checked syllable (ending in p, t, c or ch) always carries the sắc or nặng tone ("hoc",
+# "quoc", "viet"), and the vowel pairs iê, yê, uô/ươ always carry their circumflex or horn ("tien",
+# "nguyen", "duoc", "truong").
+_BARE_CHECKED = re.compile(r"[bcdghklmnpqrstvx]*[aeiouy]*[aeiou][aeiouy]*(?:ch|p|t|c)"
+                           r"|(?!gi)[bcdghklmnpqrstvx]*[aeiouy]*(?:ie|ye|uo)[aeiouy]*(?:ch|nh|ng|[cmnpt])?")  # "gieo": gi+eo
+_SYLLABLE = re.compile(r"\w+")
+
+
+def typed_bare(syllable: str) -> bool:
+    """``syllable`` cannot be Vietnamese as written (see _BARE_CHECKED). Upper-case words of up to three
+    letters are abbreviations ("CAT", "SYT"), not syllables."""
+    if syllable.isupper() and len(syllable) <= 3:
+        return False
+    return bool(_BARE_CHECKED.fullmatch(syllable.lower()))
+
+
+def has_bare_syllable(text: str) -> bool:
+    """Some syllable of ``text`` was typed without diacritics (``typed_bare``): a text partly typed so."""
+    return any(typed_bare(word) for word in _SYLLABLE.findall(text))
+
+
 def vn_date(iso: str) -> str:
     """Format an ISO date the way Vietnamese administrative texts do.
 

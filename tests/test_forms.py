@@ -17,7 +17,7 @@ from cancu.classifier.conditions import FAILED, evaluate
 from cancu.classifier.textprep import prepare
 from cancu.ingest.conditions import ItemCondition
 from cancu.ingest.dates import draft_date
-from cancu.ingest.text import fold
+from cancu.ingest.text import fold, typed_bare
 
 from conftest import partly_stripped, speaker_turns, tab_cells, without_diacritics
 
@@ -81,3 +81,30 @@ def test_a_condition_stated_on_a_line_typed_without_diacritics_is_read():
               "De thi nay da duoc cong bo tren cong thong tin dien tu cua Bo.")
     assert evaluate(not_public, region).state == FAILED
     assert evaluate(not_public, region.replace("da duoc cong bo", "đã được công bố")).state == FAILED
+
+
+def test_only_syllables_vietnamese_never_writes_bare_count_as_typed_without_diacritics():
+    for word in ("hoc", "quoc", "viet", "thuc", "tien", "nguyen", "duoc", "truong", "nguoi", "QUOC", "Quoc"):
+        assert typed_bare(word), word
+    # written so in Vietnamese, with diacritics, or an abbreviation
+    for word in ("thi", "sinh", "gia", "cong", "bo", "gieo", "hoa", "học", "quốc", "CAT", "HOC", "SYT", "THPT", "2025"):
+        assert not typed_bare(word), word
+
+
+def test_a_sentence_with_words_typed_without_diacritics_is_read_folded():
+    text = ("BÁO CÁO\nĐề thi chon hoc sinh giỏi quốc gia môn Toán đã hoàn thành.\n"
+            "Đề thi chọn học sinh giỏi quốc gia môn Toán đã hoàn thành.")
+    accented = [s.accented for s in prepare(text)]
+    assert accented == [True, False, True]
+
+
+def test_words_typed_without_diacritics_inside_a_sentence_meet_the_catalog(kb):
+    written = "Tổ ra đề đã hoàn thành đề thi chính thức và đáp án kỳ thi chọn học sinh giỏi quốc gia, chưa công khai."
+    # the item's own words typed bare, the rest of the sentence with its marks
+    mixed = "Tổ ra đề đã hoàn thành de thi chinh thuc và dap an ky thi chon hoc sinh gioi quoc gia, chưa công khai."
+    day = dt.date(2024, 12, 12)
+    first = classify(written, kb, as_of=day).proposals
+    other = classify(mixed, kb, as_of=day).proposals
+    assert first and other and first[0].citation == other[0].citation
+    found = {word.lower() for evidence in other[0].evidence for word in evidence.matched_words}
+    assert {"hoc sinh", "quoc gia"} & found  # the words typed bare are evidence too
