@@ -143,15 +143,21 @@ def _fit_products(train: list[fitting.Pairs], k: int, C: float) -> Products:
     return Products(_logistic(expanded, y, C), pairs, (k, C))
 
 
+def _with_C(train: list[fitting.Pairs], setting: tuple | None, values: tuple, fit_one):
+    """fit_one(train, value, C) at ``setting``, or at the (value, C) that inner CV log-loss chooses."""
+    if setting is None:
+        grid = [(value, C) for value in values for C in fitting.C_GRID]
+
+        def losses(inner, X, y):
+            return {point: _log_loss(y, fit_one(inner, *point).probabilities(X)) for point in grid}
+
+        setting = _inner_choice(train, grid, losses)
+    return fit_one(train, *setting)
+
+
 def fit_products(train: list[fitting.Pairs], setting: tuple | None = None) -> Products:
     """Logistic regression plus products of the k strongest features; (k, C) by inner CV log-loss."""
-    if setting is None:
-        def losses(inner, X, y):
-            return {(k, C): _log_loss(y, _fit_products(inner, k, C).probabilities(X))
-                    for k in PRODUCT_K for C in fitting.C_GRID}
-
-        setting = _inner_choice(train, [(k, C) for k in PRODUCT_K for C in fitting.C_GRID], losses)
-    return _fit_products(train, *setting)
+    return _with_C(train, setting, PRODUCT_K, _fit_products)
 
 
 @dataclass
@@ -180,13 +186,7 @@ def _fit_hinges(train: list[fitting.Pairs], knots: int, C: float) -> Hinges:
 
 def fit_hinges(train: list[fitting.Pairs], setting: tuple | None = None) -> Hinges:
     """Logistic regression plus piecewise-linear (hinge) terms of every graded feature; (knots, C) by inner CV."""
-    if setting is None:
-        def losses(inner, X, y):
-            return {(k, C): _log_loss(y, _fit_hinges(inner, k, C).probabilities(X))
-                    for k in KNOTS for C in fitting.C_GRID}
-
-        setting = _inner_choice(train, [(k, C) for k in KNOTS for C in fitting.C_GRID], losses)
-    return _fit_hinges(train, *setting)
+    return _with_C(train, setting, KNOTS, _fit_hinges)
 
 
 def fit_trees_and_stumps(train: list[fitting.Pairs], setting: tuple | None = None) -> Trees:
