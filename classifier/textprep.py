@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from cancu.ingest.text import continued_lines, fold, nfc, typed_bare
+from cancu.ingest.text import continued_lines, fold, has_bare_syllable, nfc
 
 # Defence in depth: underthesea depends on huggingface_hub; forbid it any network use.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -139,7 +139,7 @@ def prepare(text: str) -> list[Sentence]:
         # A sentence with a word Vietnamese cannot write without its tone mark ("hoc sinh gioi", "quoc gia")
         # was typed partly without diacritics: its bare words would meet nothing with diacritics, so it is
         # read folded, as a sentence typed wholly without them is.
-        accented = accented and not any(typed_bare(t.text) for t in tokens)
+        accented = accented and not has_bare_syllable(chunk)
         sentences.append(Sentence(len(sentences), start, end, chunk, tokens, *segment_marked(chunk), line=line,
                                   accented=accented))
     return sentences

@@ -51,17 +51,22 @@ _BARE_CHECKED = re.compile(r"[bcdghklmnpqrstvx]*[aeiouy]*[aeiou][aeiouy]*(?:ch|p
 _SYLLABLE = re.compile(r"\w+")
 
 
-def typed_bare(syllable: str) -> bool:
-    """``syllable`` cannot be Vietnamese as written (see _BARE_CHECKED). Upper-case words of up to three
-    letters are abbreviations ("CAT", "SYT"), not syllables."""
-    if syllable.isupper() and len(syllable) <= 3:
+def typed_bare(syllable: str, in_capitals: bool = False) -> bool:
+    """``syllable`` cannot be Vietnamese as written (see _BARE_CHECKED). Among lower-case words an
+    upper-case word of up to three letters is an abbreviation ("CAT", "SYT"), not a syllable; in a line
+    written in capitals ("TỔ RA ĐỀ MÔN HÓA HOC") it is a word like the others."""
+    if syllable.isupper() and len(syllable) <= 3 and not in_capitals:
         return False
     return bool(_BARE_CHECKED.fullmatch(syllable.lower()))
 
 
 def has_bare_syllable(text: str) -> bool:
     """Some syllable of ``text`` was typed without diacritics (``typed_bare``): a text partly typed so."""
-    return any(typed_bare(word) for word in _SYLLABLE.findall(text))
+    for line in text.split("\n"):
+        capitals = not any(ch.islower() for ch in line)
+        if any(typed_bare(word, capitals) for word in _SYLLABLE.findall(line)):
+            return True
+    return False
 
 
 def vn_date(iso: str) -> str:

@@ -17,7 +17,7 @@ from cancu.classifier.conditions import FAILED, evaluate
 from cancu.classifier.textprep import prepare
 from cancu.ingest.conditions import ItemCondition
 from cancu.ingest.dates import draft_date
-from cancu.ingest.text import fold, typed_bare
+from cancu.ingest.text import fold, has_bare_syllable, typed_bare
 
 from conftest import partly_stripped, speaker_turns, tab_cells, without_diacritics
 
@@ -89,6 +89,9 @@ def test_only_syllables_vietnamese_never_writes_bare_count_as_typed_without_diac
     # written so in Vietnamese, with diacritics, or an abbreviation
     for word in ("thi", "sinh", "gia", "cong", "bo", "gieo", "hoa", "học", "quốc", "CAT", "HOC", "SYT", "THPT", "2025"):
         assert not typed_bare(word), word
+    # a short upper-case word is an abbreviation among lower-case words, a word in a line in capitals
+    assert not has_bare_syllable("Đồng chí Giám đốc CAT tỉnh chủ trì.")
+    assert has_bare_syllable("TỔ RA ĐỀ MÔN HÓA HOC")
 
 
 def test_a_sentence_with_words_typed_without_diacritics_is_read_folded():
