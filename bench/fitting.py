@@ -279,26 +279,21 @@ def choose_thresholds(pool: list[Pairs], probabilities: list[np.ndarray]) -> tup
     return best[1], best[2], best[3]
 
 
-def out_of_fold(pool: list[Pairs], fold_of: list[int], k: int = 5, scored: list[Pairs] | None = None,
-                thresholds: bool = True, fitter: Callable | None = None) -> tuple[list[np.ndarray], list[tuple[float, float]]]:
-    """Probabilities of each draft from a model fitted without its fold, and each fold's thresholds.
+def fold_models(pool: list[Pairs], fold_of: list[int], k: int = 5, thresholds: bool = True,
+                fitter: Callable | None = None) -> tuple[list, list[tuple[float, float]]]:
+    """The model fitted without each fold, and each fold's thresholds.
 
     With ``thresholds``, each fold's thresholds are chosen by an inner cross-validation
-    on the four training folds only (nested: the scored fold never chooses them).
-    ``scored`` (the same drafts, e.g. without diacritics) is what gets scored. ``fitter``
+    on the four training folds only (nested: the scored fold never chooses them). ``fitter``
     (default ``fit``) is called as fitter(train) and fitter(train, setting) and returns an object
     with ``setting`` and ``probabilities(X)`` (bench/nonlinear.py passes other scorers).
     """
-    scored = scored or pool
     fitter = fitter or fit
-    result: list[np.ndarray] = [np.zeros(0)] * len(pool)
-    chosen = []
+    models, chosen = [], []
     for fold in range(k):
         train = [p for p, f in zip(pool, fold_of) if f != fold]
         fitted = fitter(train)
-        for index, f in enumerate(fold_of):
-            if f == fold:
-                result[index] = fitted.probabilities(scored[index].X)
+        models.append(fitted)
         if thresholds:
             inner_folds = folds([p.draft for p in train], 4)
             inner = [np.zeros(0)] * len(train)
@@ -309,7 +304,15 @@ def out_of_fold(pool: list[Pairs], fold_of: list[int], k: int = 5, scored: list[
                         inner[index] = inner_fit.probabilities(train[index].X)
             accept, review, _ = choose_thresholds(train, inner)
             chosen.append((accept, review))
-    return result, chosen
+    return models, chosen
+
+
+def out_of_fold(pool: list[Pairs], fold_of: list[int], k: int = 5, scored: list[Pairs] | None = None,
+                thresholds: bool = True, fitter: Callable | None = None) -> tuple[list[np.ndarray], list[tuple[float, float]]]:
+    """Probabilities of each draft from a model fitted without its fold, and each fold's thresholds
+    (``fold_models``). ``scored`` (the same drafts, e.g. without diacritics) is what gets scored."""
+    models, chosen = fold_models(pool, fold_of, k, thresholds, fitter)
+    return [models[f].probabilities(p.X) for p, f in zip(scored or pool, fold_of)], chosen
 
 
 def scores(pool: list[Pairs], probabilities: list[np.ndarray], thresholds) -> dict:
