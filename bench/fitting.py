@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import random
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from cancu.classifier.classify import Classifier, analyse
 from cancu.classifier.decision import LEVEL_RANK, Model, decide
 from cancu.classifier.features import FEATURES
 
-from common import read_jsonl
+from common import read_jsonl, without_diacritics
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL = [ROOT / "tests" / "data" / "eval" / name for name in ("dev.jsonl", "dev2.jsonl", "real-public-dev.jsonl")]
@@ -63,13 +62,6 @@ def matches(item, expected: dict) -> bool:
     return all(expected[f] is None or getattr(item, f) == expected[f] for f in FIELDS)
 
 
-def strip_diacritics(text: str) -> str:
-    """The draft as typed without diacritics (case kept): what drafters on some keyboards send."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", text)
-                                                if not unicodedata.combining(ch)))
-
-
 @dataclass
 class Pairs:
     """One draft's candidates: features, labels and what the decision needs."""
@@ -94,7 +86,7 @@ def pairs_of(classifier: Classifier, drafts: list[dict], strip: bool = False,
     """Each draft's candidates judged on its own date, or on ``day`` when given."""
     found = []
     for draft in drafts:
-        text = strip_diacritics(draft["text"]) if strip else draft["text"]
+        text = without_diacritics(draft["text"]) if strip else draft["text"]
         text = transform(text) if transform else text
         _, candidates = analyse(classifier, text, day or dt.date.fromisoformat(draft["date"]))
         items = [c.match.profile.item for c in candidates]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-import unicodedata
 from pathlib import Path
 
 import pytest
 
 from cancu.classifier import load_kb
 from cancu.ingest.build import build_kb
+
+from kb_citations import without_diacritics
 
 DATA = Path(__file__).parent / "data"
 MAIL = ("Từ: Văn thư <vanthu@so.gov.vn>\nGửi lúc: Thứ Hai, 14/10/2024 09:12\nĐến: Lãnh đạo Sở\n"
@@ -22,13 +23,6 @@ def wrapped_and_quoted(text: str, width: int = 60) -> str:
     """Hard-wrapped mid-sentence (as a PDF text layer or a mail client does) and "> " quoted."""
     wrapped = "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
     return "\n".join("> " + line for line in wrapped.split("\n"))
-
-
-def without_diacritics(text: str) -> str:
-    """Typed without diacritics (case kept, đ→d)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text)
-                                                if not unicodedata.combining(c)))
 
 
 def partly_stripped(text: str, parity: int) -> str:

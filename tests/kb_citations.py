@@ -139,7 +139,8 @@ def _title(record: DecisionRecord) -> str:
     return title if re.match(r"(?:về|ban hành)\b", title) else f"về {title}"
 
 
-def _fold(text: str) -> str:
+def without_diacritics(text: str) -> str:
+    """Typed without diacritics (case kept, đ→d); tests/conftest.py uses it too."""
     text = text.replace("đ", "d").replace("Đ", "D")
     return unicodedata.normalize("NFC", "".join(
         ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)))
@@ -165,8 +166,8 @@ STYLES = {
     "number_only": lambda t, r, i: " ".join(_parts(t, i)) + f" QĐ số {t.decision.split('/QĐ')[0]}" + _dated(r)
     + " của Thủ tướng Chính phủ",
     "upper_case": lambda t, r, i: _official(t, r).upper(),
-    "no_diacritics": lambda t, r, i: _fold(_official(t, r)),
-    "no_diacritics_abbreviated": lambda t, r, i: _fold(" ".join(_parts(t, i, "diem {}", "k{}", "Đ{}"))
+    "no_diacritics": lambda t, r, i: without_diacritics(_official(t, r)),
+    "no_diacritics_abbreviated": lambda t, r, i: without_diacritics(" ".join(_parts(t, i, "diem {}", "k{}", "Đ{}"))
                                                        + f" QĐ {t.decision}"),
 }
 FOLDED_STYLES = ("no_diacritics", "no_diacritics_abbreviated")
