@@ -15,14 +15,31 @@ import unicodedata
 _LOOKALIKES = (("\u00d0", "Đ"), ("\u00f0", "đ"))
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# What Word, web pages and PDF text layers put between words: no-break and other Unicode spaces, zero-width
+# spaces and joiners, soft hyphens, a byte-order mark; and Unicode line and paragraph separators. Each becomes
+# one ordinary space (or line break). Like NFC and the two-space rule below, this is done once, before any
+# offset is taken: evidence offsets point into the text as read.
+_INVISIBLE = re.compile("[\u00a0\u00ad\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
+_SEPARATORS = re.compile("[\u2028\u2029]")
+# Two spaces between two words, as typists and justified Word text leave them ("Thời  gian:  08  giờ"): one
+# space, so that phrases read with single spaces ("chưa công bố", "biên bản") still match. Three or more are
+# a gap between columns (a header's, a plain-text table's) and stay.
+_DOUBLE_SPACE = re.compile(r"(?<=\S)  (?=\S)")
 
 
 def nfc(text: str) -> str:
-    """Unicode NFC with look-alike letters mapped to Vietnamese ones."""
+    """Unicode NFC with look-alike letters mapped to Vietnamese ones, Unicode spaces and invisible
+    characters as ordinary spaces, Unicode line separators as line breaks, two spaces between words as one."""
     text = unicodedata.normalize("NFC", text)
     for lookalike, letter in _LOOKALIKES:  # a substring scan in C: str.translate with a table is ~10x slower
         if lookalike in text:
             text = text.replace(lookalike, letter)
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub(" ", text)
+    if _SEPARATORS.search(text):
+        text = _SEPARATORS.sub("\n", text)
+    if "  " in text:
+        text = _DOUBLE_SPACE.sub(" ", text)
     return text
 
 

@@ -1,5 +1,6 @@
 """Drafts in the forms agencies send them: tables copied with tab cells, minutes with speaker turns,
-text partly (or wholly) typed without diacritics, quoted in an e-mail reply under the sender's note.
+text partly (or wholly) typed without diacritics, quoted in an e-mail reply under the sender's note,
+with the no-break, doubled and zero-width spaces of Word, web pages and PDF text layers.
 
 The same draft in another form is the same draft: `classify` reads the same date and gives the same
 level, `cancu check` reads the same stamp, date and stated basis.
@@ -28,6 +29,9 @@ FORMS = {
     "every other line bare, from the first": lambda text: partly_stripped(text, 0),
     "every other line bare, from the second": lambda text: partly_stripped(text, 1),
     "all bare": without_diacritics,
+    "no-break spaces (Word, web pages)": lambda text: text.replace(" ", "\u00a0"),
+    "two spaces between words": lambda text: text.replace(" ", "  "),
+    "zero-width spaces and a byte-order mark": lambda text: "\ufeff" + text.replace(" ", " \u200b"),
     "quoted in a reply under a note": replied,
     "quoted under a note and an Outlook header": lambda text: replied(text, 1),
 }

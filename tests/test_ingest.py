@@ -491,3 +491,14 @@ def test_the_note_above_a_quoted_or_forwarded_message_is_the_senders_and_the_doc
     header = "ỦY BAN NHÂN DÂN\n-------\nSố: 12/KH-UBND\n----------\nTừ: ngày 01 đến ngày 05 tháng 3\nKẾ HOẠCH\n"
     assert mail_layout(header) == (0, 0)
     assert mail_layout(note + document) == (0, 0)  # a note with no mail client's line: nothing to skip
+
+
+def test_unicode_spaces_and_invisible_characters_read_as_plain_spaces():
+    from cancu.ingest.text import nfc
+
+    typed = "\ufeffĐề\u00a0thi chưa\u00adcông\u202fbố\u200b."
+    assert nfc(typed) == " Đề thi chưa công bố ." and len(nfc(typed)) == len(typed)  # one for one
+    assert nfc("đề thi\u200b chưa") == "đề thi chưa"
+    assert nfc("Thời  gian:  08  giờ") == "Thời gian: 08 giờ"  # two spaces between words are one
+    assert nfc("SỞ Y TẾ      CỘNG HÒA") == "SỞ Y TẾ      CỘNG HÒA"  # a gap between columns stays
+    assert nfc("dòng một\u2028dòng hai") == "dòng một\ndòng hai"
