@@ -894,7 +894,8 @@ async def test_every_page_declares_vietnamese_and_labels_its_form_fields(ds, pat
                 self.lang = attrs.get("lang")
             elif tag == "label":
                 self.in_label += 1
-                self.label_for.add(attrs.get("for"))
+                if attrs.get("for"):
+                    self.label_for.add(attrs["for"])
             elif tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit"):
                 self.fields.append((attrs, self.in_label > 0))
 
