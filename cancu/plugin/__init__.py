@@ -246,6 +246,18 @@ async def _item_link(item_id: int, database: str, datasette) -> Markup | None:
     return Markup(f'<a href="{html.escape(href)}">xem trong danh mục</a>')
 
 
+async def _unlabelled_reference(value: dict, column: str, table: str, database: str, datasette) -> Markup | None:
+    """A foreign key whose row has no label (Datasette 0.65 would print "None"): a link showing the key itself."""
+    from datasette.utils import tilde_encode
+
+    keys = await datasette.get_database(database).foreign_keys_for_table(table)
+    other = next((key["other_table"] for key in keys if key["column"] == column), None)
+    if other is None:
+        return None
+    href = datasette.urls.row(database, other, tilde_encode(str(value["value"])))
+    return Markup(f'<a href="{html.escape(href)}">{html.escape(str(value["value"]))}</a>')
+
+
 def _marked_html(value: str) -> Markup:
     escaped = html.escape(value)
     return Markup(escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>"))
@@ -277,6 +289,8 @@ def render_cell(value, column, table, database, datasette):
         from .pages import decision_link
 
         return decision_link(value, datasette)
+    if isinstance(value, dict) and table and value.get("label") in (None, "") and value.get("value") is not None:
+        return _unlabelled_reference(value, column, table, database, datasette)
     if table is None and column == ITEM_COLUMN and isinstance(value, int) and not isinstance(value, bool):
         return _item_link(value, database, datasette)
     if table is None and column == MATCH_COLUMN and isinstance(value, float):
