@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import json
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
@@ -199,7 +200,10 @@ def hide_internal_columns(app):
             parts = scope.get("path", "").strip("/").split("/")
             query = scope.get("query_string", b"")
             if len(parts) == 2 and parts[1] in HIDDEN_COLUMNS and b"_col=" not in query and b"_nocol=" not in query:
-                extra = "&".join(f"_nocol={column}" for column in HIDDEN_COLUMNS[parts[1]]).encode()
+                # Datasette 0.65 fails (KeyError) on a sort by a column left out with _nocol: that one stays shown.
+                sorted_by = {value for name, value in parse_qsl(query.decode("latin-1")) if name in ("_sort", "_sort_desc")}
+                extra = "&".join(f"_nocol={column}" for column in HIDDEN_COLUMNS[parts[1]]
+                                 if column not in sorted_by).encode()
                 scope = dict(scope, query_string=(query + b"&" + extra) if query else extra)
         await app(scope, receive, send)
 
