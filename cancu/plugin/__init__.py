@@ -186,14 +186,14 @@ def prepare_jinja2_environment(env, datasette) -> None:
     accepts only packages on Python 3.11, and this plugin is a module.
     """
     env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES_DIR))])
-    from .labels import column_label, lookup_label, parameter_label, source_label, value_label, vn_count
+    from .labels import column_label, error_label, lookup_label, parameter_label, source_label, value_label, vn_count
 
     def table_title(database: str, table: str) -> str:
         return datasette.metadata("title", database=database, table=table) or table
 
     env.globals.update(cancu_column=column_label, cancu_value=value_label, cancu_count=vn_count,
                        cancu_parameter=parameter_label, cancu_table_title=table_title,
-                       cancu_lookup=lookup_label, cancu_source_label=source_label,
+                       cancu_lookup=lookup_label, cancu_source_label=source_label, cancu_error=error_label,
                        cancu_is_date=lambda text: parse_date(text) is not None)
 
 
