@@ -951,3 +951,20 @@ async def test_a_paste_refused_for_its_size_is_not_called_a_5_mb_file(ds):
                                     headers={"content-type": "application/x-www-form-urlencoded"})
     assert len(dense) < plugin.MAX_DRAFT_CHARS and len(body) > 1.2 * 1024 * 1024
     assert response.status_code == 200 and 'id="ket-qua"' in response.text and "lớn quá 5 MB" not in response.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path", ["/cancu/items?_sort=khong_co", "/cancu/items?_sort_desc=khong_co",
+                                  "/cancu/items?_sort=id&_sort_desc=id", "/cancu/items.json?_sort=khong_co",
+                                  "/cancu/items_in_force_today?_sort=khong_co", "/cancu/items?_through=khong-co"])
+async def test_a_mistyped_table_parameter_is_the_readers_mistake_not_a_server_error(ds, path):
+    response = await ds.client.get(path)
+    assert response.status_code == 400 and "Lỗi 500" not in response.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("column", ["path", "text_folded", "position"])
+async def test_a_table_sorts_by_a_column_hidden_from_the_page(ds, column):
+    """Hidden columns stay queryable (README): sorting by one shows it instead of failing."""
+    response = await ds.client.get(f"/cancu/items?_sort={column}")
+    assert response.status_code == 200 and f'data-column="{column}"' in response.text

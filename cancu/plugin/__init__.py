@@ -171,6 +171,18 @@ def asgi_wrapper(datasette):
 
 
 @hookimpl
+def handle_exception(datasette, request, exception):
+    """A 400 with Datasette's own error page for the 500s a URL causes (``security.client_mistake``)."""
+    message = security.client_mistake(request, exception)
+    if message is None:
+        return None
+    from datasette.handle_exception import handle_exception as datasette_error_page
+    from datasette.utils.asgi import BadRequest
+
+    return datasette_error_page(datasette, request, BadRequest(message))
+
+
+@hookimpl
 def skip_csrf(datasette, scope):
     return security.checks_own_csrf(scope) or None
 
