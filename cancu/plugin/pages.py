@@ -120,6 +120,8 @@ async def decision_page(datasette, request) -> Response:
             attach(node.children)
 
     attach(tree)
+    if request.url_vars.get("format"):
+        return Response.json(decision_json(row, items, conditions, repeals, datasette))
     replaces = [by_number.get(n, {"number": n}) for n in json.loads(row["replaces"] or "[]")]
     context = {
         "decision": row, "tree": tree, "repeals": repeals, "replaces": replaces,
@@ -133,6 +135,16 @@ async def decision_page(datasette, request) -> Response:
     }
     page = await datasette.render_template("cancu_danh_muc.html", context, request=request)
     return Response.html(page)
+
+
+def decision_json(row: dict, items: list[dict], conditions: dict[int, list[str]], repeals: list[dict],
+                  datasette) -> dict:
+    """The decision page as data: the stored row (JSON columns parsed), its items with their conditions."""
+    decision = dict(row, replaces=json.loads(row["replaces"] or "[]"), sources=json.loads(row["sources"] or "[]"),
+                    in_force_today=in_force_rank(row, today()) == 0,
+                    url=datasette.urls.path(decision_path(row["number"])))
+    return {"decision": decision, "repeals": repeals,
+            "items": [dict(item, conditions=conditions.get(item["id"], [])) for item in items]}
 
 
 # --------------------------------------------------------------------------- index and home page
@@ -152,6 +164,11 @@ async def catalog_rows(datasette) -> list[dict]:
 
 
 async def catalog_index(datasette, request) -> Response:
+    if request.url_vars.get("format"):
+        day = today()
+        return Response.json({"today": day.isoformat(), "decisions": [
+            dict({k: v for k, v in row.items() if k not in ("rank", "href")}, url=row["href"],
+                 in_force_today=row["rank"] == 0) for row in await catalog_rows(datasette)]})
     page = await datasette.render_template("cancu_danh_muc_index.html", {
         "catalogs": await catalog_rows(datasette), "status_words": STATUS_LABELS,
         "completeness_words": COMPLETENESS_LABELS, "vn": vn_date_or_none, "today": vn_date(today().isoformat()),
@@ -175,8 +192,8 @@ def home_template_vars(template, datasette):
 
 
 PAGE_ROUTES = [
-    (r"^/-/danh-muc$", catalog_index),
-    (r"^/-/danh-muc/(?P<slug>[a-z0-9-]+)$", decision_page),
+    (r"^/-/danh-muc(?P<format>\.json)?$", catalog_index),
+    (r"^/-/danh-muc/(?P<slug>[a-z0-9-]+)(?P<format>\.json)?$", decision_page),
 ]
 
 
