@@ -968,3 +968,9 @@ async def test_a_table_sorts_by_a_column_hidden_from_the_page(ds, column):
     """Hidden columns stay queryable (README): sorting by one shows it instead of failing."""
     response = await ds.client.get(f"/cancu/items?_sort={column}")
     assert response.status_code == 200 and f'data-column="{column}"' in response.text
+
+
+@pytest.mark.asyncio
+async def test_tables_without_primary_key_label_their_link_column_in_vietnamese(ds):
+    html = (await ds.client.get("/cancu/law_articles")).text
+    assert 'data-column="Link"' in html and re.search(r">\s*Link\s*<", html) is None and 'content: "Link"' not in html

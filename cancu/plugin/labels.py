@@ -27,7 +27,7 @@ COLUMN_LABELS = {
     "end": "Vị trí cuối", "params": "Tham số", "source": "Lấy từ", "law": "Văn bản", "years": "Số năm bảo vệ",
     "repealed_by": "Quyết định bãi bỏ", "statement": "Câu bãi bỏ", "replaced": "Quyết định bị thay thế",
     "replaced_date": "Ngày ký", "replaced_by_date": "Ngày ký quyết định thay thế", "since": "Hết hiệu lực từ",
-    "rowid": "Mã dòng",
+    "rowid": "Mã dòng", "Link": "Liên kết",  # "Link": the column Datasette adds to a table without primary key
 }
 TABLE_COLUMN_LABELS = {
     "laws": {"date": "Ngày ban hành", "title": "Tên văn bản", "issuer": "Cơ quan ban hành"},
