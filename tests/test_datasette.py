@@ -974,3 +974,13 @@ async def test_a_table_sorts_by_a_column_hidden_from_the_page(ds, column):
 async def test_tables_without_primary_key_label_their_link_column_in_vietnamese(ds):
     html = (await ds.client.get("/cancu/law_articles")).text
     assert 'data-column="Link"' in html and re.search(r">\s*Link\s*<", html) is None and 'content: "Link"' not in html
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("path", "title"), [
+    ("/", "Căn cứ — danh mục bí mật nhà nước"), ("/cancu", "Kho danh mục bí mật nhà nước"),
+    ("/cancu?sql=select+1", "Kho danh mục bí mật nhà nước: truy vấn SQL"),
+    ("/cancu/dieu_khoan_ap_dung", "Điều khoản nào áp dụng?")])
+async def test_page_titles_name_the_page_in_vietnamese(ds, path, title):
+    html = (await ds.client.get(path)).text
+    assert re.search(r"<title>(.*?)</title>", html).group(1) == title
