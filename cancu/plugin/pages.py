@@ -210,18 +210,27 @@ HIDDEN_COLUMNS = {
 
 
 def hide_internal_columns(app):
-    """ASGI wrapper: add _nocol=… to HTML table pages of items and decisions that choose no columns."""
+    """ASGI wrapper: add _nocol=… to HTML table pages of items and decisions that choose no columns.
+
+    Datasette 0.65 fails (KeyError, a 500) on a sort by a column left out with _nocol, and its
+    forms carry the added _nocol on: a column the page is sorted by is never left out.
+    """
 
     async def wrapped(scope, receive, send):
         if scope.get("type") == "http" and scope.get("method") == "GET":
             parts = scope.get("path", "").strip("/").split("/")
             query = scope.get("query_string", b"")
-            if len(parts) == 2 and parts[1] in HIDDEN_COLUMNS and b"_col=" not in query and b"_nocol=" not in query:
-                # Datasette 0.65 fails (KeyError) on a sort by a column left out with _nocol: that one stays shown.
-                sorted_by = {value for name, value in parse_qsl(query.decode("latin-1")) if name in ("_sort", "_sort_desc")}
-                extra = "&".join(f"_nocol={column}" for column in HIDDEN_COLUMNS[parts[1]]
-                                 if column not in sorted_by).encode()
-                scope = dict(scope, query_string=(query + b"&" + extra) if query else extra)
+            if len(parts) == 2 and parts[1] in HIDDEN_COLUMNS:
+                sorted_by = {value for name, value in parse_qsl(query.decode("latin-1"))
+                             if name in ("_sort", "_sort_desc")}
+                if b"_col=" not in query and b"_nocol=" not in query:
+                    extra = "&".join(f"_nocol={column}" for column in HIDDEN_COLUMNS[parts[1]]
+                                     if column not in sorted_by).encode()
+                    query = (query + b"&" + extra) if query else extra
+                elif sorted_by:
+                    dropped = {f"_nocol={column}".encode() for column in sorted_by}
+                    query = b"&".join(part for part in query.split(b"&") if part not in dropped)
+                scope = dict(scope, query_string=query)
         await app(scope, receive, send)
 
     return wrapped
