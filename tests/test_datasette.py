@@ -956,7 +956,8 @@ async def test_a_paste_refused_for_its_size_is_not_called_a_5_mb_file(ds):
 @pytest.mark.asyncio
 @pytest.mark.parametrize("path", ["/cancu/items?_sort=khong_co", "/cancu/items?_sort_desc=khong_co",
                                   "/cancu/items?_sort=id&_sort_desc=id", "/cancu/items.json?_sort=khong_co",
-                                  "/cancu/items_in_force_today?_sort=khong_co", "/cancu/items?_through=khong-co"])
+                                  "/cancu/items_in_force_today?_sort=khong_co", "/cancu/items?_through=khong-co",
+                                  "/cancu/items_in_force_today?_next=khong-co", "/cancu/replacements.json?_next=x"])
 async def test_a_mistyped_table_parameter_is_the_readers_mistake_not_a_server_error(ds, path):
     response = await ds.client.get(path)
     assert response.status_code == 400 and "Lỗi 500" not in response.text

@@ -179,7 +179,8 @@ def client_mistake(request, exception: Exception) -> str | None:
     """The message for an exception Datasette would answer with a 500 that the request caused, or None.
 
     A sort by a column the table lacks raises DatasetteError (status 500); a ``_through``
-    that is not the JSON Datasette expects raises ValueError or KeyError inside the view.
+    that is not the JSON Datasette expects raises ValueError or KeyError inside the view, and
+    a view's ``_next`` that is not a number a ValueError.
     """
     from datasette.views.base import DatasetteError
 
@@ -188,6 +189,8 @@ def client_mistake(request, exception: Exception) -> str | None:
         return str(exception.message)
     if isinstance(exception, (ValueError, KeyError, TypeError)) and "_through" in request.args:
         return "Tham số _through không hợp lệ."
+    if isinstance(exception, ValueError) and "_next" in request.args:  # a view pages by offset: int(_next)
+        return "Tham số _next không hợp lệ."
     return None
 
 
