@@ -987,3 +987,18 @@ async def test_tables_without_primary_key_label_their_link_column_in_vietnamese(
 async def test_page_titles_name_the_page_in_vietnamese(ds, path, title):
     html = (await ds.client.get(path)).text
     assert re.search(r"<title>(.*?)</title>", html).group(1) == title
+
+
+@pytest.mark.parametrize(("field_asked", "expected"), [
+    ("giáo dục", ("531/QĐ-TTg",)), ("giao duc", ("531/QĐ-TTg",)), ("giáo dục và đào tạo", ("531/QĐ-TTg",)),
+    ("giao thông vận tải", ("2440/QĐ-TTg",)), ("tư pháp", ("741/QĐ-TTg",)),
+    ("thông tin và truyền thông", ("2238/QĐ-TTg",))])
+def test_a_catalog_question_names_its_field_as_people_say_it(datasette_kb, field_asked, expected):
+    """"Lĩnh vực giáo dục" is the catalog of "giáo dục và đào tạo": a field is named by the whole name or one of its
+    parts (the name's own list, "A, B và C"); the whole name, when given, wins over a part another field shares."""
+    from cancu.questions import ask
+
+    answer = ask(f"Danh mục bí mật nhà nước lĩnh vực {field_asked} gồm những gì?", datasette_kb,
+                 as_of=dt.date(2026, 3, 12))
+    assert answer.decisions == expected and answer.items
+    assert {item.decision for item in answer.items} == set(expected)
