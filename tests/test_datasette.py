@@ -1002,3 +1002,12 @@ def test_a_catalog_question_names_its_field_as_people_say_it(datasette_kb, field
                  as_of=dt.date(2026, 3, 12))
     assert answer.decisions == expected and answer.items
     assert {item.decision for item in answer.items} == set(expected)
+
+
+@pytest.mark.asyncio
+async def test_each_copy_button_says_which_citation_it_copies(ds):
+    """A screen reader lists buttons by name: four "Chép" buttons cannot be told apart."""
+    html = (await ds.client.get("/-/danh-muc/531-qd-ttg")).text
+    buttons = re.findall(r'<button type="button" class="cancu-copy"[^>]*>', html)
+    assert buttons and all(f'aria-label="Chép căn cứ: {cite}"' in button
+                           for button, cite in zip(buttons, re.findall(r'data-cite="([^"]+)"', "".join(buttons))))
