@@ -131,17 +131,39 @@ limit :limit
 """
 
 
+# The field a "what does the catalog of field X contain" question names: the words between "lĩnh vực" and the ask.
+ASKED_FIELD = re.compile(r"\blinh vuc (?P<field>.+?)\s+(?:bao gom|gom|co nhung|nhung thong tin)\b")
+
+
+def field_parts(field_name: str) -> set[str]:
+    """The folded parts of a catalog's field as the catalog writes it ("A, B và C (…)" → {A, B, C}).
+
+    People name a catalog by one part: "lĩnh vực giáo dục" is the catalog of "giáo dục và đào tạo".
+    """
+    listed = re.sub(r"\([^)]*\)", " ", fold(field_name))
+    return {part.strip() for part in re.split(r",| va ", listed) if part.strip()}
+
+
 def _asked_decisions(connection: sqlite3.Connection, question: str, day: dt.date) -> tuple[str, ...]:
-    """Decisions in force on ``day`` whose field the question names, when it asks what a catalog holds."""
+    """Decisions in force on ``day`` whose field the question names, when it asks what a catalog holds.
+
+    The whole field name anywhere in the question wins; else the words after "lĩnh vực" may be one
+    part of a field's name (``field_parts``).
+    """
     folded = fold(question)
     if not CONTENTS.search(folded):
         return ()
-    numbers = []
+    asked = ASKED_FIELD.search(folded)
+    whole, by_part = [], []
     for number, field_name, start, end, status in connection.execute(
             "select number, field, valid_from, valid_until, status from decisions where has_text = 1"):
-        if field_name and in_force(parse_iso(start), parse_iso(end), day) and fold(field_name) in folded:
-            numbers.append((status == "unknown", number))
-    return tuple(number for _, number in sorted(numbers))
+        if not field_name or not in_force(parse_iso(start), parse_iso(end), day):
+            continue
+        if fold(field_name) in folded:
+            whole.append((status == "unknown", number))
+        elif asked and asked.group("field").strip() in field_parts(field_name):
+            by_part.append((status == "unknown", number))
+    return tuple(number for _, number in sorted(whole or by_part))
 
 
 def ask(question: str, db_path: Path, as_of: dt.date | None = None, limit: int = 10) -> Answer:

@@ -846,3 +846,168 @@ async def test_every_decision_number_in_canned_queries_links_to_its_page(ds):
     assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in by_number  # column "Bị thay thế bởi"
     table = (await ds.client.get("/cancu/decisions?number=809/QĐ-TTg")).text
     assert '<a href="/-/danh-muc/531-qd-ttg">531/QĐ-TTg</a>' in table  # decisions.replaced_by
+
+
+# --- found by walking the served pages (qaweb) ----------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_every_listed_table_and_column_has_a_vietnamese_title_and_description(ds, datasette_kb):
+    """A security officer reads what a column means from the metadata; no visible table or column is left bare."""
+    listing = (await ds.client.get("/cancu.json")).json()
+    shown = [t["name"] for t in listing["tables"] if not t["hidden"]] + [v["name"] for v in listing["views"]]
+    connection = sqlite3.connect(datasette_kb)
+    bare = []
+    for table in shown:
+        if not ds.metadata("title", database="cancu", table=table):
+            bare.append((table, "title"))
+        if not (ds.metadata("description", database="cancu", table=table)
+                or ds.metadata("description_html", database="cancu", table=table)):
+            bare.append((table, "description"))
+        described = ds.metadata("columns", database="cancu", table=table) or {}
+        columns = [row[1] for row in connection.execute(f'pragma table_info("{table}")')]
+        bare += [(table, column) for column in columns if not described.get(column)]
+    assert shown and bare == []
+    database_page = (await ds.client.get("/cancu")).text
+    assert "<title>cancu</title>" not in database_page and "<h1>cancu</h1>" not in database_page
+
+
+PAGES_TO_WALK = ["/", "/cancu", "/cancu/items", "/cancu/items/197", "/cancu/decisions", "/cancu/item_conditions",
+                 "/cancu/dieu_khoan_ap_dung?tu_khoa=de+thi", "/cancu?sql=select+1", "/-/phan-loai", "/-/danh-muc",
+                 "/-/danh-muc/531-qd-ttg", "/cancu/khong-co"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path", PAGES_TO_WALK)
+async def test_every_page_declares_vietnamese_and_labels_its_form_fields(ds, path):
+    """Screen readers pick the voice from <html lang>; a field without a label is read as "edit text"."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.lang, self.fields, self.label_for, self.in_label = None, [], set(), 0
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "html":
+                self.lang = attrs.get("lang")
+            elif tag == "label":
+                self.in_label += 1
+                if attrs.get("for"):
+                    self.label_for.add(attrs["for"])
+            elif tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit"):
+                self.fields.append((attrs, self.in_label > 0))
+
+        def handle_endtag(self, tag):
+            if tag == "label":
+                self.in_label -= 1
+
+    page = Fields()
+    page.feed((await ds.client.get(path)).text)
+    unlabelled = [attrs.get("name") for attrs, wrapped in page.fields
+                  if not (wrapped or attrs.get("aria-label") or attrs.get("id") in page.label_for)]
+    assert page.lang == "vi" and unlabelled == []
+
+
+@pytest.mark.asyncio
+async def test_catalog_pages_have_json_with_the_stored_citations(ds, datasette_kb):
+    index = await ds.client.get("/-/danh-muc.json")
+    assert index.status_code == 200 and index.headers["content-type"].startswith("application/json")
+    numbers = {row["number"] for row in index.json()["decisions"]}
+    assert {"531/QĐ-TTg", "809/QĐ-TTg"} <= numbers
+    decision = (await ds.client.get("/-/danh-muc/809-qd-ttg.json")).json()
+    assert decision["decision"]["number"] == "809/QĐ-TTg" and decision["decision"]["replaced_by"] == "531/QĐ-TTg"
+    stored = {row[0] for row in sqlite3.connect(datasette_kb).execute(
+        "select citation from items where decision = '809/QĐ-TTg' and catalog_item = 1")}
+    assert stored and {item["citation"] for item in decision["items"] if item["catalog_item"]} == stored
+    missing = await ds.client.get("/-/danh-muc/khong-co.json")
+    assert missing.status_code == 404 and "Không có quyết định" in missing.json()["error"]
+
+
+@pytest.mark.asyncio
+async def test_a_reference_whose_row_has_no_label_shows_its_id_not_none(ds):
+    """item_conditions.item_id points at items; an item without a printed label must not read "None"."""
+    html = (await ds.client.get("/cancu/item_conditions?item_id=50")).text
+    assert '<a href="/cancu/items/50">' in html and ">None<" not in html
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("path", "english"), [
+    ("/cancu/decisions/khong-co", "Record not found"), ("/cancu/khong-co", "Table not found"),
+    ("/khong-co", "Database not found"), ("/cancu/items?_sort=khong_co", "Cannot sort table by")])
+async def test_datasette_error_messages_are_vietnamese(ds, path, english):
+    response = await ds.client.get(path)
+    assert response.status_code in (400, 404) and english not in response.text
+
+
+@pytest.mark.asyncio
+async def test_a_paste_refused_for_its_size_is_not_called_a_5_mb_file(ds):
+    """A pasted draft within the character limit is classified however its letters are encoded in the form."""
+    token, cookies = await _form_token(ds)
+    dense = "Đề thi tốt nghiệp. " + "ệệệệ ệệệệ " * 19000  # 190,019 characters, most 3 bytes
+    body = _query({"csrftoken": token, "draft_text": dense, "as_of": "12/12/2024"})
+    response = await ds.client.post("/-/phan-loai", content=body, cookies=cookies,
+                                    headers={"content-type": "application/x-www-form-urlencoded"})
+    assert len(dense) < plugin.MAX_DRAFT_CHARS and len(body) > 1.2 * 1024 * 1024
+    assert response.status_code == 200 and 'id="ket-qua"' in response.text and "lớn quá 5 MB" not in response.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path", ["/cancu/items?_sort=khong_co", "/cancu/items?_sort_desc=khong_co",
+                                  "/cancu/items?_sort=id&_sort_desc=id", "/cancu/items.json?_sort=khong_co",
+                                  "/cancu/items_in_force_today?_sort=khong_co", "/cancu/items?_through=khong-co",
+                                  "/cancu/items_in_force_today?_next=khong-co", "/cancu/replacements.json?_next=x"])
+async def test_a_mistyped_table_parameter_is_the_readers_mistake_not_a_server_error(ds, path):
+    response = await ds.client.get(path)
+    assert response.status_code == 400 and "Lỗi 500" not in response.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("column", ["path", "text_folded", "position"])
+async def test_a_table_sorts_by_a_column_hidden_from_the_page(ds, column):
+    """Hidden columns stay queryable (README): sorting by one shows it instead of failing."""
+    for path in (f"/cancu/items?_sort={column}", f"/cancu/items?_nocol={column}&_nocol=kind&_sort_desc={column}"):
+        response = await ds.client.get(path)
+        assert response.status_code == 200 and f'data-column="{column}"' in response.text
+        assert 'data-column="kind"' not in response.text or "_nocol=kind" not in path
+
+
+@pytest.mark.asyncio
+async def test_tables_without_primary_key_label_their_link_column_in_vietnamese(ds):
+    html = (await ds.client.get("/cancu/law_articles")).text
+    assert 'data-column="Link"' in html and re.search(r">\s*Link\s*<", html) is None and 'content: "Link"' not in html
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("path", "title"), [
+    ("/", "Căn cứ — danh mục bí mật nhà nước"), ("/cancu", "Kho danh mục bí mật nhà nước"),
+    ("/cancu?sql=select+1", "Kho danh mục bí mật nhà nước: truy vấn SQL"),
+    ("/cancu/dieu_khoan_ap_dung", "Điều khoản nào áp dụng?")])
+async def test_page_titles_name_the_page_in_vietnamese(ds, path, title):
+    html = (await ds.client.get(path)).text
+    assert re.search(r"<title>(.*?)</title>", html).group(1) == title
+
+
+@pytest.mark.parametrize(("field_asked", "expected"), [
+    ("giáo dục", ("531/QĐ-TTg",)), ("giao duc", ("531/QĐ-TTg",)), ("giáo dục và đào tạo", ("531/QĐ-TTg",)),
+    ("giao thông vận tải", ("2440/QĐ-TTg",)), ("tư pháp", ("741/QĐ-TTg",)),
+    ("thông tin và truyền thông", ("2238/QĐ-TTg",))])
+def test_a_catalog_question_names_its_field_as_people_say_it(datasette_kb, field_asked, expected):
+    """"Lĩnh vực giáo dục" is the catalog of "giáo dục và đào tạo": a field is named by the whole name or one of its
+    parts (the name's own list, "A, B và C"); the whole name, when given, wins over a part another field shares."""
+    from cancu.questions import ask
+
+    answer = ask(f"Danh mục bí mật nhà nước lĩnh vực {field_asked} gồm những gì?", datasette_kb,
+                 as_of=dt.date(2026, 3, 12))
+    assert answer.decisions == expected and answer.items
+    assert {item.decision for item in answer.items} == set(expected)
+
+
+@pytest.mark.asyncio
+async def test_each_copy_button_says_which_citation_it_copies(ds):
+    """A screen reader lists buttons by name: four "Chép" buttons cannot be told apart."""
+    html = (await ds.client.get("/-/danh-muc/531-qd-ttg")).text
+    buttons = re.findall(r'<button type="button" class="cancu-copy"[^>]*>', html)
+    assert buttons and all(f'aria-label="Chép căn cứ: {cite}"' in button
+                           for button, cite in zip(buttons, re.findall(r'data-cite="([^"]+)"', "".join(buttons))))

@@ -171,6 +171,18 @@ def asgi_wrapper(datasette):
 
 
 @hookimpl
+def handle_exception(datasette, request, exception):
+    """A 400 with Datasette's own error page for the 500s a URL causes (``security.client_mistake``)."""
+    message = security.client_mistake(request, exception)
+    if message is None:
+        return None
+    from datasette.handle_exception import handle_exception as datasette_error_page
+    from datasette.utils.asgi import BadRequest
+
+    return datasette_error_page(datasette, request, BadRequest(message))
+
+
+@hookimpl
 def skip_csrf(datasette, scope):
     return security.checks_own_csrf(scope) or None
 
@@ -186,14 +198,14 @@ def prepare_jinja2_environment(env, datasette) -> None:
     accepts only packages on Python 3.11, and this plugin is a module.
     """
     env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES_DIR))])
-    from .labels import column_label, lookup_label, parameter_label, source_label, value_label, vn_count
+    from .labels import column_label, error_label, lookup_label, parameter_label, source_label, value_label, vn_count
 
     def table_title(database: str, table: str) -> str:
         return datasette.metadata("title", database=database, table=table) or table
 
     env.globals.update(cancu_column=column_label, cancu_value=value_label, cancu_count=vn_count,
                        cancu_parameter=parameter_label, cancu_table_title=table_title,
-                       cancu_lookup=lookup_label, cancu_source_label=source_label,
+                       cancu_lookup=lookup_label, cancu_source_label=source_label, cancu_error=error_label,
                        cancu_is_date=lambda text: parse_date(text) is not None)
 
 
@@ -246,6 +258,18 @@ async def _item_link(item_id: int, database: str, datasette) -> Markup | None:
     return Markup(f'<a href="{html.escape(href)}">xem trong danh mục</a>')
 
 
+async def _unlabelled_reference(value: dict, column: str, table: str, database: str, datasette) -> Markup | None:
+    """A foreign key whose row has no label (Datasette 0.65 would print "None"): a link showing the key itself."""
+    from datasette.utils import tilde_encode
+
+    keys = await datasette.get_database(database).foreign_keys_for_table(table)
+    other = next((key["other_table"] for key in keys if key["column"] == column), None)
+    if other is None:
+        return None
+    href = datasette.urls.row(database, other, tilde_encode(str(value["value"])))
+    return Markup(f'<a href="{html.escape(href)}">{html.escape(str(value["value"]))}</a>')
+
+
 def _marked_html(value: str) -> Markup:
     escaped = html.escape(value)
     return Markup(escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>"))
@@ -277,6 +301,8 @@ def render_cell(value, column, table, database, datasette):
         from .pages import decision_link
 
         return decision_link(value, datasette)
+    if isinstance(value, dict) and table and value.get("label") in (None, "") and value.get("value") is not None:
+        return _unlabelled_reference(value, column, table, database, datasette)
     if table is None and column == ITEM_COLUMN and isinstance(value, int) and not isinstance(value, bool):
         return _item_link(value, database, datasette)
     if table is None and column == MATCH_COLUMN and isinstance(value, float):

@@ -7,6 +7,8 @@ lực" and "1.268 dòng" instead of ``level``, ``in_force`` and "1,268 rows".
 
 from __future__ import annotations
 
+import re
+
 from cancu.ingest.labels import vn_label
 
 # Short column headers, by column name; TABLE_COLUMN_LABELS overrides one table's meaning.
@@ -25,7 +27,7 @@ COLUMN_LABELS = {
     "end": "Vị trí cuối", "params": "Tham số", "source": "Lấy từ", "law": "Văn bản", "years": "Số năm bảo vệ",
     "repealed_by": "Quyết định bãi bỏ", "statement": "Câu bãi bỏ", "replaced": "Quyết định bị thay thế",
     "replaced_date": "Ngày ký", "replaced_by_date": "Ngày ký quyết định thay thế", "since": "Hết hiệu lực từ",
-    "rowid": "Mã dòng",
+    "rowid": "Mã dòng", "Link": "Liên kết",  # "Link": the column Datasette adds to a table without primary key
 }
 TABLE_COLUMN_LABELS = {
     "laws": {"date": "Ngày ban hành", "title": "Tên văn bản", "issuer": "Cơ quan ban hành"},
@@ -102,6 +104,32 @@ LOOKUP_LABELS = {
 
 def lookup_label(key: str) -> str:
     return LOOKUP_LABELS.get(key, key)
+
+
+# Datasette 0.65's own error messages (NotFound, BadRequest, DatasetteError), as its error page shows them.
+ERROR_MESSAGES = (
+    (re.compile(r"Database not found(: .*)?"), "Không có trang hay cơ sở dữ liệu này."),
+    (re.compile(r"Table not found(: .*)?"), "Không có bảng này trong cơ sở dữ liệu."),
+    (re.compile(r"Record not found(: .*)?"), "Không có dòng này trong bảng."),
+    (re.compile(r"No data"), "Không có dữ liệu."),
+    (re.compile(r"404"), "Không tìm thấy trang."),
+    (re.compile(r"Cannot sort table by (?P<column>.*)"), "Không sắp xếp được theo “{column}”."),
+    (re.compile(r"Cannot use _sort and _sort_desc at the same time"),
+     "Không dùng được cùng lúc _sort và _sort_desc."),
+    (re.compile(r"Cannot search by that column"), "Không tìm kiếm được theo cột đó."),
+    (re.compile(r"_size must be a positive integer"), "Tham số _size phải là số nguyên dương."),
+    (re.compile(r"_size must be <= (?P<limit>\d+)"), "Tham số _size không được lớn hơn {limit}."),
+)
+
+
+def error_label(message) -> str:
+    """The Vietnamese sentence for one of Datasette's error messages; any other message unchanged."""
+    text = str(message)
+    for pattern, words in ERROR_MESSAGES:
+        match = pattern.fullmatch(text)
+        if match:
+            return words.format(**match.groupdict())
+    return message
 
 
 # Kinds of source a decision's text was taken from (front matter ``sources[].kind`` in data/decisions/).

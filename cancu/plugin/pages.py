@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import json
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
@@ -119,6 +120,8 @@ async def decision_page(datasette, request) -> Response:
             attach(node.children)
 
     attach(tree)
+    if request.url_vars.get("format"):
+        return Response.json(decision_json(row, items, conditions, repeals, datasette))
     replaces = [by_number.get(n, {"number": n}) for n in json.loads(row["replaces"] or "[]")]
     context = {
         "decision": row, "tree": tree, "repeals": repeals, "replaces": replaces,
@@ -132,6 +135,16 @@ async def decision_page(datasette, request) -> Response:
     }
     page = await datasette.render_template("cancu_danh_muc.html", context, request=request)
     return Response.html(page)
+
+
+def decision_json(row: dict, items: list[dict], conditions: dict[int, list[str]], repeals: list[dict],
+                  datasette) -> dict:
+    """The decision page as data: the stored row (JSON columns parsed), its items with their conditions."""
+    decision = dict(row, replaces=json.loads(row["replaces"] or "[]"), sources=json.loads(row["sources"] or "[]"),
+                    in_force_today=in_force_rank(row, today()) == 0,
+                    url=datasette.urls.path(decision_path(row["number"])))
+    return {"decision": decision, "repeals": repeals,
+            "items": [dict(item, conditions=conditions.get(item["id"], [])) for item in items]}
 
 
 # --------------------------------------------------------------------------- index and home page
@@ -151,6 +164,11 @@ async def catalog_rows(datasette) -> list[dict]:
 
 
 async def catalog_index(datasette, request) -> Response:
+    if request.url_vars.get("format"):
+        day = today()
+        return Response.json({"today": day.isoformat(), "decisions": [
+            dict({k: v for k, v in row.items() if k not in ("rank", "href")}, url=row["href"],
+                 in_force_today=row["rank"] == 0) for row in await catalog_rows(datasette)]})
     page = await datasette.render_template("cancu_danh_muc_index.html", {
         "catalogs": await catalog_rows(datasette), "status_words": STATUS_LABELS,
         "completeness_words": COMPLETENESS_LABELS, "vn": vn_date_or_none, "today": vn_date(today().isoformat()),
@@ -174,8 +192,8 @@ def home_template_vars(template, datasette):
 
 
 PAGE_ROUTES = [
-    (r"^/-/danh-muc$", catalog_index),
-    (r"^/-/danh-muc/(?P<slug>[a-z0-9-]+)$", decision_page),
+    (r"^/-/danh-muc(?P<format>\.json)?$", catalog_index),
+    (r"^/-/danh-muc/(?P<slug>[a-z0-9-]+)(?P<format>\.json)?$", decision_page),
 ]
 
 
@@ -192,15 +210,27 @@ HIDDEN_COLUMNS = {
 
 
 def hide_internal_columns(app):
-    """ASGI wrapper: add _nocol=… to HTML table pages of items and decisions that choose no columns."""
+    """ASGI wrapper: add _nocol=… to HTML table pages of items and decisions that choose no columns.
+
+    Datasette 0.65 fails (KeyError, a 500) on a sort by a column left out with _nocol, and its
+    forms carry the added _nocol on: a column the page is sorted by is never left out.
+    """
 
     async def wrapped(scope, receive, send):
         if scope.get("type") == "http" and scope.get("method") == "GET":
             parts = scope.get("path", "").strip("/").split("/")
             query = scope.get("query_string", b"")
-            if len(parts) == 2 and parts[1] in HIDDEN_COLUMNS and b"_col=" not in query and b"_nocol=" not in query:
-                extra = "&".join(f"_nocol={column}" for column in HIDDEN_COLUMNS[parts[1]]).encode()
-                scope = dict(scope, query_string=(query + b"&" + extra) if query else extra)
+            if len(parts) == 2 and parts[1] in HIDDEN_COLUMNS:
+                sorted_by = {value for name, value in parse_qsl(query.decode("latin-1"))
+                             if name in ("_sort", "_sort_desc")}
+                if b"_col=" not in query and b"_nocol=" not in query:
+                    extra = "&".join(f"_nocol={column}" for column in HIDDEN_COLUMNS[parts[1]]
+                                     if column not in sorted_by).encode()
+                    query = (query + b"&" + extra) if query else extra
+                elif sorted_by:
+                    dropped = {f"_nocol={column}".encode() for column in sorted_by}
+                    query = b"&".join(part for part in query.split(b"&") if part not in dropped)
+                scope = dict(scope, query_string=query)
         await app(scope, receive, send)
 
     return wrapped

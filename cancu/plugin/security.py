@@ -171,6 +171,29 @@ def parameter_refusal(scope: dict) -> RequestRefused | None:
     return None
 
 
+# Datasette 0.65 answers these with a 500 though the URL is at fault (a mistyped or hand-edited link).
+SORT_MISTAKES = ("Cannot sort table by ", "Cannot use _sort and _sort_desc at the same time")
+
+
+def client_mistake(request, exception: Exception) -> str | None:
+    """The message for an exception Datasette would answer with a 500 that the request caused, or None.
+
+    A sort by a column the table lacks raises DatasetteError (status 500); a ``_through``
+    that is not the JSON Datasette expects raises ValueError or KeyError inside the view, and
+    a view's ``_next`` that is not a number a ValueError.
+    """
+    from datasette.views.base import DatasetteError
+
+    if isinstance(exception, DatasetteError) and exception.status == 500 and str(exception.message).startswith(
+            SORT_MISTAKES):
+        return str(exception.message)
+    if isinstance(exception, (ValueError, KeyError, TypeError)) and "_through" in request.args:
+        return "Tham số _through không hợp lệ."
+    if isinstance(exception, ValueError) and "_next" in request.args:  # a view pages by offset: int(_next)
+        return "Tham số _next không hợp lệ."
+    return None
+
+
 def guard_requests(app):
     """ASGI wrapper answering ``parameter_refusal`` before Datasette sees the request."""
 

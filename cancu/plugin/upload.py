@@ -17,6 +17,9 @@ from cancu.ingest.errors import SourceUnreadable
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a draft with a few images; anything larger is not one draft
 MAX_TEXT_BYTES = 1024 * 1024  # pasted text: well above the page's character limit in UTF-8
+# A url-encoded form writes each byte of a non-ASCII letter as "%XX": a paste within the page's
+# character limit may take three times its UTF-8 size (Vietnamese letters are 2-3 bytes each).
+MAX_URLENCODED_TEXT_BYTES = 3 * MAX_TEXT_BYTES
 FORM_OVERHEAD = 64 * 1024  # boundaries, headers and the small fields
 UPLOAD_SUFFIXES = (".docx", ".pdf", ".txt")
 SIZE_WORDS = f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
@@ -43,11 +46,15 @@ class DraftForm:
     upload: UploadedFile | None
 
 
-async def _body(request, limit: int) -> bytes:
-    """The request body, refused as soon as it passes ``limit`` bytes."""
+TOO_LARGE = f"Tệp hoặc nội dung gửi lên lớn quá {SIZE_WORDS}; hãy gửi dự thảo nhỏ hơn."
+TEXT_TOO_LARGE = "Nội dung dán vào quá lớn; hãy dán từng phần."
+
+
+async def _body(request, limit: int, too_large: str = TOO_LARGE) -> bytes:
+    """The request body, refused with ``too_large`` as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise FormRejected(f"Tệp hoặc nội dung gửi lên lớn quá {SIZE_WORDS}; hãy gửi dự thảo nhỏ hơn.", 413)
+        raise FormRejected(too_large, 413)
     chunks, size, more = [], 0, True
     while more:
         message = await request.receive()
@@ -56,7 +63,7 @@ async def _body(request, limit: int) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise FormRejected(f"Tệp hoặc nội dung gửi lên lớn quá {SIZE_WORDS}; hãy gửi dự thảo nhỏ hơn.", 413)
+            raise FormRejected(too_large, 413)
         chunks.append(chunk)
         more = message.get("more_body", False)
     return b"".join(chunks)
@@ -127,7 +134,7 @@ async def read_form(request) -> DraftForm:
         body = await _body(request, MAX_UPLOAD_BYTES + MAX_TEXT_BYTES + FORM_OVERHEAD)
         form = _multipart(body, boundary)
     else:
-        body = await _body(request, MAX_TEXT_BYTES + FORM_OVERHEAD)
+        body = await _body(request, MAX_URLENCODED_TEXT_BYTES + FORM_OVERHEAD, TEXT_TOO_LARGE)
         form = DraftForm(dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)), None)
     if form.upload and len(form.upload.data) > MAX_UPLOAD_BYTES:
         raise FormRejected(f"Tệp “{form.upload.name}” lớn quá {SIZE_WORDS}; hãy gửi dự thảo nhỏ hơn.", 413)
