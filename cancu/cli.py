@@ -233,6 +233,32 @@ def write_output(content: str | bytes, output: Path | None, encoding: str = "utf
         raise OutputNotWritten(f"không ghi được {what} {output}: {system_reason(error, writing=True)}") from error
 
 
+def check_output(output: Path | None, inputs=(), what: str = "kết quả") -> None:
+    """Refuse, before any work, an --output that names an input draft or cannot be written (exit 2).
+
+    Found only when the result is written, it would cost the whole run (a batch of
+    hundreds of drafts) or replace a draft by its own report.
+    """
+    if output is None:
+        return
+    for source in inputs:
+        if str(source) != "-" and _same_file(output, Path(source)):
+            raise OutputNotWritten(f"--output {output} là chính dự thảo {source}; ghi {what} vào đó sẽ xóa mất "
+                                   "dự thảo: chọn tệp khác")
+    folder = output.parent
+    if not folder.is_dir():
+        raise OutputNotWritten(f"không ghi được {what} {output}: thư mục {folder} không tồn tại")
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise OutputNotWritten(f"không ghi được {what} {output}: không có quyền ghi (hoặc ổ đĩa chỉ đọc)")
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.exists() and second.exists() and os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
 class VnCommand(click.Command):
     """A click command whose usage line says "[TÙY CHỌN]" instead of "[OPTIONS]"."""
 
@@ -429,6 +455,7 @@ def classify(inputs, db_path, as_of, top, output_format, output, as_json):
     from cancu.render import format_classification, format_classification_md
 
     output_format = "json" if as_json else output_format
+    check_output(output, inputs)
     kb = load_kb(open_kb(db_path, rules=True))
     failures, parts = 0, []
     for source in inputs:
@@ -453,7 +480,8 @@ def classify(inputs, db_path, as_of, top, output_format, output, as_json):
             parts.append(format_classification_md(result, shown_name) + "\n")
         else:
             parts.append(("\n" if parts else "") + format_classification(result, shown_name) + "\n")
-    write_output("".join(parts), output)
+    if parts:  # nothing read: an earlier result in --output stays as it was
+        write_output("".join(parts), output)
     if failures:
         sys.exit(1)
 
@@ -500,6 +528,7 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
     if not drafts:
         raise CheckCouldNotRun("không tìm thấy dự thảo nào (.txt, .docx, .pdf, .html) trong các đường dẫn đã cho"
                                + ("" if recursive else "; thêm --recursive để tìm trong thư mục con"))
+    check_output(output, drafts, what="báo cáo")
     try:
         kb_path = open_kb(db_path, rules=True)
         results = check_files(drafts, kb_path, as_of=as_of, workers=workers)
@@ -527,6 +556,7 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
 @cli.command("de-xuat")
 @click.argument("draft", metavar="DỰ_THẢO")
 @db_option
+@rules_option
 @as_of_option
 @output_options(("text", "md", "docx", "json"), "text")
 @translate_errors
@@ -555,6 +585,7 @@ def de_xuat(draft, db_path, as_of, output_format, output):
 
     if output_format == "docx" and output is None and sys.stdout.isatty():
         raise click.UsageError("--format docx cần --output TỆP.docx (không in tệp .docx ra màn hình)")
+    check_output(output, [draft], what="đề xuất")
     kb_path = open_kb(db_path, rules=True)
     kb = load_kb(kb_path)
     text = _read_input(draft).text

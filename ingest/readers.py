@@ -91,11 +91,12 @@ def read_file(path: str | Path, *, guess_encoding: bool = False) -> Document:
 def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) -> Document:
     """The text of a document held in memory (standard input, an upload), by the name's suffix.
 
-    A name without a suffix (standard input: "-") is read as plain text. Every
+    Standard input ("-") has no name to go by: its format is told by its first bytes
+    (``sniffed_suffix``), so a PDF or web page piped in is not read as plain text. Every
     library error becomes SourceUnreadable naming ``name``.
     """
     path = Path(str(name))
-    suffix = path.suffix.lower() if str(name) != "-" else ""
+    suffix = path.suffix.lower() if str(name) != "-" else sniffed_suffix(data)
     _check_suffix(suffix, path)
     if len(data) > max_bytes():
         raise SourceUnreadable(path, _too_big(len(data)))
@@ -123,6 +124,22 @@ def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) ->
     _check_length(text, path)
     _refuse_legacy_encoding(text, path)
     return Document(str(name), text, warnings)
+
+
+def sniffed_suffix(data: bytes) -> str:
+    """The suffix a nameless document's own signature gives: ".pdf", ".docx", ".html", or "" (plain text).
+
+    PDF and zip (a .docx is one) files open with a fixed signature; a web page opens with
+    its doctype or <html> tag, after an optional byte-order mark and blank space.
+    """
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return ".docx"
+    head = data[:256].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return ".html"
+    return ""
 
 
 # Combining marks: after NFC a Vietnamese letter keeps at most two (a shape and a tone that have
