@@ -14,7 +14,7 @@ from typing import Iterable
 
 import yaml
 
-from .datafiles import SAFE_LOADER
+from .datafiles import SAFE_LOADER, yaml_problem
 from .dates import find_date, header_date, parse_iso
 from .errors import ParseError
 from .model import Decision, LawProvision, LawText, Level, Repeal, Source, Unit, UnitKind
@@ -113,7 +113,7 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict | None, list[t
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        raise ParseError(path, line, f"phần đầu YAML không hợp lệ: {getattr(error, 'problem', error)}") from None
+        raise ParseError(path, line, f"phần đầu YAML không hợp lệ: {yaml_problem(error)}") from None
     if not isinstance(meta, dict):
         raise ParseError(path, 2, "phần đầu YAML phải là các cặp 'khóa: giá trị'")
     body = [(number, line) for number, line in enumerate(lines, start=1) if number > index + 1]
