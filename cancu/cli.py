@@ -245,11 +245,14 @@ def check_output(output: Path | None, inputs=(), what: str = "kết quả") -> N
         if str(source) != "-" and _same_file(output, Path(source)):
             raise OutputNotWritten(f"--output {output} là chính dự thảo {source}; ghi {what} vào đó sẽ xóa mất "
                                    "dự thảo: chọn tệp khác")
+    import errno
+
     folder = output.parent
-    if not folder.is_dir():
-        raise OutputNotWritten(f"không ghi được {what} {output}: thư mục {folder} không tồn tại")
-    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
-        raise OutputNotWritten(f"không ghi được {what} {output}: không có quyền ghi (hoặc ổ đĩa chỉ đọc)")
+    refused = (errno.ENOENT if not folder.is_dir() else errno.EACCES
+               if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)) else None)
+    if refused:  # in the words write_output would use at the end
+        reason = system_reason(OSError(refused, os.strerror(refused)), writing=True)
+        raise OutputNotWritten(f"không ghi được {what} {output}: {reason}")
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -528,6 +531,8 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
     if not drafts:
         raise CheckCouldNotRun("không tìm thấy dự thảo nào (.txt, .docx, .pdf, .html) trong các đường dẫn đã cho"
                                + ("" if recursive else "; thêm --recursive để tìm trong thư mục con"))
+    if not recursive:
+        _note_sub_folders_left_out(paths)
     check_output(output, drafts, what="báo cáo")
     try:
         kb_path = open_kb(db_path, rules=True)
@@ -548,6 +553,21 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
     if output:
         click.echo(summary(results), err=True)
     sys.exit(1 if any(r.findings for r in results) else 0)
+
+
+def _note_sub_folders_left_out(paths) -> None:
+    """Say which sub-folders a check without --recursive did not enter: their drafts are not in the report."""
+    left_out = []
+    for folder in (path for path in paths if path.is_dir()):
+        try:
+            left_out += sorted(child for child in folder.iterdir()
+                               if child.is_dir() and not child.name.startswith((".", "~$")))
+        except OSError:
+            continue  # an unreadable folder is reported by the check itself
+    if left_out:
+        names = ", ".join(str(child) for child in left_out[:5]) + (", …" if len(left_out) > 5 else "")
+        warn(f"không kiểm tra {len(left_out)} thư mục con ({names}); thêm --recursive để kiểm tra cả dự thảo "
+             "trong đó")
 
 
 # --------------------------------------------------------------------------- de-xuat (issue 13)

@@ -139,3 +139,20 @@ def test_de_xuat_takes_the_officers_rules_like_classify(draft, kb_path, tmp_path
         result = run(command, str(draft), "--db", str(kb_path), "--rules", str(broken))
         assert result.exit_code == 1, (command, result.output)
         assert "quy-tac.yml" in result.output and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- sub-folders left out are said
+
+
+def test_check_without_recursive_says_which_sub_folders_it_left_out(draft, kb_path, tmp_path):
+    inner = tmp_path / "phong-ke-hoach"
+    inner.mkdir()
+    (inner / "du-thao-2.txt").write_text(DRAFT, encoding="utf-8")
+    (tmp_path / ".git").mkdir()  # hidden: never a folder of drafts
+    result = run("check", str(tmp_path), "--db", str(kb_path), "--format", "json")
+    assert [r["file"] for r in json.loads(result.stdout)] == [str(draft)]
+    assert "phong-ke-hoach" in result.stderr and "--recursive" in result.stderr
+    assert ".git" not in result.stderr
+    recursive = run("check", str(tmp_path), "--db", str(kb_path), "--format", "json", "--recursive")
+    assert len(json.loads(recursive.stdout)) == 2
+    assert "--recursive" not in recursive.stderr
