@@ -13,6 +13,7 @@ from typing import Sequence
 
 from cancu.checker.check import CheckResult
 from cancu.ingest.text import vn_date
+from cancu.render import AS_OF_SOURCES
 
 FORMATS = ("table", "json", "csv", "md")
 CSV_COLUMNS = ("file", "date", "stamp", "has_basis", "basis_exists", "basis_in_force", "stamp_matches_basis",
@@ -26,7 +27,8 @@ def _yes_no(value: bool | None) -> str:
 def _date(result: CheckResult) -> str:
     if not result.date:
         return "—"
-    suffix = " (hôm nay; dự thảo không ghi ngày)" if result.date_source == "today" else ""
+    # an assumed date is said so, in classify's words; a date the draft or --as-of gives is shown bare
+    suffix = f" ({AS_OF_SOURCES[result.date_source]})" if result.date_source in ("today", "header_month") else ""
     return vn_date(result.date.isoformat()) + suffix
 
 

@@ -156,3 +156,16 @@ def test_check_without_recursive_says_which_sub_folders_it_left_out(draft, kb_pa
     recursive = run("check", str(tmp_path), "--db", str(kb_path), "--format", "json", "--recursive")
     assert len(json.loads(recursive.stdout)) == 2
     assert "--recursive" not in recursive.stderr
+
+
+# --------------------------------------------------------------------------- an assumed date is said so
+
+
+@pytest.mark.parametrize("output_format", ["table", "md"])
+def test_check_says_when_the_date_is_the_first_of_a_month_left_without_a_day(output_format, kb_path, tmp_path):
+    path = tmp_path / "chua-ghi-ngay.txt"
+    path.write_text(DRAFT.replace("ngày 07 tháng 5 năm 2024", "ngày      tháng 5 năm 2024"), encoding="utf-8")
+    classified = run("classify", str(path), "--db", str(kb_path))
+    checked = run("check", str(path), "--db", str(kb_path), "--format", output_format)
+    assert "01/5/2024 (ngày 1 của tháng ghi ở phần đầu dự thảo; dự thảo chưa ghi ngày)" in classified.stdout
+    assert "01/5/2024 (ngày 1 của tháng ghi ở phần đầu dự thảo; dự thảo chưa ghi ngày)" in checked.stdout
