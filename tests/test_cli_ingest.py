@@ -50,3 +50,33 @@ def test_a_yaml_mistake_in_the_front_matter_is_told_in_vietnamese_with_file_and_
     assert "mapping values" not in result.output and "not allowed" not in result.output  # libyaml's words
     assert "dấu ':'" in first
     assert not (tmp_path / "kho.db").exists()
+
+
+HEADER_ONLY = """THỦ TƯỚNG CHÍNH PHỦ
+Số: 998/QĐ-TTg
+Hà Nội, ngày 12 tháng 3 năm 2025
+QUYẾT ĐỊNH
+Ban hành Danh mục bí mật nhà nước lĩnh vực thử nghiệm
+THỦ TƯỚNG CHÍNH PHỦ
+QUYẾT ĐỊNH:
+Điều 1. Bí mật nhà nước độ Tối mật gồm:
+1. Kế hoạch thử nghiệm thiết bị đặc biệt chưa công khai.
+Điều 2. Bí mật nhà nước độ Mật gồm:
+1. Số liệu thử nghiệm thiết bị đặc biệt chưa công khai.
+Điều 3. Quyết định này có hiệu lực kể từ ngày ký.
+"""
+
+
+def test_stats_never_calls_a_decision_with_items_one_without_text(tmp_path):
+    import docx
+
+    source = tmp_path / "qd-998.docx"
+    document = docx.Document()
+    for line in HEADER_ONLY.splitlines():
+        document.add_paragraph(line)
+    document.save(source)
+    db = tmp_path / "kho.db"
+    assert ingest(str(source), "--no-shipped", "--db", str(db)).exit_code == 0
+    stats = CliRunner().invoke(cli, ["stats", "--db", str(db)], catch_exceptions=False)
+    row = next(line for line in stats.output.splitlines() if "998/QĐ-TTg" in line)
+    assert "không có văn bản" not in row and "chưa rõ" in row  # as the summary above it counts it
