@@ -325,6 +325,7 @@ def ingest(sources, db_path, keep_going, no_shipped):
             kinds = ", ".join(sorted(SUPPORTED_SUFFIXES | {".csv"}))
             raise CancuError(f"thư mục {folder} không có văn bản nào nhập được ({kinds}); không ghi gì")
     target = db_path or default_db_path()
+    before = _decision_sources(target)
     try:
         report = build_kb(target, list(sources), include_shipped=not no_shipped, keep_going=keep_going)
     except BuildFailed as failure:
@@ -335,12 +336,31 @@ def ingest(sources, db_path, keep_going, no_shipped):
         sys.exit(1)
     for note in report.notes:
         click.echo(f"Lưu ý: {note}", err=True)
+    now = _decision_sources(target)
+    for number, source in sorted(before.items()):
+        if number not in now:  # each ingest rebuilds from what it is given: say what the last one had
+            click.echo(f"Lưu ý: kho trước có Quyết định số {number} (từ {source}), kho mới không còn; "
+                       "muốn giữ, chạy lại với cả tệp đó.", err=True)
     for error in report.skipped:
         click.echo(f"Bỏ qua: {error}", err=True)
     click.echo(f"Đã dựng {report.db_path}: {report.decisions} quyết định có văn bản, "
                f"{report.items} mục danh mục, {report.laws} văn bản luật.")
     if report.skipped:
         click.echo(f"{len(report.skipped)} tệp bị bỏ qua.")
+
+
+def _decision_sources(db_path: Path) -> dict[str, str]:
+    """The decisions with text in an existing knowledge base and the file each came from ({} if none)."""
+    if not db_path.is_file():
+        return {}
+    try:
+        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            return dict(connection.execute("select number, source_file from decisions where has_text"))
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return {}
 
 
 @cli.command()

@@ -80,3 +80,18 @@ def test_stats_never_calls_a_decision_with_items_one_without_text(tmp_path):
     stats = CliRunner().invoke(cli, ["stats", "--db", str(db)], catch_exceptions=False)
     row = next(line for line in stats.output.splitlines() if "998/QĐ-TTg" in line)
     assert "không có văn bản" not in row and "chưa rõ" in row  # as the summary above it counts it
+
+
+def test_a_new_ingest_says_which_decisions_of_the_previous_one_it_no_longer_holds(tmp_path):
+    first = tmp_path / "qd-999.txt"
+    first.write_text(FRONT_MATTER.format(title='"Danh mục thử nghiệm"'), encoding="utf-8")
+    second = tmp_path / "qd-998.txt"
+    second.write_text(HEADER_ONLY, encoding="utf-8")
+    db = tmp_path / "kho.db"
+    assert ingest(str(first), "--no-shipped", "--db", str(db)).exit_code == 0
+    again = ingest(str(first), "--no-shipped", "--db", str(db))
+    assert "999/QĐ-TTg" not in again.stderr  # nothing lost: nothing said
+    result = ingest(str(second), "--no-shipped", "--db", str(db))
+    assert result.exit_code == 0
+    note = next(line for line in result.stderr.splitlines() if "999/QĐ-TTg" in line)
+    assert "qd-999.txt" in note
