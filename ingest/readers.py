@@ -495,7 +495,7 @@ def _docx_text(data: bytes, path: Path) -> str:
     from docx.oxml.ns import qn  # python-docx; imported here so plain-text work does not pay for it
 
     lines: list[str] = []
-    for block in _docx_body(data, path).iterchildren():
+    for block in _docx_blocks(_docx_body(data, path)):
         if block.tag == qn("w:p"):
             lines.append(_docx_paragraph_text(block))
         elif block.tag == qn("w:tbl"):
@@ -505,6 +505,18 @@ def _docx_text(data: bytes, path: Path) -> str:
         if len(lines) > MAX_DOCX_PARAGRAPHS:
             raise SourceUnreadable(path, f"tệp .docx có hơn {_n(MAX_DOCX_PARAGRAPHS)} đoạn, quá giới hạn")
     return "\n".join(lines)
+
+
+def _docx_blocks(parent):
+    """The paragraphs and tables under ``parent`` in document order, also those Word keeps inside
+    content controls (w:sdt, as templates do for the stamp, number and subject) or custom XML."""
+    from docx.oxml.ns import qn
+
+    for child in parent.iterchildren():
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+        elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
+            yield from _docx_blocks(child)  # a control's properties (w:sdtPr) hold no text of the draft
 
 
 def _docx_paragraph_text(paragraph) -> str:

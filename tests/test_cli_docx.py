@@ -1,0 +1,49 @@
+"""Drafts made from agency templates: Word keeps whole blocks inside content controls (w:sdt).
+
+A template's fields (stamp, number, subject) or a pasted section often sit in a
+block-level content control; its paragraphs and tables are part of the draft and
+must be read like any other, or a stamped secret draft looks unstamped.
+"""
+
+from __future__ import annotations
+
+import json
+
+import docx
+from click.testing import CliRunner
+from docx.oxml.ns import qn
+from lxml import etree
+
+from cancu.cli import cli
+
+from test_check import DEV
+
+
+def wrap_in_content_control(document, elements) -> None:
+    """Move ``elements`` (paragraphs, tables) into one block-level content control, where they stood."""
+    body = document.element.body
+    sdt = etree.Element(qn("w:sdt"))
+    properties = etree.SubElement(sdt, qn("w:sdtPr"))
+    etree.SubElement(properties, qn("w:alias")).set(qn("w:val"), "Nội dung")
+    content = etree.SubElement(sdt, qn("w:sdtContent"))
+    elements[0].addprevious(sdt)
+    for element in elements:
+        content.append(element)
+
+
+def test_a_draft_inside_content_controls_is_checked_like_the_same_draft_in_plain_paragraphs(kb_path, tmp_path):
+    text = DEV["dc-001"]["text"]
+    plain, templated = tmp_path / "thuong.docx", tmp_path / "mau.docx"
+    for path in (plain, templated):
+        document = docx.Document()
+        paragraphs = [document.add_paragraph(line)._p for line in text.splitlines()]
+        if path == templated:
+            wrap_in_content_control(document, paragraphs[:6])  # the header: stamp, number, date, title
+            wrap_in_content_control(document, paragraphs[6:])  # the body, with the stated basis
+        document.save(path)
+    result = CliRunner().invoke(cli, ["check", str(plain), str(templated), "--db", str(kb_path), "--format", "json"],
+                                catch_exceptions=False)
+    expected, got = json.loads(result.stdout)
+    assert expected["stamp"] and expected["basis"]
+    for key in ("stamp", "date", "basis", "level", "findings"):
+        assert got[key] == expected[key], key
