@@ -492,31 +492,26 @@ def _detail(error: BaseException) -> str:
 
 def _docx_text(data: bytes, path: Path) -> str:
     """Paragraphs and table cells of a .docx in document order, at most MAX_DOCX_PARAGRAPHS of them."""
-    from docx.oxml.ns import qn  # python-docx; imported here so plain-text work does not pay for it
-
     lines: list[str] = []
-    for block in _docx_blocks(_docx_body(data, path)):
-        if block.tag == qn("w:p"):
-            lines.append(_docx_paragraph_text(block))
-        elif block.tag == qn("w:tbl"):
-            for row in block.iter(qn("w:tr")):
-                for cell in row.iter(qn("w:tc")):
-                    lines.extend(_docx_paragraph_text(p) for p in cell.iter(qn("w:p")))
+    for paragraph in _docx_paragraphs(_docx_body(data, path)):
+        lines.append(_docx_paragraph_text(paragraph))
         if len(lines) > MAX_DOCX_PARAGRAPHS:
             raise SourceUnreadable(path, f"tệp .docx có hơn {_n(MAX_DOCX_PARAGRAPHS)} đoạn, quá giới hạn")
     return "\n".join(lines)
 
 
-def _docx_blocks(parent):
-    """The paragraphs and tables under ``parent`` in document order, also those Word keeps inside
-    content controls (w:sdt, as templates do for the stamp, number and subject) or custom XML."""
-    from docx.oxml.ns import qn
+def _docx_paragraphs(parent):
+    """The paragraphs under ``parent`` in document order, each once: those of tables (row by row, cell
+    by cell, a table inside a cell where it stands) and those Word keeps inside content controls
+    (w:sdt, as templates do for the stamp, number and subject) or custom XML."""
+    from docx.oxml.ns import qn  # python-docx; imported here so plain-text work does not pay for it
 
+    containers = {qn(tag) for tag in ("w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent", "w:customXml")}
     for child in parent.iterchildren():
-        if child.tag in (qn("w:p"), qn("w:tbl")):
+        if child.tag == qn("w:p"):
             yield child
-        elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
-            yield from _docx_blocks(child)  # a control's properties (w:sdtPr) hold no text of the draft
+        elif child.tag in containers:  # properties (w:tblPr, w:sdtPr, …) hold no paragraph of the draft
+            yield from _docx_paragraphs(child)
 
 
 def _docx_paragraph_text(paragraph) -> str:

@@ -47,3 +47,34 @@ def test_a_draft_inside_content_controls_is_checked_like_the_same_draft_in_plain
     assert expected["stamp"] and expected["basis"]
     for key in ("stamp", "date", "basis", "level", "findings"):
         assert got[key] == expected[key], key
+
+
+def test_a_table_inside_a_table_cell_is_read_once(kb_path, tmp_path):
+    """Header tables nest (agency | motto, the stamp in an inner cell): each cell's text is read once."""
+    text = DEV["dc-001"]["text"]
+    lines = text.splitlines()
+    nested, plain = tmp_path / "long-bang.docx", tmp_path / "thuong.docx"
+    document = docx.Document()
+    outer = document.add_table(rows=1, cols=2)
+    left, right = outer.rows[0].cells
+    left.text = lines[0]
+    inner = left.add_table(rows=2, cols=1)
+    inner.rows[0].cells[0].text = lines[1]
+    inner.rows[1].cells[0].text = lines[2]  # the stamp
+    right.text = lines[3]
+    for line in lines[4:]:
+        document.add_paragraph(line)
+    document.save(nested)
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(plain)
+    from cancu.ingest.readers import read_file
+
+    read = read_file(nested).text
+    for line in lines[:4]:
+        assert read.count(line) == text.count(line), line
+    result = CliRunner().invoke(cli, ["check", str(plain), str(nested), "--db", str(kb_path), "--format", "json"],
+                                catch_exceptions=False)
+    expected, got = json.loads(result.stdout)
+    assert (got["stamp"], got["basis"], got["findings"]) == (expected["stamp"], expected["basis"], expected["findings"])
