@@ -515,17 +515,33 @@ def _docx_paragraphs(parent):
 
 
 def _docx_paragraph_text(paragraph) -> str:
-    from docx.oxml.ns import qn
-
-    parts = []
-    for node in paragraph.iter():
-        if node.tag == qn("w:t"):
-            parts.append(node.text or "")
-        elif node.tag == qn("w:tab"):
-            parts.append("\t")
-        elif node.tag in (qn("w:br"), qn("w:cr")):
-            parts.append("\n")
+    """A paragraph's text; a text box anchored in it (a boxed stamp, often) becomes a line of its own."""
+    parts: list[str] = []
+    _docx_runs_text(paragraph, parts)
     return "".join(parts)
+
+
+def _docx_runs_text(element, parts: list[str]) -> None:
+    for node in element.iterchildren():
+        if node.tag == _W_T:
+            parts.append(node.text or "")
+        elif node.tag == _W_TAB:
+            parts.append("\t")
+        elif node.tag in _W_BREAKS:
+            parts.append("\n")
+        elif node.tag == _MC_FALLBACK:
+            continue  # the same drawing or text box again, for readers older than Word 2010
+        elif node.tag == _W_P:  # a text box's paragraph inside this one
+            parts.append("\n")
+            _docx_runs_text(node, parts)
+            parts.append("\n")
+        else:
+            _docx_runs_text(node, parts)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_T, _W_TAB, _W_P, _W_BREAKS = f"{_W}t", f"{_W}tab", f"{_W}p", (f"{_W}br", f"{_W}cr")
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 # --------------------------------------------------------------------------- pdf

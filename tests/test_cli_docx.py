@@ -78,3 +78,47 @@ def test_a_table_inside_a_table_cell_is_read_once(kb_path, tmp_path):
                                 catch_exceptions=False)
     expected, got = json.loads(result.stdout)
     assert (got["stamp"], got["basis"], got["findings"]) == (expected["stamp"], expected["basis"], expected["findings"])
+
+
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+VML = "urn:schemas-microsoft-com:vml"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def text_box_run(text: str):
+    """A run holding a text box as Word saves it: the drawing, then the same box again as VML for old readers."""
+    from xml.sax.saxutils import escape
+
+    box = f"<w:txbxContent><w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p></w:txbxContent>"
+    return etree.fromstring(
+        f'<w:r xmlns:w="{W}" xmlns:mc="{MC}" xmlns:wps="{WPS}" xmlns:v="{VML}"><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback>'
+        '</mc:AlternateContent></w:r>')
+
+
+def test_a_stamp_in_a_text_box_is_read_once_on_a_line_of_its_own(kb_path, tmp_path):
+    lines = DEV["dc-001"]["text"].splitlines()
+    stamp = lines[2]
+    assert stamp == "TỐI MẬT"
+    boxed, plain = tmp_path / "dau-trong-khung.docx", tmp_path / "thuong.docx"
+    document = docx.Document()
+    for index, line in enumerate(lines):
+        if index == 2:
+            continue
+        paragraph = document.add_paragraph(line)
+        if index == 3:  # the stamp's box is anchored to the line below it, as drafters place it
+            paragraph._p.append(text_box_run(stamp))
+    document.save(boxed)
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(plain)
+    from cancu.ingest.readers import read_file
+
+    assert read_file(boxed).text.count(stamp) == 1
+    result = CliRunner().invoke(cli, ["check", str(plain), str(boxed), "--db", str(kb_path), "--format", "json"],
+                                catch_exceptions=False)
+    expected, got = json.loads(result.stdout)
+    assert (got["stamp"], got["basis"], got["findings"]) == (expected["stamp"], expected["basis"], expected["findings"])
