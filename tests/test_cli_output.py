@@ -169,3 +169,10 @@ def test_check_says_when_the_date_is_the_first_of_a_month_left_without_a_day(out
     checked = run("check", str(path), "--db", str(kb_path), "--format", output_format)
     assert "01/5/2024 (ngày 1 của tháng ghi ở phần đầu dự thảo; dự thảo chưa ghi ngày)" in classified.stdout
     assert "01/5/2024 (ngày 1 của tháng ghi ở phần đầu dự thảo; dự thảo chưa ghi ngày)" in checked.stdout
+
+
+def test_a_draft_named_twice_is_checked_once(draft, kb_path, tmp_path):
+    """`cancu check thu-muc/ thu-muc/du-thao.txt`: the report counts drafts, not mentions."""
+    result = run("check", str(tmp_path), str(draft), str(tmp_path / "." / draft.name), "--db", str(kb_path),
+                 "--format", "json")
+    assert [r["file"] for r in json.loads(result.stdout)] == [str(draft)]
