@@ -161,23 +161,43 @@ MAIL_SEPARATOR = re.compile(r"[-_=*\s]*(?:original message|forwarded message|th�
                             r"|thư gốc|[-_=]{5,})[-_=*\s]*$", re.IGNORECASE)
 
 
-def mail_header_end(text: str) -> int:
-    """Offset where the document an e-mail carries starts: after the e-mail's header at the top (0 if none).
+# The line a mail client writes above the message a reply quotes: "Vào Th 2, 14 thg 10, 2024 lúc 09:12
+# Phòng Tổng hợp <…> đã viết:", "On Mon, Oct 14, 2024 at 9:12 AM … wrote:".
+MAIL_ATTRIBUTION = re.compile(r".*\b(?:đã viết|wrote)\s*:\s*$", re.IGNORECASE)
+_NAMED_SEPARATOR = re.compile(r"[-_=*\s]*(?:original message|forwarded message|thư chuyển tiếp|thư được chuyển tiếp"
+                              r"|thư gốc)", re.IGNORECASE)
+MAIL_LINES = 40  # an e-mail's header, or the short note above the message it forwards, sits in its first lines
 
-    Two or more "Field: value" lines of a mail header, with the separator lines a
-    mail client writes and blank lines between them, are the e-mail's; the issuing
-    body, number, date and title of the document it carries come after them.
+
+def mail_layout(text: str) -> tuple[int, int]:
+    """(start, end) offsets of the e-mail block that comes before the document an e-mail carries.
+
+    The block is the mail header (two or more "Field: value" lines), with the separator
+    lines and the "… đã viết:" line a mail client writes, and blank lines between them;
+    the document (issuing body, number, date, title) starts at ``end``. It is at the top
+    of a forwarded e-mail (start 0), or under the short note of a reply or forward
+    ("Em gửi anh dự thảo dưới đây…"), which is the sender's own text, not a header.
+    (0, 0) when the text is not an e-mail.
     """
-    end = fields = 0
-    for number, line in enumerate(_LINE.finditer(text)):
-        if number >= 40 or not line.group():
-            break
-        content = without_quote_marks(line.group()).strip()
-        if not content:
-            continue
-        if MAIL_FIELD.match(content):
-            fields += 1
-        elif not MAIL_SEPARATOR.match(content):
-            break
-        end = line.end()
-    return end if fields >= 2 else 0
+    lines = [(line.start(), line.end(), without_quote_marks(line.group()).strip())
+             for _, line in zip(range(MAIL_LINES), _LINE.finditer(text)) if line.group()]
+    for index, (start, _, content) in enumerate(lines):
+        if index and not (MAIL_ATTRIBUTION.match(content) or _NAMED_SEPARATOR.match(content)):
+            continue  # below a note, only a line a mail client writes starts the block
+        end, fields, attributed = start, 0, False
+        for _, line_end, later in lines[index:]:
+            if MAIL_FIELD.match(later):
+                fields += 1
+            elif MAIL_ATTRIBUTION.match(later) and not attributed:
+                attributed = True
+            elif later and not MAIL_SEPARATOR.match(later):
+                break
+            end = line_end
+        if fields >= 2 or attributed or (index and _NAMED_SEPARATOR.match(content)):
+            return start, end
+    return 0, 0
+
+
+def mail_header_end(text: str) -> int:
+    """Offset where the document an e-mail carries starts: after the e-mail's block (0 if none); see mail_layout."""
+    return mail_layout(text)[1]

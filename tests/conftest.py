@@ -25,6 +25,19 @@ def wrapped_and_quoted(text: str, width: int = 60) -> str:
     return "\n".join("> " + line for line in wrapped.split("\n"))
 
 
+REPLY_NOTES = (  # the sender's note, then the line a mail client writes above the message a reply quotes
+    "Kính gửi anh Hùng,\nEm gửi anh dự thảo dưới đây, anh cho ý kiến giúp em ạ.\nTrân trọng,\nLan\n\n"
+    "Vào Th 2, 14 thg 10, 2024 vào lúc 09:12 Phòng Tổng hợp <tonghop@so.gov.vn> đã viết:\n",
+    "Anh xem giúp em.\n\n-----Original Message-----\nFrom: Tong hop <tonghop@so.gov.vn>\n"
+    "Sent: Monday, October 14, 2024 9:12 AM\nTo: Lanh dao So\nSubject: Du thao\n\n",
+)
+
+
+def replied(text: str, note: int = 0) -> str:
+    """The draft quoted ("> ") in a reply, under the sender's note and the mail client's line above it."""
+    return REPLY_NOTES[note] + "\n".join("> " + line for line in text.split("\n"))
+
+
 def partly_stripped(text: str, parity: int) -> str:
     """Every other non-empty line typed without diacritics (the first such line when ``parity`` is 0)."""
     lines = text.split("\n")

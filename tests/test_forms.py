@@ -1,5 +1,5 @@
 """Drafts in the forms agencies send them: tables copied with tab cells, minutes with speaker turns,
-text partly (or wholly) typed without diacritics.
+text partly (or wholly) typed without diacritics, quoted in an e-mail reply under the sender's note.
 
 The same draft in another form is the same draft: `classify` reads the same date and gives the same
 level, `cancu check` reads the same stamp, date and stated basis.
@@ -19,7 +19,7 @@ from cancu.ingest.conditions import ItemCondition
 from cancu.ingest.dates import draft_date
 from cancu.ingest.text import fold, has_bare_syllable, typed_bare
 
-from conftest import partly_stripped, speaker_turns, tab_cells, without_diacritics
+from conftest import partly_stripped, replied, speaker_turns, tab_cells, without_diacritics
 
 CHECK_DEV = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
 FORMS = {
@@ -28,6 +28,8 @@ FORMS = {
     "every other line bare, from the first": lambda text: partly_stripped(text, 0),
     "every other line bare, from the second": lambda text: partly_stripped(text, 1),
     "all bare": without_diacritics,
+    "quoted in a reply under a note": replied,
+    "quoted under a note and an Outlook header": lambda text: replied(text, 1),
 }
 
 

@@ -475,3 +475,19 @@ def test_a_forwarded_e_mail_header_is_not_the_documents():
     assert mail_header_end(mail + document) == len(mail)
     assert mail_header_end(document) == 0
     assert mail_header_end("Gửi: Sở Y tế\n" + document) == 0  # one field line is not an e-mail's header
+
+
+def test_the_note_above_a_quoted_or_forwarded_message_is_the_senders_and_the_document_starts_below():
+    from cancu.ingest.text import mail_layout
+
+    document = "> SỞ Y TẾ\n> Số: 12/BC-SYT     Hà Nội, ngày 12 tháng 3 năm 2024\n> BÁO CÁO\n"
+    note = "Kính gửi anh Hùng,\nEm gửi anh dự thảo dưới đây.\nTrân trọng,\nLan\n\n"
+    for block in ("Vào Th 2, 14 thg 10, 2024 lúc 09:12 Phòng Tổng hợp <th@so.gov.vn> đã viết:\n",
+                  "On Mon, Oct 14, 2024 at 9:12 AM Tong hop <th@so.gov.vn> wrote:\n",
+                  "-----Original Message-----\nFrom: Tong hop\nSent: Monday, October 14, 2024\nTo: Lanh dao\n\n",
+                  "---------- Forwarded message ---------\nFrom: Tong hop\nDate: Mon, 14 Oct 2024\n\n"):
+        assert mail_layout(note + block + document) == (len(note), len(note + block)), block
+    # the dashes under an issuing body and a "Từ: … đến …" line are a document's, not an e-mail's
+    header = "ỦY BAN NHÂN DÂN\n-------\nSố: 12/KH-UBND\n----------\nTừ: ngày 01 đến ngày 05 tháng 3\nKẾ HOẠCH\n"
+    assert mail_layout(header) == (0, 0)
+    assert mail_layout(note + document) == (0, 0)  # a note with no mail client's line: nothing to skip
