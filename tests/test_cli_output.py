@@ -176,3 +176,24 @@ def test_a_draft_named_twice_is_checked_once(draft, kb_path, tmp_path):
     result = run("check", str(tmp_path), str(draft), str(tmp_path / "." / draft.name), "--db", str(kb_path),
                  "--format", "json")
     assert [r["file"] for r in json.loads(result.stdout)] == [str(draft)]
+
+
+# --------------------------------------------------------------------------- file names that are not UTF-8
+
+
+@pytest.mark.parametrize("command, output_format", [("check", "csv"), ("check", "md"), ("check", "json"),
+                                                     ("classify", "md")])
+def test_a_file_name_in_a_legacy_encoding_does_not_stop_the_report(command, output_format, kb_path, tmp_path):
+    """Drafts unpacked from a Windows zip keep names in Windows-1258 bytes ("báo-cáo" as b"b\\xe1o-c\\xe1o")."""
+    import os
+
+    folder = tmp_path / "giai-nen"
+    folder.mkdir()
+    name = os.fsdecode(b"b\xe1o-c\xe1o.txt")
+    (folder / name).write_text(DRAFT, encoding="utf-8")
+    target = tmp_path / f"bao-cao.{output_format}"
+    source = str(folder) if command == "check" else str(folder / name)
+    result = run(command, source, "--db", str(kb_path), "--format", output_format, "--output", str(target))
+    assert result.exit_code == 0, result.output
+    report = target.read_text(encoding="utf-8-sig")  # strict: the report is clean UTF-8
+    assert "b\ufffdo-c\ufffdo.txt" in report  # shown as the terminal shows it
