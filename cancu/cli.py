@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import functools
 import os
-import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -219,10 +218,10 @@ class OutputNotWritten(CancuError):
 
 def write_output(content: str | bytes, output: Path | None, encoding: str = "utf-8", what: str = "kết quả") -> None:
     """The result to --output (text or bytes), else to standard output."""
-    if isinstance(content, str):
-        # A file name the system could not decode (a Windows zip's "b\xe1o-c\xe1o.txt") reaches here as lone
-        # surrogates, which no encoder writes: shown as "�", as the terminal shows it.
-        content = re.sub("[\ud800-\udfff]", "\ufffd", content)
+    if isinstance(content, str):  # a report may name a file whose name is not UTF-8
+        from cancu.ingest.text import without_surrogates
+
+        content = without_surrogates(content)
     if output is None:
         if isinstance(content, bytes):
             click.get_binary_stream("stdout").write(content)

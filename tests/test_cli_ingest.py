@@ -95,3 +95,17 @@ def test_a_new_ingest_says_which_decisions_of_the_previous_one_it_no_longer_hold
     assert result.exit_code == 0
     note = next(line for line in result.stderr.splitlines() if "999/QĐ-TTg" in line)
     assert "qd-999.txt" in note
+
+
+def test_a_decision_file_whose_name_is_not_utf8_is_ingested(tmp_path):
+    """A decision unpacked from a Windows zip: "qđ-999.txt" named in Windows-1258 bytes."""
+    import os
+    import sqlite3
+
+    source = tmp_path / os.fsdecode(b"q\xf0-999.txt")
+    source.write_text(FRONT_MATTER.format(title='"Danh mục thử nghiệm"'), encoding="utf-8")
+    db = tmp_path / "kho.db"
+    result = ingest(str(source), "--no-shipped", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    (stored,) = sqlite3.connect(db).execute("select source_file from decisions").fetchone()
+    assert stored == "q\ufffd-999.txt"
