@@ -282,6 +282,27 @@ class VnGroup(click.Group):
         kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI SỐ]...")
         super().__init__(*args, **kwargs)
 
+    def main(self, *args, **kwargs):
+        use_utf8_streams()
+        return super().main(*args, **kwargs)
+
+
+def use_utf8_streams() -> None:
+    """Write standard output and error in UTF-8 when they would use a code page without Vietnamese letters.
+
+    On Windows, output redirected to a file (`cancu check … > bao-cao.txt`) goes through the ANSI
+    code page (cp1252): every report and message raised UnicodeEncodeError at its first "ệ".
+    """
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            current = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+        except LookupError:
+            current = None
+        if current != "utf-8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
 
 @click.group(cls=VnGroup)
 @click.version_option(package_name="cancu", message="cancu %(version)s")

@@ -197,3 +197,22 @@ def test_a_file_name_in_a_legacy_encoding_does_not_stop_the_report(command, outp
     assert result.exit_code == 0, result.output
     report = target.read_text(encoding="utf-8-sig")  # strict: the report is clean UTF-8
     assert "b\ufffdo-c\ufffdo.txt" in report  # shown as the terminal shows it
+
+
+# --------------------------------------------------------------------------- a console that is not UTF-8
+
+
+def test_output_redirected_through_a_legacy_code_page_is_written_in_utf8(draft, kb_path, tmp_path):
+    """On Windows, `cancu classify du-thao.txt > ket-qua.txt` writes through the ANSI code page (cp1252),
+    which has no Vietnamese letters: the report must still be written, in UTF-8, and errors too."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "CANCU_DB": str(kb_path), "CANCU_RULES": ""}
+    script = "from cancu.cli import cli; cli()"
+    done = subprocess.run([sys.executable, "-c", script, "classify", str(draft), str(tmp_path / "khong-co.txt")],
+                          capture_output=True, env=env, timeout=120)
+    assert done.returncode == 1, done.stderr.decode("utf-8", "replace")  # one file missing, no traceback
+    assert "Đề xuất độ mật" in done.stdout.decode("utf-8")
+    assert "Lỗi: " in done.stderr.decode("utf-8") and "Traceback" not in done.stderr.decode("utf-8")
