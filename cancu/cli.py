@@ -350,6 +350,9 @@ def ingest(sources, db_path, keep_going, no_shipped):
             kinds = ", ".join(sorted(SUPPORTED_SUFFIXES | {".csv"}))
             raise CancuError(f"thư mục {folder} không có văn bản nào nhập được ({kinds}); không ghi gì")
     target = db_path or default_db_path()
+    if target.is_file() and target.stat().st_size and not _is_knowledge_base(target):
+        raise CancuError(f"{target} đã có và không phải cơ sở dữ liệu của cancu; không ghi đè. Chọn tệp khác bằng "
+                         "--db (hoặc tự xóa tệp này nếu đúng là muốn thay)")
     before = _decision_sources(target)
     try:
         report = build_kb(target, list(sources), include_shipped=not no_shipped, keep_going=keep_going)
@@ -372,6 +375,20 @@ def ingest(sources, db_path, keep_going, no_shipped):
                f"{report.items} mục danh mục, {report.laws} văn bản luật.")
     if report.skipped:
         click.echo(f"{len(report.skipped)} tệp bị bỏ qua.")
+
+
+def _is_knowledge_base(path: Path) -> bool:
+    """A SQLite file with cancu's tables (of any schema version: ingest rebuilds an old one)."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in connection.execute("select name from sqlite_master where type = 'table'")}
+        finally:
+            connection.close()
+    except sqlite3.Error:  # a damaged SQLite file may be an old knowledge base: rebuilding it is the fix
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    return {"meta", "decisions"} <= tables
 
 
 def _decision_sources(db_path: Path) -> dict[str, str]:

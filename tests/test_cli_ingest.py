@@ -109,3 +109,24 @@ def test_a_decision_file_whose_name_is_not_utf8_is_ingested(tmp_path):
     assert result.exit_code == 0, result.output
     (stored,) = sqlite3.connect(db).execute("select source_file from decisions").fetchone()
     assert stored == "q\ufffd-999.txt"
+
+
+def test_ingest_never_overwrites_a_file_that_is_not_a_knowledge_base(tmp_path):
+    """`cancu ingest --db du-thao.docx qd.docx` (options swapped): the draft must survive."""
+    import sqlite3
+
+    draft = tmp_path / "du-thao.txt"
+    draft.write_text("MẬT\nBáo cáo kết quả thanh tra.\n", encoding="utf-8")
+    other = tmp_path / "ung-dung-khac.db"
+    sqlite3.connect(other).execute("create table notes (text)").connection.commit()
+    source = tmp_path / "qd-999.txt"
+    source.write_text(FRONT_MATTER.format(title='"Danh mục thử nghiệm"'), encoding="utf-8")
+    for target in (draft, other):
+        before = target.read_bytes()
+        result = ingest(str(source), "--no-shipped", "--db", str(target))
+        assert result.exit_code == 1
+        assert target.read_bytes() == before
+        assert target.name in result.output and "--db" in result.output
+    kb = tmp_path / "kho.db"
+    assert ingest(str(source), "--no-shipped", "--db", str(kb)).exit_code == 0
+    assert ingest(str(source), "--no-shipped", "--db", str(kb)).exit_code == 0  # its own rebuild is fine
