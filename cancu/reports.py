@@ -16,7 +16,7 @@ from cancu.ingest.text import vn_date
 from cancu.render import AS_OF_SOURCES
 
 FORMATS = ("table", "json", "csv", "md")
-CSV_COLUMNS = ("file", "date", "stamp", "has_basis", "basis_exists", "basis_in_force", "stamp_matches_basis",
+CSV_COLUMNS = ("file", "date", "date_source", "stamp", "has_basis", "basis_exists", "basis_in_force", "stamp_matches_basis",
                "basis", "level", "proposal", "findings", "messages")
 
 
@@ -64,7 +64,7 @@ def to_csv(results: Sequence[CheckResult]) -> str:
     for r in results:
         row = r.to_dict()
         writer.writerow([
-            r.file, row["date"] or "", r.stamp or "",
+            r.file, row["date"] or "", r.date_source or "", r.stamp or "",
             *("" if row[k] is None else str(row[k]).lower()
               for k in ("has_basis", "basis_exists", "basis_in_force", "stamp_matches_basis")),
             _bases(r), r.level or "", _proposal(r),

@@ -229,3 +229,16 @@ def test_the_proposal_docx_carries_no_template_metadata(draft, kb_path, tmp_path
     properties = docx.Document(target).core_properties
     assert "python-docx" not in (properties.comments or "")
     assert properties.created.replace(tzinfo=None) > dt.datetime(2020, 1, 1)
+
+
+def test_the_csv_report_says_where_each_date_comes_from(draft, kb_path, tmp_path):
+    """A spreadsheet of the batch must tell a draft dated 07/5/2024 from one judged on today's date."""
+    import csv
+    import io
+
+    undated = tmp_path / "khong-ngay.txt"
+    undated.write_text(DRAFT.replace("Hà Nội, ngày 07 tháng 5 năm 2024", "Hà Nội"), encoding="utf-8")
+    result = run("check", str(draft), str(undated), "--db", str(kb_path), "--format", "csv")
+    rows = {Path(row["file"]).name: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert (rows["du-thao.txt"]["date"], rows["du-thao.txt"]["date_source"]) == ("2024-05-07", "header")
+    assert rows["khong-ngay.txt"]["date_source"] == "today"
