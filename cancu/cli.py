@@ -204,7 +204,8 @@ def output_options(formats: tuple[str, ...], default: str):
     """--format and --output, the same pair on every command that writes a result."""
     def decorate(command):
         command = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                               help="Ghi kết quả ra tệp thay vì màn hình.")(command)
+                               callback=lambda ctx, param, value: None if str(value) == "-" else value,
+                               help="Ghi kết quả ra tệp thay vì màn hình ('-': màn hình).")(command)
         return click.option("--format", "output_format", type=click.Choice(formats), default=default,
                             show_default=True, help="Định dạng kết quả.")(command)
     return decorate

@@ -242,3 +242,12 @@ def test_the_csv_report_says_where_each_date_comes_from(draft, kb_path, tmp_path
     rows = {Path(row["file"]).name: row for row in csv.DictReader(io.StringIO(result.stdout))}
     assert (rows["du-thao.txt"]["date"], rows["du-thao.txt"]["date_source"]) == ("2024-05-07", "header")
     assert rows["khong-ngay.txt"]["date_source"] == "today"
+
+
+@pytest.mark.parametrize("command", ["classify", "check", "de-xuat"])
+def test_output_dash_is_standard_output_as_in_every_unix_tool(command, draft, kb_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(command, str(draft), "--db", str(kb_path), "--output", "-")
+    assert result.exit_code in (0, 1)
+    assert "1660/QĐ-TTg" in result.stdout
+    assert not (tmp_path / "-").exists()
