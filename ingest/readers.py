@@ -448,6 +448,9 @@ def _docx_body(data: bytes, path: Path):
     from docx.oxml.ns import qn
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    if data.startswith(_OLE_SIGNATURE):  # what Word writes for a .docx with a password, and for a .doc
+        raise SourceUnreadable(path, "tệp có đặt mật khẩu (mã hóa) hoặc là tệp .doc cũ đổi tên thành .docx; "
+                               "mở bằng Word, bỏ mật khẩu hoặc lưu lại dạng .docx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             declared = sum(info.file_size for info in package.infolist())
@@ -465,6 +468,9 @@ def _docx_body(data: bytes, path: Path):
     if body is None:
         raise SourceUnreadable(path, "không phải tệp .docx hợp lệ: không có phần thân văn bản")
     return body
+
+
+_OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 def _docx_problem(error: Exception) -> str:

@@ -122,3 +122,16 @@ def test_a_stamp_in_a_text_box_is_read_once_on_a_line_of_its_own(kb_path, tmp_pa
                                 catch_exceptions=False)
     expected, got = json.loads(result.stdout)
     assert (got["stamp"], got["basis"], got["findings"]) == (expected["stamp"], expected["basis"], expected["findings"])
+
+
+def test_a_password_protected_docx_is_called_so_not_damaged(kb_path, tmp_path):
+    """Word saves a .docx with a password as an OLE compound file (EncryptedPackage), as it saves a .doc:
+    the inspector must read "mật khẩu", not that the file is broken."""
+    ole = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")
+    locked = tmp_path / "co-mat-khau.docx"
+    locked.write_bytes(ole + b"\x00" * 1024)
+    result = CliRunner().invoke(cli, ["check", str(locked), "--db", str(kb_path), "--format", "json"],
+                                catch_exceptions=False)
+    (report,) = json.loads(result.stdout)
+    assert report["findings"][0]["code"] == "unreadable"
+    assert "mật khẩu" in report["error"] and "hỏng" not in report["error"]
