@@ -38,7 +38,7 @@ import docx
 from cancu.classifier import load_kb
 from cancu.checker.check import check_files, check_text, collect_drafts
 
-from common import as_forwarded, as_minutes, as_partly_stripped, as_tab_table, knowledge_base, read_jsonl
+from common import as_forwarded, as_minutes, as_partly_stripped, as_replied, as_tab_table, knowledge_base, read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -174,6 +174,8 @@ def main() -> None:
                               (f"check-dev, citations abbreviated and wrapped ({changed} drafts rewritten)", shortened),
                               ("check-dev forwarded by e-mail: a mail header, then hard-wrapped at 60 characters "
                                "and quoted", forwarded),
+                              ("check-dev quoted in a reply under the sender's note",
+                               [{**d, "text": as_replied(d["text"])} for d in drafts]),
                               ("check-dev with tab-separated table cells", [{**d, "text": as_tab_table(d["text"])}
                                                                             for d in drafts]),
                               ("check-dev as minutes with speaker turns", [{**d, "text": as_minutes(d["text"])}

@@ -33,6 +33,17 @@ def as_forwarded(text: str, width: int = 60) -> str:
     return MAIL_HEADER + "\n".join("> " + line for line in wrapped.split("\n"))
 
 
+REPLY_NOTE = ("Kính gửi anh Hùng,\nEm gửi anh bản dự thảo dưới đây, anh cho ý kiến giúp em trước thứ Sáu ạ.\n"
+              "Trân trọng,\nLan\n\nVào Th 2, 14 thg 10, 2024 vào lúc 09:12 Phòng Tổng hợp <tonghop@so.gov.vn> "
+              "đã viết:\n")
+
+
+def as_replied(text: str) -> str:
+    """The draft as a reply carries it: the sender's short note on top, the line a mail client writes
+    above the message it quotes ("… đã viết:"), then the draft with each line quoted with "> "."""
+    return REPLY_NOTE + "\n".join("> " + line for line in text.split("\n"))
+
+
 _LIST_LINE = re.compile(r"^\s*(\d+[.)]|[-+•]|[a-zđ]\))\s+(.*)$")
 _CELL_BREAK = re.compile(r"[;:,]\s+")
 

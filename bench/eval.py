@@ -16,8 +16,8 @@ without the scored drafts.
   newest catalog: at its own date a real document of 2008 meets only an old catalog's few items.
 - the same cross-validation with the scored drafts' diacritics stripped, and with the scored
   drafts forwarded by e-mail (a mail header, then hard-wrapped at 60 characters and "> " quoted), and with their
-  numbered and dashed lines as "|" table rows; and in the other forms of held-out set B: tab
-  tables, minutes in speaker turns, partly typed without diacritics (header accented, body
+  numbered and dashed lines as "|" table rows; and in the other forms of held-out set B: quoted in
+  a reply under the sender's note, tab tables, minutes in speaker turns, partly typed without diacritics (header accented, body
   stripped; every other line stripped; 3 words in 10 stripped inside accented sentences).
 - candidate recall, calibration (Brier score, reliability table) out of fold, and
   threshold-free separation (pair log-loss, draft-level AUC), which do not move with
@@ -40,7 +40,7 @@ from cancu.classifier import classify, load_kb
 from cancu.classifier.classify import Classifier
 
 import fitting
-from common import (as_forwarded, as_minutes, as_partly_stripped, as_tab_table, as_table, as_words_stripped,
+from common import (as_forwarded, as_minutes, as_partly_stripped, as_replied, as_tab_table, as_table, as_words_stripped,
                     knowledge_base, read_jsonl)
 from fit import placeholder
 
@@ -226,6 +226,7 @@ def main() -> None:
         table('same, scored drafts with their numbered and dashed lines as "|" table rows',
               {"cancu": rows, "bm25 only": fitting.bm25_scores(tabled)})
         for title, transform in (
+                ("a reply: the sender's note on top, then \"… đã viết:\" and the draft quoted", as_replied),
                 ("tab tables: list lines, header and signature columns as tab-separated cells", as_tab_table),
                 ("minutes: body sentences in speaker turns (\"Ông X (chức vụ): …\", a speaker's own line)", as_minutes),
                 ("partly without diacritics: the header accented, the body stripped", as_partly_stripped),

@@ -23,7 +23,7 @@ import weakref
 from dataclasses import dataclass
 
 from cancu.ingest.dates import judged_date
-from cancu.ingest.text import mail_header_end, nfc
+from cancu.ingest.text import mail_layout, nfc
 
 from cancu.kb import KB
 from . import candidates as stage_candidates
@@ -118,10 +118,11 @@ def analyse(classifier: Classifier, text: str, day: dt.date,
     """
     rules = classifier.rules
     sentences = prepare(text)
-    draft = draft_features(sentences, rules, mail_header_end(nfc(text)))
+    mail_start, body_start = mail_layout(nfc(text))
+    draft = draft_features(sentences, rules, body_start, mail_start)
     # a forwarding e-mail's own header says who sent it, not what it carries (its subject line aside)
-    terms = stage_candidates.query_terms([s for s in sentences if s.index >= draft.first or s.index in draft.about],
-                                         rules, classifier.vocabulary)
+    terms = stage_candidates.query_terms([s for s in sentences if not draft.note <= s.index < draft.first
+                                          or s.index in draft.about], rules, classifier.vocabulary)
     ranking = stage_candidates.bm25_ranking(classifier.connection(), terms, day)
     bm25 = dict(ranking)
     fts_rank = {item_id: rank for rank, (item_id, _) in enumerate(ranking)}

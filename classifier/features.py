@@ -55,6 +55,7 @@ class DraftFeatures:
     every_sentence: tuple[frozenset[str], ...] = ()  # per sentence, its features, header and address lines too
     address_sentences: frozenset[int] = frozenset()  # the header, "Kính gửi" and "Nơi nhận" sentences
     first: int = 0  # the document's first sentence: after a forwarding e-mail's own header
+    note: int = 0  # sentences before ``note`` are a sender's note above the e-mail block (they are content)
     about: tuple[int, ...] = ()  # the sentences that say what the draft is about (subject_sentences)
 
     @functools.cached_property
@@ -145,19 +146,21 @@ def _fold_between(text: str) -> str:
     return text.lower() if text.isascii() else fold(text)  # mostly ", " between two syllables
 
 
-def draft_features(sentences: list[Sentence], rules: Rules, body_start: int = 0) -> DraftFeatures:
-    """``body_start``: the offset where the document starts (ingest.text.mail_header_end: after an e-mail's header)."""
+def draft_features(sentences: list[Sentence], rules: Rules, body_start: int = 0, mail_start: int = 0) -> DraftFeatures:
+    """``mail_start``, ``body_start``: where the e-mail block before the document starts and ends
+    (ingest.text.mail_layout); the note a sender writes above it is the sender's text, the block is not."""
     per_sentence, every = [], []
     runs: set[str] = set()
     subject: set[str] = set()
     first = next((s.index for s in sentences if s.end > body_start), len(sentences))
+    note = next((s.index for s in sentences if s.end > mail_start), len(sentences)) if body_start else 0
     title = _title_line(sentences, first)
     about = subject_sentences(sentences, title, first)
     header = agency_sentences(sentences, title, first)
     agency: set[str] = set()
     address: set[str] = set()
     address_lines = ({s.line for s in sentences if _ADDRESS_LINE.match(without_quote_marks(s.text).strip())}
-                     | {sentences[i].line for i in header} | {s.line for s in sentences[:first]})
+                     | {sentences[i].line for i in header} | {s.line for s in sentences[note:first]})
     for sentence, canonicals in zip(sentences, _synonym_hits(sentences, rules)):
         found = features(sentence.words, rules, sentence.marked, sentence.accented)
         own_runs = phrases(sentence.text, rules, sentence.accented)
@@ -175,7 +178,8 @@ def draft_features(sentences: list[Sentence], rules: Rules, body_start: int = 0)
         per_sentence.append(frozenset(found))
         if sentence.index in about:
             subject |= found | own_runs
-    folded_text = "\n".join(_folded(s) for s in sentences)
+    # the e-mail block says who sent what to whom: no evidence of what the document holds (its subject aside)
+    folded_text = "\n".join(_folded(s) for s in sentences if not note <= s.index < first or s.index in about)
     areas = tuple(float(m[1].replace(".", "").replace(",", ".")) for m in _AREA.finditer(folded_text))
     content = frozenset().union(*per_sentence) if per_sentence else frozenset()
     return DraftFeatures(tuple(sentences), tuple(per_sentence), content | address, folded_text, areas,
@@ -183,10 +187,10 @@ def draft_features(sentences: list[Sentence], rules: Rules, body_start: int = 0)
                          frozenset(agency), frozenset(address - content),
                          secret_work=len(_SECRET_WORK.findall(folded_text)),
                          catalog_numbers=len({m.lower().replace("đ", "d") for m in _CATALOG_NUMBER.findall(folded_text)}),
-                         syllables=sum(len(s.tokens) for s in sentences), lines=tuple(s.line for s in sentences),
+                         syllables=sum(len(s.tokens) for s in sentences if not note <= s.index < first), lines=tuple(s.line for s in sentences),
                          text="\n".join(s.text for s in sentences), every_sentence=tuple(every),
                          address_sentences=frozenset(s.index for s in sentences if s.line in address_lines),
-                         first=first, about=tuple(about))
+                         first=first, about=tuple(about), note=note)
 
 
 @functools.lru_cache(maxsize=1024)

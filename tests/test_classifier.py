@@ -233,6 +233,27 @@ def test_a_draft_forwarded_as_an_e_mail_gets_its_date_and_proposal(dev_drafts, k
             assert "\n" not in evidence.quoted and "> " not in evidence.quoted  # what reports print: one line
 
 
+def test_the_e_mail_header_is_no_evidence_of_what_the_document_holds(dev_drafts, kb):
+    """Who sent the e-mail to whom says nothing of what the draft holds: an item's restrictor named only
+    in the e-mail's "Đến:" line is as absent as with any other addressee."""
+    from cancu.classifier.classify import analyse, classifier_for
+
+    classifier = classifier_for(kb)
+    restrictors = [c.text for item in kb.catalog_items for c in (getattr(item, "conditions", ()) or ())
+                   if c.kind == "restrictor"]
+    assert len(restrictors) > 20  # the catalog has them: the comparison below can fail
+    header = ("Từ: Văn thư <vanthu@so.gov.vn>\nĐến: {}\nGửi lúc: Thứ Hai, 14/10/2024 09:12\n"
+              "Tiêu đề: Fw: Dự thảo xin ý kiến\n\n")
+    for draft_id in ("d-004", "d-005", "d-012", "d-017", "d-021", "d-035"):
+        draft = dev_drafts[draft_id]
+        day = dt.date.fromisoformat(draft["date"])
+        checked = []
+        for addressee in ("Lãnh đạo Sở", "; ".join(restrictors)):
+            _, candidates = analyse(classifier, header.format(addressee) + draft["text"], day)
+            checked.append({c.item_id: (c.checks.restrictor_present, c.checks.failed) for c in candidates})
+        assert checked[0] == checked[1], draft_id
+
+
 def test_a_wrapped_sentence_is_one_sentence_and_its_paragraph_one_paragraph():
     text = ("BÁO CÁO\nKết quả kiểm tra công tác bảo vệ bí mật nhà nước tại Sở Tài chính, "
             "Sở Xây dựng và Ban Quản lý các khu công nghiệp năm 2025. Đoàn kiểm tra đề nghị "
