@@ -204,7 +204,8 @@ def output_options(formats: tuple[str, ...], default: str):
     """--format and --output, the same pair on every command that writes a result."""
     def decorate(command):
         command = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                               help="Ghi kết quả ra tệp thay vì màn hình.")(command)
+                               callback=lambda ctx, param, value: None if str(value) == "-" else value,
+                               help="Ghi kết quả ra tệp thay vì màn hình ('-': màn hình).")(command)
         return click.option("--format", "output_format", type=click.Choice(formats), default=default,
                             show_default=True, help="Định dạng kết quả.")(command)
     return decorate
@@ -218,6 +219,10 @@ class OutputNotWritten(CancuError):
 
 def write_output(content: str | bytes, output: Path | None, encoding: str = "utf-8", what: str = "kết quả") -> None:
     """The result to --output (text or bytes), else to standard output."""
+    if isinstance(content, str):  # a report may name a file whose name is not UTF-8
+        from cancu.ingest.text import without_surrogates
+
+        content = without_surrogates(content)
     if output is None:
         if isinstance(content, bytes):
             click.get_binary_stream("stdout").write(content)
@@ -231,6 +236,35 @@ def write_output(content: str | bytes, output: Path | None, encoding: str = "utf
             output.write_text(content, encoding=encoding)
     except OSError as error:
         raise OutputNotWritten(f"không ghi được {what} {output}: {system_reason(error, writing=True)}") from error
+
+
+def check_output(output: Path | None, inputs=(), what: str = "kết quả") -> None:
+    """Refuse, before any work, an --output that names an input draft or cannot be written (exit 2).
+
+    Found only when the result is written, it would cost the whole run (a batch of
+    hundreds of drafts) or replace a draft by its own report.
+    """
+    if output is None:
+        return
+    for source in inputs:
+        if str(source) != "-" and _same_file(output, Path(source)):
+            raise OutputNotWritten(f"--output {output} là chính dự thảo {source}; ghi {what} vào đó sẽ xóa mất "
+                                   "dự thảo: chọn tệp khác")
+    import errno
+
+    folder = output.parent
+    refused = (errno.ENOENT if not folder.is_dir() else errno.EACCES
+               if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)) else None)
+    if refused:  # in the words write_output would use at the end
+        reason = system_reason(OSError(refused, os.strerror(refused)), writing=True)
+        raise OutputNotWritten(f"không ghi được {what} {output}: {reason}")
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.exists() and second.exists() and os.path.samefile(first, second)
+    except OSError:
+        return False
 
 
 class VnCommand(click.Command):
@@ -248,6 +282,27 @@ class VnGroup(click.Group):
         kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
         kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI SỐ]...")
         super().__init__(*args, **kwargs)
+
+    def main(self, *args, **kwargs):
+        use_utf8_streams()
+        return super().main(*args, **kwargs)
+
+
+def use_utf8_streams() -> None:
+    """Write standard output and error in UTF-8 when they would use a code page without Vietnamese letters.
+
+    On Windows, output redirected to a file (`cancu check … > bao-cao.txt`) goes through the ANSI
+    code page (cp1252): every report and message raised UnicodeEncodeError at its first "ệ".
+    """
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            current = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+        except LookupError:
+            current = None
+        if current != "utf-8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
 
 
 @click.group(cls=VnGroup)
@@ -296,6 +351,10 @@ def ingest(sources, db_path, keep_going, no_shipped):
             kinds = ", ".join(sorted(SUPPORTED_SUFFIXES | {".csv"}))
             raise CancuError(f"thư mục {folder} không có văn bản nào nhập được ({kinds}); không ghi gì")
     target = db_path or default_db_path()
+    if target.is_file() and target.stat().st_size and not _is_knowledge_base(target):
+        raise CancuError(f"{target} đã có và không phải cơ sở dữ liệu của cancu; không ghi đè. Chọn tệp khác bằng "
+                         "--db (hoặc tự xóa tệp này nếu đúng là muốn thay)")
+    before = _decision_sources(target)
     try:
         report = build_kb(target, list(sources), include_shipped=not no_shipped, keep_going=keep_going)
     except BuildFailed as failure:
@@ -306,12 +365,45 @@ def ingest(sources, db_path, keep_going, no_shipped):
         sys.exit(1)
     for note in report.notes:
         click.echo(f"Lưu ý: {note}", err=True)
+    now = _decision_sources(target)
+    for number, source in sorted(before.items()):
+        if number not in now:  # each ingest rebuilds from what it is given: say what the last one had
+            click.echo(f"Lưu ý: kho trước có Quyết định số {number} (từ {source}), kho mới không còn; "
+                       "muốn giữ, chạy lại với cả tệp đó.", err=True)
     for error in report.skipped:
         click.echo(f"Bỏ qua: {error}", err=True)
     click.echo(f"Đã dựng {report.db_path}: {report.decisions} quyết định có văn bản, "
                f"{report.items} mục danh mục, {report.laws} văn bản luật.")
     if report.skipped:
         click.echo(f"{len(report.skipped)} tệp bị bỏ qua.")
+
+
+def _is_knowledge_base(path: Path) -> bool:
+    """A SQLite file with cancu's tables (of any schema version: ingest rebuilds an old one)."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in connection.execute("select name from sqlite_master where type = 'table'")}
+        finally:
+            connection.close()
+    except sqlite3.Error:  # a damaged SQLite file may be an old knowledge base: rebuilding it is the fix
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    return {"meta", "decisions"} <= tables
+
+
+def _decision_sources(db_path: Path) -> dict[str, str]:
+    """The decisions with text in an existing knowledge base and the file each came from ({} if none)."""
+    if not db_path.is_file():
+        return {}
+    try:
+        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            return dict(connection.execute("select number, source_file from decisions where has_text"))
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return {}
 
 
 @cli.command()
@@ -429,6 +521,7 @@ def classify(inputs, db_path, as_of, top, output_format, output, as_json):
     from cancu.render import format_classification, format_classification_md
 
     output_format = "json" if as_json else output_format
+    check_output(output, inputs)
     kb = load_kb(open_kb(db_path, rules=True))
     failures, parts = 0, []
     for source in inputs:
@@ -453,7 +546,8 @@ def classify(inputs, db_path, as_of, top, output_format, output, as_json):
             parts.append(format_classification_md(result, shown_name) + "\n")
         else:
             parts.append(("\n" if parts else "") + format_classification(result, shown_name) + "\n")
-    write_output("".join(parts), output)
+    if parts:  # nothing read: an earlier result in --output stays as it was
+        write_output("".join(parts), output)
     if failures:
         sys.exit(1)
 
@@ -500,6 +594,9 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
     if not drafts:
         raise CheckCouldNotRun("không tìm thấy dự thảo nào (.txt, .docx, .pdf, .html) trong các đường dẫn đã cho"
                                + ("" if recursive else "; thêm --recursive để tìm trong thư mục con"))
+    if not recursive:
+        _note_sub_folders_left_out(paths)
+    check_output(output, drafts, what="báo cáo")
     try:
         kb_path = open_kb(db_path, rules=True)
         results = check_files(drafts, kb_path, as_of=as_of, workers=workers)
@@ -521,12 +618,28 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
     sys.exit(1 if any(r.findings for r in results) else 0)
 
 
+def _note_sub_folders_left_out(paths) -> None:
+    """Say which sub-folders a check without --recursive did not enter: their drafts are not in the report."""
+    left_out = []
+    for folder in (path for path in paths if path.is_dir()):
+        try:
+            left_out += sorted(child for child in folder.iterdir()
+                               if child.is_dir() and not child.name.startswith((".", "~$")))
+        except OSError:
+            continue  # an unreadable folder is reported by the check itself
+    if left_out:
+        names = ", ".join(str(child) for child in left_out[:5]) + (", …" if len(left_out) > 5 else "")
+        warn(f"không kiểm tra {len(left_out)} thư mục con ({names}); thêm --recursive để kiểm tra cả dự thảo "
+             "trong đó")
+
+
 # --------------------------------------------------------------------------- de-xuat (issue 13)
 
 
 @cli.command("de-xuat")
 @click.argument("draft", metavar="DỰ_THẢO")
 @db_option
+@rules_option
 @as_of_option
 @output_options(("text", "md", "docx", "json"), "text")
 @translate_errors
@@ -555,6 +668,7 @@ def de_xuat(draft, db_path, as_of, output_format, output):
 
     if output_format == "docx" and output is None and sys.stdout.isatty():
         raise click.UsageError("--format docx cần --output TỆP.docx (không in tệp .docx ra màn hình)")
+    check_output(output, [draft], what="đề xuất")
     kb_path = open_kb(db_path, rules=True)
     kb = load_kb(kb_path)
     text = _read_input(draft).text

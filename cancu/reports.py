@@ -13,9 +13,10 @@ from typing import Sequence
 
 from cancu.checker.check import CheckResult
 from cancu.ingest.text import vn_date
+from cancu.render import AS_OF_SOURCES
 
 FORMATS = ("table", "json", "csv", "md")
-CSV_COLUMNS = ("file", "date", "stamp", "has_basis", "basis_exists", "basis_in_force", "stamp_matches_basis",
+CSV_COLUMNS = ("file", "date", "date_source", "stamp", "has_basis", "basis_exists", "basis_in_force", "stamp_matches_basis",
                "basis", "level", "proposal", "findings", "messages")
 
 
@@ -26,7 +27,8 @@ def _yes_no(value: bool | None) -> str:
 def _date(result: CheckResult) -> str:
     if not result.date:
         return "—"
-    suffix = " (hôm nay; dự thảo không ghi ngày)" if result.date_source == "today" else ""
+    # an assumed date is said so, in classify's words; a date the draft or --as-of gives is shown bare
+    suffix = f" ({AS_OF_SOURCES[result.date_source]})" if result.date_source in ("today", "header_month") else ""
     return vn_date(result.date.isoformat()) + suffix
 
 
@@ -62,7 +64,7 @@ def to_csv(results: Sequence[CheckResult]) -> str:
     for r in results:
         row = r.to_dict()
         writer.writerow([
-            r.file, row["date"] or "", r.stamp or "",
+            r.file, row["date"] or "", r.date_source or "", r.stamp or "",
             *("" if row[k] is None else str(row[k]).lower()
               for k in ("has_basis", "basis_exists", "basis_in_force", "stamp_matches_basis")),
             _bases(r), r.level or "", _proposal(r),

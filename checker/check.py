@@ -35,6 +35,7 @@ import datetime as dt
 import multiprocessing
 import os
 import re
+import signal
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -473,7 +474,12 @@ _WORKER: dict = {}
 
 
 def _init_worker(db_path: str, as_of: dt.date | None, today: dt.date | None, image: bytes | None = None) -> None:
-    """Each worker process loads the KB snapshot once, from the parent's copy (one KB for the whole batch)."""
+    """Each worker process loads the KB snapshot once, from the parent's copy (one KB for the whole batch).
+
+    Ctrl+C is the parent's to handle (it stops the pool): a worker ignores it, or each one
+    prints "Process ForkPoolWorker-N:" and a traceback under the user's "Đã dừng.".
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.update(kb=load_kb(db_path, image), as_of=as_of, today=today)
 
 

@@ -11,6 +11,7 @@ them reports why instead of skipping them silently; lock files of word processor
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -19,7 +20,8 @@ from .readers import is_special, walk_folder
 
 def collect_files(paths: Iterable[str | Path], suffixes: frozenset[str] | set[str], *,
                   recursive: bool = True) -> list[Path]:
-    """Files named in ``paths``, and the files of named folders with a suffix in ``suffixes``, in order."""
+    """Files named in ``paths``, and the files of named folders with a suffix in ``suffixes``, in order;
+    a file named twice (itself and in its folder) is listed once, where it first appears."""
     suffixes = {suffix.lower() for suffix in suffixes}
     found: list[Path] = []
     for path in map(Path, paths):
@@ -28,4 +30,7 @@ def collect_files(paths: Iterable[str | Path], suffixes: frozenset[str] | set[st
                          if is_special(child) or child.suffix.lower() in suffixes)
         else:
             found.append(path)
-    return found
+    unique: dict[str, Path] = {}
+    for path in found:
+        unique.setdefault(os.path.abspath(path), path)
+    return list(unique.values())

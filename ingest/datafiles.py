@@ -71,6 +71,12 @@ _YAML_PROBLEMS = {
 }
 
 
+def yaml_problem(failure: yaml.YAMLError) -> str:
+    """What a YAML mistake is, in Vietnamese when libyaml's words are known (else quoted as is)."""
+    problem = getattr(failure, "problem", None) or str(failure).splitlines()[0]
+    return _YAML_PROBLEMS.get(problem, problem)
+
+
 def load_yaml(path: Path, error: type[DataFileError] = DataFileError):
     """The parsed YAML of ``path``; an unreadable file or a YAML mistake raises ``error`` (one line, with the line)."""
     try:
@@ -86,5 +92,4 @@ def load_yaml(path: Path, error: type[DataFileError] = DataFileError):
     except yaml.YAMLError as failure:
         mark = getattr(failure, "problem_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else None
-        problem = getattr(failure, "problem", None) or str(failure).splitlines()[0]
-        raise error(path, f"viết sai cú pháp YAML: {_YAML_PROBLEMS.get(problem, problem)}", where) from None
+        raise error(path, f"viết sai cú pháp YAML: {yaml_problem(failure)}", where) from None

@@ -14,11 +14,11 @@ from typing import Iterable
 
 import yaml
 
-from .datafiles import SAFE_LOADER
+from .datafiles import SAFE_LOADER, yaml_problem
 from .dates import find_date, header_date, parse_iso
 from .errors import ParseError
 from .model import Decision, LawProvision, LawText, Level, Repeal, Source, Unit, UnitKind
-from .text import clean_line, nfc
+from .text import clean_line, file_name, nfc
 
 ARTICLE_RE = re.compile(r"^Điều\s+(\d+)\s*[.:]?\s*(.*)$", re.IGNORECASE)
 LEVEL_RE = re.compile(
@@ -113,7 +113,7 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict | None, list[t
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        raise ParseError(path, line, f"phần đầu YAML không hợp lệ: {getattr(error, 'problem', error)}") from None
+        raise ParseError(path, line, f"phần đầu YAML không hợp lệ: {yaml_problem(error)}") from None
     if not isinstance(meta, dict):
         raise ParseError(path, 2, "phần đầu YAML phải là các cặp 'khóa: giá trị'")
     body = [(number, line) for number, line in enumerate(lines, start=1) if number > index + 1]
@@ -375,7 +375,7 @@ def parse_decision(text: str, path: str | Path, register: dict[str, dict] | None
         text_completeness=meta.get("text_completeness") or None,
         missing=meta.get("missing") or None,
         sources=_sources(meta),
-        source_file=Path(path).name,
+        source_file=file_name(path),
         units=tuple(units),
         repeals=repeals,
         stated_effective=effective,
@@ -441,7 +441,7 @@ def _parse_without_front_matter(body: list[tuple[int, str]], path: str | Path, r
         text_completeness=None,
         missing=None,
         sources=(),
-        source_file=Path(path).name,
+        source_file=file_name(path),
         units=tuple(units),
         repeals=repeals,
         stated_effective=effective,
@@ -513,7 +513,7 @@ def parse_law(text: str, path: str | Path) -> LawText:
         missing=meta.get("missing") or None,
         notes=meta.get("notes") or meta.get("summary") or None,
         sources=_sources(meta),
-        source_file=Path(path).name,
+        source_file=file_name(path),
         provisions=tuple(LawProvision(position=i, **p) for i, p in enumerate(provisions, start=1)),
     )
 

@@ -91,11 +91,12 @@ def read_file(path: str | Path, *, guess_encoding: bool = False) -> Document:
 def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) -> Document:
     """The text of a document held in memory (standard input, an upload), by the name's suffix.
 
-    A name without a suffix (standard input: "-") is read as plain text. Every
+    Standard input ("-") has no name to go by: its format is told by its first bytes
+    (``sniffed_suffix``), so a PDF or web page piped in is not read as plain text. Every
     library error becomes SourceUnreadable naming ``name``.
     """
     path = Path(str(name))
-    suffix = path.suffix.lower() if str(name) != "-" else ""
+    suffix = path.suffix.lower() if str(name) != "-" else sniffed_suffix(data)
     _check_suffix(suffix, path)
     if len(data) > max_bytes():
         raise SourceUnreadable(path, _too_big(len(data)))
@@ -123,6 +124,22 @@ def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) ->
     _check_length(text, path)
     _refuse_legacy_encoding(text, path)
     return Document(str(name), text, warnings)
+
+
+def sniffed_suffix(data: bytes) -> str:
+    """The suffix a nameless document's own signature gives: ".pdf", ".docx", ".html", or "" (plain text).
+
+    PDF and zip (a .docx is one) files open with a fixed signature; a web page opens with
+    its doctype or <html> tag, after an optional byte-order mark and blank space.
+    """
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return ".docx"
+    head = data[:256].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return ".html"
+    return ""
 
 
 # Combining marks: after NFC a Vietnamese letter keeps at most two (a shape and a tone that have
@@ -431,6 +448,9 @@ def _docx_body(data: bytes, path: Path):
     from docx.oxml.ns import qn
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    if data.startswith(_OLE_SIGNATURE):  # what Word writes for a .docx with a password, and for a .doc
+        raise SourceUnreadable(path, "tệp có đặt mật khẩu (mã hóa) hoặc là tệp .doc cũ đổi tên thành .docx; "
+                               "mở bằng Word, bỏ mật khẩu hoặc lưu lại dạng .docx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             declared = sum(info.file_size for info in package.infolist())
@@ -448,6 +468,9 @@ def _docx_body(data: bytes, path: Path):
     if body is None:
         raise SourceUnreadable(path, "không phải tệp .docx hợp lệ: không có phần thân văn bản")
     return body
+
+
+_OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 def _docx_problem(error: Exception) -> str:
@@ -475,33 +498,56 @@ def _detail(error: BaseException) -> str:
 
 def _docx_text(data: bytes, path: Path) -> str:
     """Paragraphs and table cells of a .docx in document order, at most MAX_DOCX_PARAGRAPHS of them."""
-    from docx.oxml.ns import qn  # python-docx; imported here so plain-text work does not pay for it
-
     lines: list[str] = []
-    for block in _docx_body(data, path).iterchildren():
-        if block.tag == qn("w:p"):
-            lines.append(_docx_paragraph_text(block))
-        elif block.tag == qn("w:tbl"):
-            for row in block.iter(qn("w:tr")):
-                for cell in row.iter(qn("w:tc")):
-                    lines.extend(_docx_paragraph_text(p) for p in cell.iter(qn("w:p")))
+    for paragraph in _docx_paragraphs(_docx_body(data, path)):
+        lines.append(_docx_paragraph_text(paragraph))
         if len(lines) > MAX_DOCX_PARAGRAPHS:
             raise SourceUnreadable(path, f"tệp .docx có hơn {_n(MAX_DOCX_PARAGRAPHS)} đoạn, quá giới hạn")
     return "\n".join(lines)
 
 
-def _docx_paragraph_text(paragraph) -> str:
-    from docx.oxml.ns import qn
+def _docx_paragraphs(parent):
+    """The paragraphs under ``parent`` in document order, each once: those of tables (row by row, cell
+    by cell, a table inside a cell where it stands) and those Word keeps inside content controls
+    (w:sdt, as templates do for the stamp, number and subject) or custom XML."""
+    from docx.oxml.ns import qn  # python-docx; imported here so plain-text work does not pay for it
 
-    parts = []
-    for node in paragraph.iter():
-        if node.tag == qn("w:t"):
-            parts.append(node.text or "")
-        elif node.tag == qn("w:tab"):
-            parts.append("\t")
-        elif node.tag in (qn("w:br"), qn("w:cr")):
-            parts.append("\n")
+    containers = {qn(tag) for tag in ("w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent", "w:customXml")}
+    for child in parent.iterchildren():
+        if child.tag == qn("w:p"):
+            yield child
+        elif child.tag in containers:  # properties (w:tblPr, w:sdtPr, …) hold no paragraph of the draft
+            yield from _docx_paragraphs(child)
+
+
+def _docx_paragraph_text(paragraph) -> str:
+    """A paragraph's text; a text box anchored in it (a boxed stamp, often) becomes a line of its own."""
+    parts: list[str] = []
+    _docx_runs_text(paragraph, parts)
     return "".join(parts)
+
+
+def _docx_runs_text(element, parts: list[str]) -> None:
+    for node in element.iterchildren():
+        if node.tag == _W_T:
+            parts.append(node.text or "")
+        elif node.tag == _W_TAB:
+            parts.append("\t")
+        elif node.tag in _W_BREAKS:
+            parts.append("\n")
+        elif node.tag == _MC_FALLBACK:
+            continue  # the same drawing or text box again, for readers older than Word 2010
+        elif node.tag == _W_P:  # a text box's paragraph inside this one
+            parts.append("\n")
+            _docx_runs_text(node, parts)
+            parts.append("\n")
+        else:
+            _docx_runs_text(node, parts)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_T, _W_TAB, _W_P, _W_BREAKS = f"{_W}t", f"{_W}tab", f"{_W}p", (f"{_W}br", f"{_W}cr")
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 # --------------------------------------------------------------------------- pdf

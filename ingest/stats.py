@@ -36,7 +36,8 @@ def kb_stats(db_path: Path) -> KBStats:
         levels = list(Level)
         counts = ", ".join("sum(i.level = ?)" for _ in levels)
         cursor = connection.execute(
-            f"""select d.number, coalesce(d.status, 'unknown'), d.text_completeness, {counts}
+            f"""select d.number, coalesce(d.status, 'unknown'),
+                       coalesce(d.text_completeness, case when d.has_text then 'unknown' end), {counts}
                 from decisions d join items i on i.decision = d.number and i.catalog_item
                 group by d.number order by d.valid_from, d.number""", [level.value for level in levels])
         per_decision = [{"number": row[0], "status": row[1], "text_completeness": row[2],

@@ -6,6 +6,7 @@ lives here and nowhere else.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -41,6 +42,17 @@ def nfc(text: str) -> str:
     if "  " in text:
         text = _DOUBLE_SPACE.sub(" ", text)
     return text
+
+
+def without_surrogates(text: str) -> str:
+    """Bytes of a file name the system could not decode (a Windows zip's Windows-1258 names) as "�",
+    as a terminal shows them, instead of lone surrogates that SQLite and every encoder refuse."""
+    return re.sub("[\ud800-\udfff]", "\ufffd", text)
+
+
+def file_name(path) -> str:
+    """A file's name as stored in the knowledge base (``without_surrogates``)."""
+    return without_surrogates(os.path.basename(str(path)))
 
 
 def clean_line(line: str) -> str:

@@ -602,3 +602,35 @@ def test_the_field_picks_one_of_the_decisions_signed_on_the_same_day(kb):
     court = EDUCATION.replace("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "TÒA ÁN NHÂN DÂN TỈNH ...")
     result = check_text(court + "Căn cứ khoản 7 Điều 2 Quyết định số 907/QĐ-TTg ngày 07/7/2020.\n", kb)
     assert result.bases[0].likely_decision == "970/QĐ-TTg"
+
+
+INTERRUPT = """
+import os, signal, sys
+from pathlib import Path
+from cancu.checker.check import check_files
+paths = sorted(Path(sys.argv[1]).glob("*.txt"))
+results = check_files(paths, sys.argv[2], workers=2)
+next(results)
+try:
+    os.killpg(0, signal.SIGINT)  # Ctrl+C in a terminal: the whole process group
+    for _ in results:
+        pass
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_ctrl_c_stops_a_parallel_check_without_a_word_from_the_workers(kb_path, tmp_path):
+    """Ctrl+C reaches the workers too: each printed 'Process ForkPoolWorker-N:' and a traceback in English."""
+    import signal
+    import subprocess
+    import sys
+
+    for index in range(40):
+        draft = DEV[sorted(DEV)[index % len(DEV)]]
+        (tmp_path / f"{index:02d}.txt").write_text(draft["text"], encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", INTERRUPT, str(tmp_path), str(kb_path)], capture_output=True,
+                          text=True, timeout=300, start_new_session=True,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert "interrupted" in done.stdout, done.stderr
+    assert "ForkPoolWorker" not in done.stderr and "Traceback" not in done.stderr

@@ -160,7 +160,7 @@ def test_cli_errors_and_usage_are_vietnamese(kb_path, tmp_path):
 @pytest.mark.parametrize("command", ["classify", "check", "de-xuat"])
 def test_one_format_and_output_pair(command):
     flat = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
-    assert "--format [" in flat and "-o, --output TỆP Ghi kết quả ra tệp thay vì màn hình." in flat
+    assert "--format [" in flat and "-o, --output TỆP Ghi kết quả ra tệp thay vì màn hình ('-': màn hình)." in flat
 
 
 def test_classify_format_md_and_json_alias(kb_path, tmp_path, exam_draft):
