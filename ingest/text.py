@@ -30,7 +30,8 @@ _DOUBLE_SPACE = re.compile(r"(?<=\S)  (?=\S)")
 
 def nfc(text: str) -> str:
     """Unicode NFC with look-alike letters mapped to Vietnamese ones, Unicode spaces and invisible
-    characters as ordinary spaces, Unicode line separators as line breaks, two spaces between words as one."""
+    characters as ordinary spaces, CR LF, CR and Unicode line separators as line breaks, two spaces between
+    words as one."""
     text = unicodedata.normalize("NFC", text)
     for lookalike, letter in _LOOKALIKES:  # a substring scan in C: str.translate with a table is ~10x slower
         if lookalike in text:
@@ -39,6 +40,8 @@ def nfc(text: str) -> str:
         text = _INVISIBLE.sub(" ", text)
     if _SEPARATORS.search(text):
         text = _SEPARATORS.sub("\n", text)
+    if "\r" in text:  # a form posts CR LF; old Mac text has CR alone
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "  " in text:
         text = _DOUBLE_SPACE.sub(" ", text)
     return text

@@ -32,6 +32,7 @@ FORMS = {
     "no-break spaces (Word, web pages)": lambda text: text.replace(" ", "\u00a0"),
     "two spaces between words": lambda text: text.replace(" ", "  "),
     "zero-width spaces and a byte-order mark": lambda text: "\ufeff" + text.replace(" ", " \u200b"),
+    "line breaks as CR alone (old Mac text)": lambda text: text.replace("\n", "\r"),
     "quoted in a reply under a note": replied,
     "quoted under a note and an Outlook header": lambda text: replied(text, 1),
 }

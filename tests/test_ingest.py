@@ -502,3 +502,4 @@ def test_unicode_spaces_and_invisible_characters_read_as_plain_spaces():
     assert nfc("Thời  gian:  08  giờ") == "Thời gian: 08 giờ"  # two spaces between words are one
     assert nfc("SỞ Y TẾ      CỘNG HÒA") == "SỞ Y TẾ      CỘNG HÒA"  # a gap between columns stays
     assert nfc("dòng một\u2028dòng hai") == "dòng một\ndòng hai"
+    assert nfc("một\r\nhai\rba") == "một\nhai\nba"
