@@ -20,7 +20,7 @@ from cancu.ingest.dates import HEADER_LINES, draft_date, find_date, header_lines
 from cancu.ingest.model import Level
 from cancu.ingest.parse import normalize_number
 from cancu.ingest.patterns import NamedPattern
-from cancu.ingest.text import continued_lines, fold, fold_aligned, nfc, without_quote_marks
+from cancu.ingest.text import continued_lines, fold, fold_aligned, nfc, relined, without_quote_marks
 
 # The date readers (draft_date, header_month, header_lines) live in cancu.ingest.dates, so that
 # classification and checking judge a draft on the same date; re-exported here for readers of drafts.
@@ -54,6 +54,9 @@ STAMP_LINE = _CompactPattern(
 )
 
 _COLUMNS = re.compile(r"\t+|\s{3,}")
+# A stamp typed after the issuing body's name on its line in capitals ("THANH TRA HUYỆN ... MẬT": a
+# draft pasted as one line, or a header whose columns a single space joins); "BÍ MẬT" is not a stamp.
+_TRAILING_LEVEL = re.compile(r"(?<!\bbi)\s+(?:(?:tuyet|toi)\s+)?mat[\W_]*$")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ def find_stamp(text: str) -> Stamp | None:
     """The stamp line near the top of the draft; the words "mật" inside sentences never count."""
     for index, line in header_lines(text):
         # a plain-text header may put the stamp in a column: "Số: 12/BC-TTr        MẬT"
-        for segment in [line, *_COLUMNS.split(line)]:
+        trailing = _TRAILING_LEVEL.search(fold_aligned(line)) if not any(ch.islower() for ch in line) else None
+        for segment in [line, *_COLUMNS.split(line), *([line[trailing.start():]] if trailing else [])]:
             match = STAMP_LINE.regex.match(STAMP_LINE.prepare(segment))
             if match:
                 return Stamp(Level.from_folded(match.group("level")).stamp, index)
@@ -453,7 +457,7 @@ def other_references(text: str) -> list[str]:
 
 def read_draft(text: str) -> DraftFacts:
     """Stamp, date, stated bases and other citations of a draft (its text is not kept)."""
-    text = without_quote_marks(nfc(text))  # a forwarded e-mail's "> " marks, blanked: offsets stay
+    text = without_quote_marks(relined(nfc(text)))  # a draft pasted as one line read on its lines put back; a forwarded e-mail's "> " marks, blanked: offsets stay
     bases, named = find_bases(text)
     return DraftFacts(
         stamp=find_stamp(text),

@@ -175,11 +175,11 @@ def continued_lines(text: str) -> str:
     return _replace_at(text, sorted(joined))
 
 
-def _replace_at(text: str, positions: list[int]) -> str:
+def _replace_at(text: str, positions: list[int], by: str = " ") -> str:
     parts, last = [], 0
     for at in positions:
         parts.append(text[last:at])
-        parts.append(" ")
+        parts.append(by)
         last = at + 1
     parts.append(text[last:])
     return "".join(parts)
@@ -233,3 +233,76 @@ def mail_layout(text: str) -> tuple[int, int]:
 def mail_header_end(text: str) -> int:
     """Offset where the document an e-mail carries starts: after the e-mail's block (0 if none); see mail_layout."""
     return mail_layout(text)[1]
+
+
+# --------------------------------------------------------------------------- line breaks lost
+
+LOST_BREAKS_LINE = 500  # characters per line on average: a typed document's paragraphs are far shorter
+# Where a line of an administrative document starts (Decree 30/2020/NĐ-CP's layout), read folded: the
+# header's number, subject and motto lines, the addressees, bases, opening and closing lines.
+_LINE_OPENINGS = re.compile(r" (?=(?:so|luu|thoi gian|dia diem)\s*:|(?:v/v|ve viec|kinh gui|can cu|noi nhan|hom nay"
+                            r"|thuc hien|theo de nghi|thanh phan|cong hoa xa hoi|doc lap\s*-)\b"
+                            r"|(?:vao\s+)?(?:hoi|luc)\s+\d{1,2}\s*(?:gio\b|h))")  # "Hồi 14 giờ …" opens minutes
+# A list item after the end of a sentence or clause: "1. ", "1.2. ", "2) ", "a) ", "b/ ", "II. ", "- ", "+ ", "• ".
+_MARKER = r"(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][)/]|[IVX]{1,5}\.|[-+•◦▪])"
+_ITEM = re.compile(r"(?<=[.;:,]) (?=" + _MARKER + r"\s+\S)")
+_SENTENCE = re.compile(r"(?<=[^.][.;!?]) [\"“(]?(\w)")  # not after "…" typed as "..."
+_LIST_MARKER = re.compile(_MARKER)
+_MAIL_OPENINGS = re.compile(r" (?=" + MAIL_FIELD.pattern + ")", re.IGNORECASE)  # an e-mail's "Đến:", "Tiêu đề:"
+_WORD = re.compile(r"\S+")
+_LETTERS = re.compile(r"[^\W\d_]+[,.:]?")
+# The kinds of administrative documents (Decree 30/2020/NĐ-CP, Article 7), folded: a title in capitals
+# typed after the issuing body's name ("SỞ GIÁO DỤC VÀ ĐÀO TẠO BIÊN BẢN") starts its own line.
+DOCUMENT_KINDS = ("nghi quyet", "quyet dinh", "chi thi", "quy che", "quy dinh", "thong cao", "thong bao",
+                  "huong dan", "chuong trinh", "ke hoach", "phuong an", "de an", "du an", "bao cao", "bien ban",
+                  "to trinh", "hop dong", "cong van", "cong dien", "ban ghi nho", "ban thoa thuan", "giay uy quyen",
+                  "giay moi", "giay gioi thieu", "giay nghi phep", "phieu gui", "phieu chuyen", "phieu bao", "thu cong")
+
+
+def _stamp_words(words: list[re.Match], n: int) -> int:
+    """How many words of a secrecy level ("TỐI MẬT", "MẬT") start at ``words[n]``; 0 for none, or for the
+    "MẬT" of "BÍ MẬT", "ĐỘ MẬT" (and of "TỐI MẬT", read from its first word)."""
+    from .model import Level  # the one spelling of the levels; model imports this module
+
+    if fold(words[n - 1].group()) in ("bi", "do", "tuyet", "toi"):
+        return 0
+    for size in (2, 1):
+        if fold(" ".join(w.group() for w in words[n:n + size])).strip(",.:;[]()«»") in {fold(l.value) for l in Level}:
+            return size
+    return 0
+
+
+def relined(text: str) -> str:
+    """``text`` with its line breaks put back when they were lost (a draft pasted from a web form or a PDF
+    viewer as one line): a break replaces the space before each sentence, list item and line opening
+    ("Số:", "Kính gửi", "Căn cứ", "Nơi nhận", …) and around each run of words in capitals (the issuing
+    body, the title: "SỞ Y TẾ", "BÁO CÁO"), so header, title and paragraphs are read as in the draft
+    as written. One character for one: offsets stay the draft's. A text with lines is returned as is."""
+    if len(text) < LOST_BREAKS_LINE or len(text) / (text.count("\n") + 1) < LOST_BREAKS_LINE:
+        return text
+    folded = fold_aligned(text)
+    breaks = {m.start() for m in _SENTENCE.finditer(text) if m.group(1).isupper()}
+    breaks |= {m.start() for m in _ITEM.finditer(text)}
+    breaks |= {m.start() for pattern, within in ((_LINE_OPENINGS, folded), (_MAIL_OPENINGS, text))
+               for m in pattern.finditer(within) if text[m.start() + 1].isupper()}
+    words = list(_WORD.finditer(text))
+    capitals = [bool(_LETTERS.fullmatch(w.group())) and w.group().isupper() for w in words]
+    for n in range(1, len(words)):
+        starts = (capitals[n] and not capitals[n - 1] and n + 1 < len(words) and capitals[n + 1]
+                  and not words[n - 1].group().endswith(":"))  # "Lưu: VT, UBBG" stays
+        ends = capitals[n - 1] and not capitals[n] and n >= 2 and capitals[n - 2] and words[n].group()[:1].isupper()
+        # a kind of document inside a run of capitals, not at its start: "… ĐÀO TẠO BIÊN BẢN"
+        kind = (capitals[n] and capitals[n - 1] and n + 1 < len(words) and capitals[n + 1]
+                and fold(words[n].group() + " " + words[n + 1].group()).rstrip(",.:") in DOCUMENT_KINDS
+                and not any(fold(" ".join(w.group() for w in words[n - k:n + 1])) in DOCUMENT_KINDS for k in (1, 2)))
+        if (starts or ends or kind) and text[words[n].start() - 1] == " ":
+            breaks.add(words[n].start() - 1)
+        stamp = _stamp_words(words, n) if capitals[n] else 0  # "… NĂM 2024 TỐI MẬT PHIẾU TRÌNH": a line of its own
+        if stamp:
+            breaks.add(words[n].start() - 1)
+            if n + stamp < len(words) and words[n + stamp].group()[:1].isupper():
+                breaks.add(words[n + stamp].start() - 1)
+    # never right after a list marker: "1. Mục đích", "4. Thành phần đoàn"
+    breaks = sorted(at for at in breaks if text[at] == " "
+                    and not _LIST_MARKER.fullmatch(text[text.rfind(" ", 0, at) + 1:at]))
+    return _replace_at(text, breaks, "\n") if breaks else text
