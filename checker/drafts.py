@@ -20,7 +20,7 @@ from cancu.ingest.dates import HEADER_LINES, draft_date, find_date, header_lines
 from cancu.ingest.model import Level
 from cancu.ingest.parse import normalize_number
 from cancu.ingest.patterns import NamedPattern
-from cancu.ingest.text import continued_lines, fold, fold_aligned, nfc, relined, without_quote_marks
+from cancu.ingest.text import continued_lines, draft_text, fold, fold_aligned, nfc, without_quote_marks
 
 # The date readers (draft_date, header_month, header_lines) live in cancu.ingest.dates, so that
 # classification and checking judge a draft on the same date; re-exported here for readers of drafts.
@@ -457,7 +457,7 @@ def other_references(text: str) -> list[str]:
 
 def read_draft(text: str) -> DraftFacts:
     """Stamp, date, stated bases and other citations of a draft (its text is not kept)."""
-    text = without_quote_marks(relined(nfc(text)))  # a draft pasted as one line read on its lines put back; a forwarded e-mail's "> " marks, blanked: offsets stay
+    text = without_quote_marks(draft_text(text))  # see draft_text; a forwarded e-mail's "> " marks, blanked: offsets stay
     bases, named = find_bases(text)
     return DraftFacts(
         stamp=find_stamp(text),

@@ -23,7 +23,7 @@ import weakref
 from dataclasses import dataclass
 
 from cancu.ingest.dates import judged_date
-from cancu.ingest.text import mail_layout, nfc, relined
+from cancu.ingest.text import draft_text, mail_layout
 
 from cancu.kb import KB
 from . import candidates as stage_candidates
@@ -117,7 +117,7 @@ def analyse(classifier: Classifier, text: str, day: dt.date,
     Its check features stay 0 and its checks empty. Without one, every candidate is checked.
     """
     rules = classifier.rules
-    text = relined(nfc(text))  # a draft pasted as one line is read on its lines put back
+    text = draft_text(text)  # a draft pasted as one line is read on its lines put back
     sentences = prepare(text)
     mail_start, body_start = mail_layout(text)
     draft = draft_features(sentences, rules, body_start, mail_start)
@@ -153,7 +153,7 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5,
     """
     classifier = classifier_for(kb)
     model = model or classifier.model
-    text = relined(nfc(text))
+    text = draft_text(text)
     day, source = resolve_as_of(text, as_of)
     draft, found = analyse(classifier, text, day, model)
     probabilities = [model.probability(c.vector) for c in found]

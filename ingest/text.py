@@ -306,3 +306,24 @@ def relined(text: str) -> str:
     breaks = sorted(at for at in breaks if text[at] == " "
                     and not _LIST_MARKER.fullmatch(text[text.rfind(" ", 0, at) + 1:at]))
     return _replace_at(text, breaks, "\n") if breaks else text
+
+
+# A word hyphenated across a line end, "thông-\ntin" (a PDF text layer, a justified Word export): a
+# lower-case letter, the hyphen, the break, a lower-case letter. A number's hyphen ("531/QĐ-\nTTg") is
+# between capitals and stays; so does a dash with a space before it ("Lao động -\nThương binh").
+_HYPHENATED = re.compile(r"(?<=[^\W\d_])-(?=[ \t]*\n[ \t>]*[^\W\d_])")
+
+
+def draft_text(text: str) -> str:
+    """A draft as the classifier and the checker read it: ``nfc``, the hyphen of a word hyphenated across
+    a line end blanked (the break then reads as one inside a sentence, see continued_lines), and line
+    breaks put back when they were lost (``relined``). One character for one after ``nfc``."""
+    text = nfc(text)
+    if "-\n" in text or "- \n" in text:
+        text = _HYPHENATED.sub(lambda m: " " if _lower_around(text, m.start()) else "-", text)
+    return relined(text)
+
+
+def _lower_around(text: str, at: int) -> bool:
+    after = re.match(r"[ \t]*\n[ \t>]*(\w)", text[at + 1:at + 40])
+    return text[at - 1].islower() and bool(after) and after.group(1).islower()
