@@ -381,6 +381,10 @@ def _number(match: re.Match) -> str:
     return normalize_number(match.group(0).replace("qd", "QĐ").replace("ttg", "TTg")) or match.group(0)
 
 
+def _cited(basis: StatedBasis) -> tuple:
+    return basis.decision, basis.article, basis.clause, basis.point, basis.level_list, basis.cited_date
+
+
 def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
     """Every catalog item the draft states as a basis, and decisions it names without a Điều.
 
@@ -424,7 +428,9 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
                     for point in chain.get("point", [None]):
                         level = chain.get("level", [None])[0] if article is None else None
                         basis = StatedBasis(number, article, clause, point, level, cited, evidence, span_start, span_end)
-                        if basis not in bases:
+                        # the same provision stated again (a closing note repeating it, a draft pasted twice)
+                        # is one basis: the first place it is stated
+                        if all(_cited(basis) != _cited(b) for b in bases):
                             bases.append(basis)
     named = []
     for match in DECISION.regex.finditer(folded):

@@ -316,12 +316,28 @@ _HYPHENATED = re.compile(r"(?<=[^\W\d_])-(?=[ \t]*\n[ \t>]*[^\W\d_])")
 
 def draft_text(text: str) -> str:
     """A draft as the classifier and the checker read it: ``nfc``, the hyphen of a word hyphenated across
-    a line end blanked (the break then reads as one inside a sentence, see continued_lines), and line
-    breaks put back when they were lost (``relined``). One character for one after ``nfc``."""
+    a line end blanked (the break then reads as one inside a sentence, see continued_lines), a second copy
+    of the whole text blanked (``without_second_copy``) and line breaks put back when they were lost
+    (``relined``). One character for one after ``nfc``."""
     text = nfc(text)
     if "-\n" in text or "- \n" in text:
         text = _HYPHENATED.sub(lambda m: " " if _lower_around(text, m.start()) else "-", text)
-    return relined(text)
+    return relined(without_second_copy(text))
+
+
+def without_second_copy(text: str) -> str:
+    """A draft pasted twice by mistake (the whole text, then the same text again) with its second copy
+    blanked (spaces, its line breaks kept: offsets stay), so it is read, and its words counted, once."""
+    first = text.lstrip()
+    head = first[:first.find("\n")] if "\n" in first else ""
+    if len(head.strip()) < 3:
+        return text
+    at = text.find("\n" + head, len(text) - len(first) + 1)
+    while at != -1:
+        if text[at:].strip() == text[:at].strip():
+            return text[:at] + re.sub(r"[^\n]", " ", text[at:])
+        at = text.find("\n" + head, at + 1)
+    return text
 
 
 def _lower_around(text: str, at: int) -> bool:
