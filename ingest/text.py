@@ -250,7 +250,7 @@ _SENTENCE = re.compile(r"(?<=[^.][.;!?]) [\"“(]?(\w)")  # not after "…" type
 _LIST_MARKER = re.compile(_MARKER)
 _MAIL_OPENINGS = re.compile(r" (?=" + MAIL_FIELD.pattern + ")", re.IGNORECASE)  # an e-mail's "Đến:", "Tiêu đề:"
 _WORD = re.compile(r"\S+")
-_LETTERS = re.compile(r"[^\W\d_]+[,.:]?")
+_LETTERS = re.compile(r"[(\"“]?[^\W\d_]+[)\"”]?[,.:;]?")
 # The kinds of administrative documents (Decree 30/2020/NĐ-CP, Article 7), folded: a title in capitals
 # typed after the issuing body's name ("SỞ GIÁO DỤC VÀ ĐÀO TẠO BIÊN BẢN") starts its own line.
 DOCUMENT_KINDS = ("nghi quyet", "quyet dinh", "chi thi", "quy che", "quy dinh", "thong cao", "thong bao",
@@ -283,16 +283,19 @@ def relined(text: str) -> str:
     folded = fold_aligned(text)
     breaks = {m.start() for m in _SENTENCE.finditer(text) if m.group(1).isupper()}
     breaks |= {m.start() for m in _ITEM.finditer(text)}
-    breaks |= {m.start() for pattern, within in ((_LINE_OPENINGS, folded), (_MAIL_OPENINGS, text))
-               for m in pattern.finditer(within) if text[m.start() + 1].isupper()}
     words = list(_WORD.finditer(text))
     capitals = [bool(_LETTERS.fullmatch(w.group())) and w.group().isupper() for w in words]
+    in_capitals = {w.start() - 1 for n, w in enumerate(words[1:], 1) if capitals[n] and capitals[n - 1]}
+    # an opening starts a line, but not inside a run of capitals ("… DO CỘNG ĐỒNG TỰ THỰC HIỆN …")
+    breaks |= {m.start() for pattern, within in ((_LINE_OPENINGS, folded), (_MAIL_OPENINGS, text))
+               for m in pattern.finditer(within) if text[m.start() + 1].isupper() and m.start() not in in_capitals}
     for n in range(1, len(words)):
         starts = (capitals[n] and not capitals[n - 1] and n + 1 < len(words) and capitals[n + 1]
                   and not words[n - 1].group().endswith(":"))  # "Lưu: VT, UBBG" stays
         ends = capitals[n - 1] and not capitals[n] and n >= 2 and capitals[n - 2] and words[n].group()[:1].isupper()
-        # a kind of document inside a run of capitals, not at its start: "… ĐÀO TẠO BIÊN BẢN"
+        # a kind of document ending a run of capitals, not at its start: "… ĐÀO TẠO BIÊN BẢN"
         kind = (capitals[n] and capitals[n - 1] and n + 1 < len(words) and capitals[n + 1]
+                and not (n + 2 < len(words) and capitals[n + 2])
                 and fold(words[n].group() + " " + words[n + 1].group()).rstrip(",.:") in DOCUMENT_KINDS
                 and not any(fold(" ".join(w.group() for w in words[n - k:n + 1])) in DOCUMENT_KINDS for k in (1, 2)))
         if (starts or ends or kind) and text[words[n].start() - 1] == " ":
@@ -317,12 +320,30 @@ _HYPHENATED = re.compile(r"(?<=[^\W\d_])-(?=[ \t]*\n[ \t>]*[^\W\d_])")
 def draft_text(text: str) -> str:
     """A draft as the classifier and the checker read it: ``nfc``, the hyphen of a word hyphenated across
     a line end blanked (the break then reads as one inside a sentence, see continued_lines), a second copy
-    of the whole text blanked (``without_second_copy``) and line breaks put back when they were lost
-    (``relined``). One character for one after ``nfc``."""
+    of the whole text and the header's national motto blanked (``without_second_copy``, ``without_motto``)
+    and line breaks put back when they were lost (``relined``). One character for one after ``nfc``."""
     text = nfc(text)
     if "-\n" in text or "- \n" in text:
         text = _HYPHENATED.sub(lambda m: " " if _lower_around(text, m.start()) else "-", text)
-    return relined(without_second_copy(text))
+    return without_motto(relined(without_second_copy(text)))
+
+
+# The national motto every administrative document carries in its header (Decree 30/2020/NĐ-CP, Appendix I):
+# on a line of its own or in the header's right-hand column, it says nothing of what the document holds.
+_MOTTO = re.compile(r"(?:^|(?<=\t)|(?<=   )|(?<=\|))[ \t]*(cong hoa xa hoi chu nghia viet nam"
+                    r"|doc lap\s*[-–—]\s*tu do\s*[-–—]\s*hanh phuc)(?=[ \t]*(?:[-_=*|]+[ \t]*)*$|[ \t]*\t|   |[ \t]*\|)",
+                    re.MULTILINE)  # then a line end, a column gap, or the rule under it ("----------")
+
+
+def without_motto(text: str) -> str:
+    """``text`` with the national motto of its header blanked (spaces: offsets stay), wherever the header's
+    two columns put it: on lines of their own, or beside the issuing body's name after a column gap."""
+    if "\n" not in text:
+        return text
+    spans = [m.span(1) for m in _MOTTO.finditer(fold_aligned(text[:3000]))]
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def without_second_copy(text: str) -> str:
