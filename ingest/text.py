@@ -237,7 +237,10 @@ def mail_header_end(text: str) -> int:
 
 # --------------------------------------------------------------------------- line breaks lost
 
-LOST_BREAKS_LINE = 500  # characters per line on average: a typed document's paragraphs are far shorter
+# A document of this many characters or more on fewer than LOST_BREAKS_LINES lines lost its line breaks: a
+# typed one has a header line, a title and paragraphs, each on a line of its own.
+LOST_BREAKS_CHARS = 500
+LOST_BREAKS_LINES = 3
 # Where a line of an administrative document starts (Decree 30/2020/NĐ-CP's layout), read folded: the
 # header's number, subject and motto lines, the addressees, bases, opening and closing lines.
 _LINE_OPENINGS = re.compile(r" (?=(?:so|luu|thoi gian|dia diem)\s*:|(?:v/v|ve viec|kinh gui|can cu|noi nhan|hom nay"
@@ -278,7 +281,7 @@ def relined(text: str) -> str:
     ("Số:", "Kính gửi", "Căn cứ", "Nơi nhận", …) and around each run of words in capitals (the issuing
     body, the title: "SỞ Y TẾ", "BÁO CÁO"), so header, title and paragraphs are read as in the draft
     as written. One character for one: offsets stay the draft's. A text with lines is returned as is."""
-    if len(text) < LOST_BREAKS_LINE or len(text) / (text.count("\n") + 1) < LOST_BREAKS_LINE:
+    if len(text) < LOST_BREAKS_CHARS or text.strip().count("\n") + 1 >= LOST_BREAKS_LINES:
         return text
     folded = fold_aligned(text)
     breaks = {m.start() for m in _SENTENCE.finditer(text) if m.group(1).isupper()}
