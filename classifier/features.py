@@ -211,9 +211,10 @@ def _upper_case(sentence: Sentence) -> bool:
 
 
 def _title_case(sentence: Sentence) -> bool:
-    """Every syllable other than numbers starts with a capital ("Sở Y Tế"): a header typed in Title Case."""
+    """Every syllable other than numbers is a capital then small letters ("Sở Y Tế"): a header typed in
+    Title Case (not "Số: …/KH-TTr", whose symbol is in capitals)."""
     letters = [t.text for t in sentence.tokens if not t.text.isdigit()]
-    return bool(letters) and all(t[0].isupper() for t in letters)
+    return len(letters) >= 2 and all(t[0].isupper() and t[1:] == t[1:].lower() for t in letters)
 
 
 def _title_line(sentences: list[Sentence], first: int = 0) -> int | None:

@@ -331,16 +331,17 @@ def draft_text(text: str) -> str:
     return without_motto(relined(without_second_copy(text)))
 
 
-# The national motto every administrative document carries in its header (Decree 30/2020/NĐ-CP, Appendix I):
-# on a line of its own or in the header's right-hand column, it says nothing of what the document holds.
-_MOTTO = re.compile(r"(?:^|(?<=\t)|(?<=   )|(?<=\|))[ \t]*(cong hoa xa hoi chu nghia viet nam"
+# The national motto every administrative document carries in its header (Decree 30/2020/NĐ-CP, Appendix I),
+# in the header's right-hand column: after a column gap, beside the issuing body's name or indented on a
+# line of its own. A copy that puts it on lines of their own at the margin is read as it is.
+_MOTTO = re.compile(r"(?:(?<=\t)|(?<=   ))[ \t]*(cong hoa xa hoi chu nghia viet nam"
                     r"|doc lap\s*[-–—]\s*tu do\s*[-–—]\s*hanh phuc)(?=[ \t]*(?:[-_=*|]+[ \t]*)*$|[ \t]*\t|   |[ \t]*\|)",
                     re.MULTILINE)  # then a line end, a column gap, or the rule under it ("----------")
 
 
 def without_motto(text: str) -> str:
-    """``text`` with the national motto of its header blanked (spaces: offsets stay), wherever the header's
-    two columns put it: on lines of their own, or beside the issuing body's name after a column gap."""
+    """``text`` with the national motto in its header's right-hand column blanked (spaces: offsets stay), so
+    a plain-text copy that keeps the two columns side by side reads as one that puts them one after another."""
     if "\n" not in text:
         return text
     spans = [m.span(1) for m in _MOTTO.finditer(fold_aligned(text[:3000]))]

@@ -71,7 +71,6 @@ FORMS = {
     "words hyphenated across line ends": hyphenated,
     "header in Title Case": title_case_header,
     "the motto in the header's right-hand column": motto_column,
-    "the motto on lines of its own on top": lambda text: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n" + text,
     "pasted twice by mistake": lambda text: text + "\n\n" + text,
     "the stamp in a box": lambda text: re.sub(r"(?m)^((?:TUYỆT |TỐI )?MẬT)$", r"[\1]", text),
     "the stamp as a field": lambda text: re.sub(r"(?m)^((?:TUYỆT |TỐI )?MẬT)$", lambda m: "Độ mật: " + m[1].capitalize(), text),
