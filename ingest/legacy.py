@@ -183,7 +183,7 @@ DECODERS = {TCVN3: decode_tcvn3, VNI: decode_vni}
 # --------------------------------------------------------------------------- fonts
 
 
-_TCVN3_FONT = re.compile(r"^\.?vn(?!i)[a-z]", re.I)
+_TCVN3_FONT = re.compile(r"^\.vn[a-z]", re.I)
 _VNI_FONT = re.compile(r"^vni[-_ ]", re.I)
 
 

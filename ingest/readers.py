@@ -329,17 +329,17 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}
 
 def _decode_draft(data: bytes) -> tuple[str, tuple[str, ...]]:
     """A draft that is not clean UTF-8: Windows-1258 as a whole, UTF-8 with replacements, or line by line."""
+    typed = legacy.single_byte_text(data)  # a .VnTime or VNI-Times text saved as plain text
+    try:
+        as_cp1258 = data.decode("cp1258")
+    except UnicodeDecodeError:
+        as_cp1258 = None
+    # Tried first: a legacy text may hold a byte pair that looks like UTF-8 ("Ð" before a dash).
+    if legacy.choose_encoding(typed, alternatives=(as_cp1258,) if as_cp1258 else ()).encoding:
+        return typed, ()  # read_bytes converts it, and says so
     has_utf8_letters = bool(_UTF8_MULTIBYTE.search(data))
-    if not has_utf8_letters:
-        typed = legacy.single_byte_text(data)  # a .VnTime or VNI-Times text saved as plain text
-        try:
-            as_cp1258 = data.decode("cp1258")
-        except UnicodeDecodeError:
-            as_cp1258 = None
-        if legacy.choose_encoding(typed, alternatives=(as_cp1258,) if as_cp1258 else ()).encoding:
-            return typed, ()  # read_bytes converts it, and says so
-        if as_cp1258 is not None:
-            return as_cp1258, ()
+    if not has_utf8_letters and as_cp1258 is not None:
+        return as_cp1258, ()
     lines = data.split(b"\n")
     out: list[str] = []
     bad_lines: list[int] = []

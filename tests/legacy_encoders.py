@@ -58,3 +58,58 @@ def vni_letter(ch: str) -> str:
 def to_vni(text: str) -> str:
     """``text`` as a VNI-Times document holds it."""
     return "".join(vni_letter(ch) for ch in unicodedata.normalize("NFC", text))
+
+
+def to_cp1258(text: str) -> bytes:
+    """``text`` as Windows-1258 holds it: a letter the code page lacks as its base and a tone mark."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            decomposed = unicodedata.normalize("NFD", ch)
+            shape = "".join(mark for mark in decomposed[1:] if mark in "\u0302\u0306\u031b")
+            tones = "".join(mark for mark in decomposed[1:] if mark not in shape)
+            out += unicodedata.normalize("NFC", decomposed[0] + shape).encode("cp1258") + tones.encode("cp1258")
+    return bytes(out)
+
+
+def without_diacritics(text: str) -> str:
+    """``text`` as typed without any Vietnamese diacritic (đ as d)."""
+    stripped = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+def tcvn3_runs(line: str) -> list[tuple[str, str]]:
+    """(text, font) runs of ``line`` typed in TCVN3 as Word users do: the .VnTime font, and the capital
+    font .VnTimeH for each capital letter with a tone, which VN3 prints with the small letter's code."""
+    runs: list[tuple[str, str]] = []
+    for ch in line:
+        code, capital = tcvn3_letter(ch)
+        font = ".VnTimeH" if capital else ".VnTime"
+        if runs and runs[-1][1] == font:
+            runs[-1] = (runs[-1][0] + code, font)
+        else:
+            runs.append((code, font))
+    return runs
+
+
+def docx_bytes(paragraphs: list[list[tuple[str, str | None]]]) -> bytes:
+    """A minimal .docx whose paragraphs are runs of (text, font name or None)."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    from hostile_files import RELS, W
+
+    def run(text: str, font: str | None) -> str:
+        fonts = f"<w:rPr><w:rFonts w:ascii={quoteattr(font)} w:hAnsi={quoteattr(font)}/></w:rPr>" if font else ""
+        return f'<w:r>{fonts}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+    body = "".join("<w:p>" + "".join(run(text, font) for text, font in runs) + "</w:p>" for runs in paragraphs)
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("_rels/.rels", RELS)
+        package.writestr("word/document.xml", xml.encode("utf-8"))
+    return buffer.getvalue()
