@@ -14,6 +14,7 @@ stays untouched, because its own words already are Vietnamese syllables.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -133,12 +134,14 @@ def _capital_words(typed: str, converted: str) -> str:
 
     A word is a capital one when it has at least two ASCII letters, all capitals, or a
     capital-only code (Ă Â Ê Ô Ơ Ư Đ) and no small ASCII letter (``_word_case``). A word that
-    cannot tell alone is a capital one on a line of capital words (no small word, and one capital
-    word with a toned code that is no number or acronym: "KÕ HO¹CH"); elsewhere only when it opens with a toned code and has no ASCII letter but a capital
-    after it ("ñY BAN"), next to a capital word and no small one. "Sè: 12/Q§-UBND" and "Vô KHCN"
-    stay title words. Columns of a line (three spaces or a tab apart) are read apart. Translation keeps every character in place, so words line up.
+    cannot tell alone is a capital one on a line of capital words: no small word, and one capital
+    word with a toned code that is no number or acronym ("KÕ HO¹CH"). Elsewhere it is one only
+    when it opens with a toned code, its ASCII letters after it ("ñY BAN"), next to a capital word
+    and no small one: "Sè: 12/Q§-UBND" and "Vô KHCN" stay title words. Columns of a line (three
+    spaces or a tab apart) are read apart. Translation keeps every character in place, so the
+    offsets of ``typed`` are those of ``converted``.
     """
-    out = list(converted)
+    capital_spans: list[tuple[int, int]] = []
     for line in _COLUMN.finditer(typed):
         words = [(m.start() + line.start(), m.end() + line.start(), _word_case(m.group()))
                  for m in _WORD.finditer(line.group())]
@@ -153,8 +156,12 @@ def _capital_words(typed: str, converted: str) -> str:
                 opens_with_code = not letters or not typed[start:end].lstrip("([\"'").startswith(letters[0])
                 case = capital_line or (opens_with_code and False not in (before, after) and True in (before, after))
             if case:
-                out[start:end] = converted[start:end].upper()
-    return "".join(out)
+                capital_spans.append((start, end))
+    pieces, position = [], 0
+    for start, end in capital_spans:  # not in place: a capital may be longer than its small letter ("ﬁ")
+        pieces += [converted[position:start], converted[start:end].upper()]
+        position = end
+    return "".join(pieces) + converted[position:]
 
 
 def _capital_evidence(word: str) -> bool:
@@ -206,17 +213,34 @@ def is_capital_font(font: str | None) -> bool:
 _UNICODE_ONLY = re.compile("[\u0100-\u024f\u0300-\u036f\u1e00-\u1eff]")
 
 
-def convert_run(text: str, font: str | None) -> tuple[str, str | None]:
-    """(text, encoding) for a .docx run in ``font``: converted when the font is a legacy one and the
-    run holds nothing but single-byte characters (Unicode typed or pasted into a .VnTime run stays)."""
-    encoding = font_encoding(font)
-    if encoding is None or _UNICODE_ONLY.search(text):
-        return text, None
-    if encoding == VNI:
-        return decode_vni(text), VNI if _LEGACY_CODES.search(text) else None
-    capitals = is_capital_font(font)  # a capital font prints every letter as a capital, ASCII ones too
-    converted = decode_tcvn3(text, capitals=capitals or None)
-    return converted, TCVN3 if _LEGACY_CODES.search(text) or converted != text else None
+def convert_runs(runs: list[tuple[str, str | None]]) -> tuple[str, set[str]]:
+    """(text, encodings converted) of a .docx paragraph given as (text, font) runs.
+
+    Consecutive runs in the same font are converted together (Word splits runs anywhere, and a VNI
+    accent byte may sit in the run after its letter). A run in a legacy font is converted unless it
+    holds a letter only Unicode has; and the paragraph keeps its runs as typed when the conversion
+    makes its words less Vietnamese ("Tài chính" typed in Unicode in a .VnTime run).
+    """
+    typed: list[str] = []
+    converted: list[str] = []
+    encodings: set[str] = set()
+    for font, group in itertools.groupby(runs, key=lambda run: run[1]):
+        text = "".join(run[0] for run in group)
+        encoding = font_encoding(font)
+        typed.append(text)
+        if encoding is None or _UNICODE_ONLY.search(text):
+            converted.append(text)
+            continue
+        if encoding == VNI:
+            converted.append(decode_vni(text))
+        else:  # a capital font prints every letter as a capital, ASCII ones too
+            converted.append(decode_tcvn3(text, capitals=is_capital_font(font) or None))
+        if converted[-1] != text:
+            encodings.add(encoding)
+    as_typed, as_converted = "".join(typed), "".join(converted)
+    if encodings and score(as_converted).margin < score(as_typed).margin:
+        return as_typed, set()
+    return as_converted, encodings
 
 
 # --------------------------------------------------------------------------- syllables

@@ -20,7 +20,6 @@ Limits (documented in README "Giới hạn khi đọc tệp"):
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import re
 import stat
@@ -527,19 +526,12 @@ def _docx_paragraphs(parent):
 
 def _docx_paragraph_text(paragraph, converted: set[str]) -> str:
     """A paragraph's text; a text box anchored in it (a boxed stamp, often) becomes a line of its own.
-
-    Consecutive runs in the same font are converted together when it is a legacy font: Word splits
-    runs anywhere, and a VNI letter's accent byte may sit in the run after its base letter.
-    """
+    Runs in a legacy font are converted (``legacy.convert_runs``)."""
     parts: list[tuple[str, str | None]] = []
     _docx_runs_text(paragraph, parts, None)
-    out: list[str] = []
-    for font, group in itertools.groupby(parts, key=lambda part: part[1]):
-        text, encoding = legacy.convert_run("".join(part[0] for part in group), font)
-        out.append(text)
-        if encoding:
-            converted.add(encoding)
-    return "".join(out)
+    text, encodings = legacy.convert_runs(parts)
+    converted.update(encodings)
+    return text
 
 
 def _docx_runs_text(element, parts: list[tuple[str, str | None]], font: str | None) -> None:
