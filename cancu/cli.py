@@ -324,7 +324,8 @@ def cli():
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[NGUỒN]...")
 @db_option
-@click.option("--keep-going", is_flag=True, help="Bỏ qua tệp lỗi, nhập các tệp còn lại và liệt kê tệp bị bỏ qua.")
+@click.option("--keep-going", is_flag=True, help="Bỏ qua tệp lỗi, nhập các tệp còn lại và liệt kê tệp bị bỏ qua "
+              "(vẫn ghi kho; mã thoát 1 khi có tệp bị bỏ qua).")
 @click.option("--no-shipped", is_flag=True, help="Chỉ nhập NGUỒN, không kèm dữ liệu đi cùng gói.")
 @translate_errors
 def ingest(sources, db_path, keep_going, no_shipped):
@@ -374,8 +375,9 @@ def ingest(sources, db_path, keep_going, no_shipped):
         click.echo(f"Bỏ qua: {error}", err=True)
     click.echo(f"Đã dựng {report.db_path}: {report.decisions} quyết định có văn bản, "
                f"{report.items} mục danh mục, {report.laws} văn bản luật.")
-    if report.skipped:
+    if report.skipped:  # as make -k: the rest is built, the exit status still says a file needs the user
         click.echo(f"{len(report.skipped)} tệp bị bỏ qua.")
+        sys.exit(1)
 
 
 def _is_knowledge_base(path: Path) -> bool:
