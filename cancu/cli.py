@@ -727,9 +727,9 @@ def tra_cuu(question, db_path, as_of, top, output_format, output):
     """
     import json
 
-    from cancu.questions import ask, format_answer, topic_words
+    from cancu.questions import ask, format_answer, has_topic
 
-    if not topic_words(question):
+    if not has_topic(question):
         raise click.BadParameter("câu hỏi rỗng hoặc chỉ có từ để hỏi; gõ nội dung cần tra, ví dụ "
                                  "\"đề thi tốt nghiệp THPT có phải bí mật nhà nước không?\"", param_hint="CÂU_HỎI")
     answer = ask(question, open_kb(db_path), as_of=as_of, limit=top)
