@@ -232,3 +232,18 @@ def test_classify_and_check_answer_the_same_for_tcvn3_text_and_a_vntime_docx(dra
             assert "bảng mã cũ TCVN3" in answer
             assert command == "check" or f"{name}: văn bản gõ bằng bảng mã cũ" in answer  # the note names the file
             assert _answer(answer) == _answer(answers[0]), (command, name)
+
+
+def test_the_shipped_law_texts_and_check_drafts_are_never_converted():
+    """Real decisions and laws (data/) and the checker's development drafts: all Unicode, none converted."""
+    from cancu.ingest.readers import SUPPORTED_SUFFIXES
+
+    data = Path(__file__).parent.parent / "data"
+    sources = [path for path in sorted(data.rglob("*")) if path.suffix.lower() in SUPPORTED_SUFFIXES]
+    assert len(sources) >= 10
+    for path in sources:
+        document = read_file(path)
+        assert document.warnings == () and legacy.choose_encoding(document.text) == legacy.Detection(None), path
+    check_dev = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
+    for draft in map(json.loads, filter(None, check_dev.read_text(encoding="utf-8").splitlines())):
+        assert legacy.convert(draft["text"]) == (draft["text"], legacy.Detection(None)), draft["id"]
