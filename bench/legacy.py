@@ -5,14 +5,17 @@ tests/legacy_encoders.py, saved as plain-text bytes and read back through the re
 the Unicode, Windows-1258 and undiacritised forms of the same drafts must not be converted.
 
     .venv/bin/python bench/legacy.py
+    .venv/bin/python bench/legacy.py --classify   # also: same classifier answer as the Unicode draft?
 
 Timings are wall-clock on a shared machine: noisy, compare orders of magnitude.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -78,5 +81,35 @@ def main() -> None:
         print(f"{len(big):,} characters in {label}: read in {(time.perf_counter() - started) * 1000:.0f} ms")
 
 
+def compare_answers(drafts: dict[str, str]) -> None:
+    """Classify each draft as read from each legacy form and count answers (level and cited items)
+    that differ from the Unicode draft's, on a knowledge base built from data/ in a temporary folder."""
+    from cancu.classifier import classify
+    from cancu.ingest.build import build_kb
+    from cancu.kb import load_kb
+
+    with tempfile.TemporaryDirectory() as folder:
+        build_kb(Path(folder) / "kb.db")
+        kb = load_kb(Path(folder) / "kb.db")
+    as_of = dt.date(2025, 1, 1)
+
+    def answer(data: bytes, name: str) -> tuple:
+        result = classify(read_bytes(data, name).text, kb, as_of=as_of)
+        return result.level, [proposal.citation for proposal in result.proposals]
+
+    forms = {"VNI .txt": lambda text: (to_vni(text).encode("cp1252"), "d.txt"),
+             "TCVN3 .txt": lambda text: (to_tcvn3(text).encode("cp1252"), "d.txt"),
+             "TCVN3 .docx": lambda text: (docx_bytes([tcvn3_runs(line) for line in text.split("\n")]), "d.docx")}
+    differ = dict.fromkeys(forms, 0)
+    for text in drafts.values():
+        expected = answer(text.encode("utf-8"), "d.txt")
+        for label, make in forms.items():
+            differ[label] += answer(*make(text)) != expected
+    print("classifier answers that differ from the Unicode draft's (as of 2025-01-01): "
+          + ", ".join(f"{label} {count}/{len(drafts)}" for label, count in differ.items()))
+
+
 if __name__ == "__main__":
     main()
+    if "--classify" in sys.argv[1:]:
+        compare_answers(pool())

@@ -114,13 +114,14 @@ def decode_tcvn3(text: str, *, capitals: bool | None = None) -> str:
 
     ``capitals`` True: the text is in a capital font (.VnTimeH), so every letter is a capital.
     None (the font is not known): a word whose ASCII letters are all capitals (``_capital_words``)
-    is a capital word, its toned letters too, as a heading typed in .VnTimeH reads.
+    is a capital word, its toned letters too, as a heading typed in .VnTimeH reads; and a toned
+    vowel opening a line or a sentence is a capital (``_sentence_capitals``).
     """
     converted = text.translate(TCVN3_DECODING)
     if capitals:
         return converted.upper()
     if capitals is None:
-        return _capital_words(text, converted)
+        return _capital_words(text, _sentence_capitals(text, converted))
     return converted
 
 
@@ -162,6 +163,29 @@ def _capital_words(typed: str, converted: str) -> str:
         pieces += [converted[position:start], converted[start:end].upper()]
         position = end
     return "".join(pieces) + converted[position:]
+
+
+# The first letter of a line or sentence: after bullets, list numbers and opening quotes.
+_SENTENCE_START = re.compile(r"(?:^|(?<!\.)[.!?]\s+)[\s\-+*•–\"“(]*(\S)", re.M)  # "..." goes on
+# Toned vowels: VN3 has no capital code for them, so the small font cannot print one as a capital
+# (ă â ê ô ơ ư đ have capital codes: a typist who wanted those capitals typed them).
+_TONED_CODES = frozenset(chr(code) for code, letter in TCVN3_DECODING.items() if letter.upper() not in _TCVN3_OTHERS)
+
+
+def _sentence_capitals(typed: str, converted: str) -> str:
+    """Capitalise a toned vowel that opens a line or a sentence ("ý kiÕn chØ ®¹o" is "Ý kiến chỉ đạo").
+
+    Vietnamese capitalises every sentence; a typist in the small font had no capital code for it
+    and printed it in the capital font, which plain text does not keep. Offsets line up as in
+    ``_capital_words``; the capital of a Vietnamese vowel is one character.
+    """
+    positions = [m.start(1) for m in _SENTENCE_START.finditer(typed) if m.group(1) in _TONED_CODES]
+    if not positions:
+        return converted
+    letters = list(converted)
+    for position in positions:
+        letters[position] = letters[position].upper()
+    return "".join(letters)
 
 
 def _capital_evidence(word: str) -> bool:
