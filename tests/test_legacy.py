@@ -248,3 +248,19 @@ def test_the_shipped_law_texts_and_check_drafts_are_never_converted():
     check_dev = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
     for draft in map(json.loads, filter(None, check_dev.read_text(encoding="utf-8").splitlines())):
         assert legacy.convert(draft["text"]) == (draft["text"], legacy.Detection(None)), draft["id"]
+
+
+@pytest.mark.asyncio
+async def test_a_draft_pasted_from_a_vntime_document_is_classified_as_its_unicode_text(kb_path):
+    """Copying from a .VnTime document pastes the look-alike characters: the classify page converts them."""
+    from datasette.app import Datasette
+
+    from test_hostile import SECRET_DRAFT, _token
+
+    ds = Datasette([str(kb_path)])
+    token, cookies = await _token(ds)
+    response = await ds.client.post("/-/phan-loai", data={"csrftoken": token, "draft_text": to_tcvn3(SECRET_DRAFT)},
+                                    cookies=cookies)
+    assert response.status_code == 200
+    assert f"Nội dung dán vào: {TCVN3_NOTE}." in response.text
+    assert 'Độ mật đề xuất: <span class="cancu-level">Tối mật</span>' in response.text
