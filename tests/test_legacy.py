@@ -264,3 +264,20 @@ async def test_a_draft_pasted_from_a_vntime_document_is_classified_as_its_unicod
     assert response.status_code == 200
     assert f"Nội dung dán vào: {TCVN3_NOTE}." in response.text
     assert 'Độ mật đề xuất: <span class="cancu-level">Tối mật</span>' in response.text
+
+
+@pytest.mark.asyncio
+async def test_an_uploaded_vntime_file_is_classified_as_its_unicode_text_and_says_it_was_converted(kb_path):
+    """The page tells whoever uploads a legacy-encoded file that it was converted, as the command line does."""
+    from datasette.app import Datasette
+
+    from test_hostile import SECRET_DRAFT, _token
+
+    ds = Datasette([str(kb_path)])
+    token, cookies = await _token(ds)
+    data = to_tcvn3(SECRET_DRAFT).encode("latin-1", errors="strict")
+    response = await ds.client.post("/-/phan-loai", data={"csrftoken": token},
+                                    files={"draft_file": ("du-thao.txt", data, "text/plain")}, cookies=cookies)
+    assert response.status_code == 200
+    assert f"Tệp “du-thao.txt”: {TCVN3_NOTE}." in response.text
+    assert 'Độ mật đề xuất: <span class="cancu-level">Tối mật</span>' in response.text
