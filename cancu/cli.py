@@ -324,7 +324,8 @@ def cli():
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[NGUỒN]...")
 @db_option
-@click.option("--keep-going", is_flag=True, help="Bỏ qua tệp lỗi, nhập các tệp còn lại và liệt kê tệp bị bỏ qua.")
+@click.option("--keep-going", is_flag=True, help="Bỏ qua tệp lỗi, nhập các tệp còn lại và liệt kê tệp bị bỏ qua "
+              "(vẫn ghi kho; mã thoát 1 khi có tệp bị bỏ qua).")
 @click.option("--no-shipped", is_flag=True, help="Chỉ nhập NGUỒN, không kèm dữ liệu đi cùng gói.")
 @translate_errors
 def ingest(sources, db_path, keep_going, no_shipped):
@@ -374,8 +375,9 @@ def ingest(sources, db_path, keep_going, no_shipped):
         click.echo(f"Bỏ qua: {error}", err=True)
     click.echo(f"Đã dựng {report.db_path}: {report.decisions} quyết định có văn bản, "
                f"{report.items} mục danh mục, {report.laws} văn bản luật.")
-    if report.skipped:
+    if report.skipped:  # as make -k: the rest is built, the exit status still says a file needs the user
         click.echo(f"{len(report.skipped)} tệp bị bỏ qua.")
+        sys.exit(1)
 
 
 def _is_knowledge_base(path: Path) -> bool:
@@ -578,7 +580,8 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
     ĐƯỜNG_DẪN là tệp .txt, .docx, .pdf, .html hoặc thư mục chứa chúng. Với mỗi dự thảo:
     căn cứ nêu trong dự thảo có tồn tại, còn hiệu lực vào ngày của dự thảo, có khớp
     dấu độ mật không, và công cụ đề xuất mục nào. Nội dung dự thảo không được lưu lại.
-    Mã thoát: 0 khi không dự thảo nào có phát hiện, 1 khi có, 2 khi lệnh không chạy được.
+    Mã thoát: 0 khi không dự thảo nào có phát hiện, 1 khi có, 2 khi lệnh không chạy được,
+    130 khi bị dừng giữa chừng (Ctrl+C): báo cáo vẫn gồm các dự thảo đã kiểm tra.
 
     Ví dụ:
 
@@ -597,15 +600,28 @@ def check(paths, db_path, as_of, output_format, output, workers, recursive, sile
     if not recursive:
         _note_sub_folders_left_out(paths)
     check_output(output, drafts, what="báo cáo")
+    results = []
     try:
         kb_path = open_kb(db_path, rules=True)
-        results = check_files(drafts, kb_path, as_of=as_of, workers=workers)
+        checked = check_files(drafts, kb_path, as_of=as_of, workers=workers)
         show_bar = not silent and len(drafts) > 1 and sys.stderr.isatty()
         if show_bar:
-            with click.progressbar(results, length=len(drafts), label="Đang kiểm tra", file=sys.stderr) as bar:
-                results = list(bar)
+            with click.progressbar(checked, length=len(drafts), label="Đang kiểm tra", file=sys.stderr) as bar:
+                results.extend(bar)
         else:
-            results = list(results)
+            results.extend(checked)
+    except KeyboardInterrupt:
+        # Ctrl+C in a long batch: what is checked is reported, said to be partial, never thrown away
+        if not results:
+            raise
+        partial = (f"Báo cáo chưa đủ: đã dừng sau {len(results)}/{len(drafts)} dự thảo; các dự thảo chưa kiểm tra "
+                   "không có trong báo cáo.")
+        report = render(results, output_format)
+        if output_format in ("table", "md"):
+            report = partial + "\n\n" + report
+        write_output(report, output, encoding="utf-8-sig" if output_format == "csv" else "utf-8", what="báo cáo")
+        click.echo(partial + (f" Báo cáo ghi ở {output}." if output else ""), err=True)
+        sys.exit(130)
     except Exception as error:
         message = user_message(error)
         if message is None:
@@ -711,9 +727,9 @@ def tra_cuu(question, db_path, as_of, top, output_format, output):
     """
     import json
 
-    from cancu.questions import ask, format_answer, topic_words
+    from cancu.questions import ask, format_answer, has_topic
 
-    if not topic_words(question):
+    if not has_topic(question):
         raise click.BadParameter("câu hỏi rỗng hoặc chỉ có từ để hỏi; gõ nội dung cần tra, ví dụ "
                                  "\"đề thi tốt nghiệp THPT có phải bí mật nhà nước không?\"", param_hint="CÂU_HỎI")
     answer = ask(question, open_kb(db_path), as_of=as_of, limit=top)

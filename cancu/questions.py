@@ -76,6 +76,23 @@ def topic_words(question: str) -> str:
     return folded.strip()
 
 
+def has_topic(question: str) -> bool:
+    """The question names something to look up: a word beyond its question words and the function words
+    of data/rules.yml ("có phải không" leaves only "có", which would find "co sở dữ liệu")."""
+    from cancu.classifier.rules import load_rules
+
+    stopwords = load_rules().stopwords  # written with diacritics: "thì" is one, "thi" is not
+    folded_stopwords = {fold(word) for word in stopwords}
+    remaining = set(topic_words(question).split())
+    for word in re.findall(r"\w+", nfc(question).lower()):
+        if fold(word) not in remaining:
+            continue
+        typed_bare = word == fold(word)  # it may be any word that folds to it: a folded stopword stays out
+        if word not in (folded_stopwords if typed_bare else stopwords):
+            return True
+    return False
+
+
 def with_synonyms(question: str) -> str:
     """The question plus the full phrase of each abbreviation it uses ("THPT" → "trung học phổ thông").
 
@@ -170,6 +187,8 @@ def ask(question: str, db_path: Path, as_of: dt.date | None = None, limit: int =
     """The items in force on ``as_of`` (default today) that a question is about, ranked; status unknown last."""
     day = as_of or today()  # in Vietnam
     words = topic_words(with_synonyms(nfc(question)))
+    if not has_topic(question):
+        return Answer(question=nfc(question).strip(), as_of=day, items=(), decisions=(), level=named_level(question))
     connection = _connection(Path(db_path))
     level = named_level(question)
     try:

@@ -56,7 +56,7 @@ UNIT_KINDS = ("point", "clause", "article", "level")  # printed provisions, befo
 
 FINDING_TITLES = {
     "unreadable": "Không đọc được tệp",
-    "damaged_text": "Tệp có byte lỗi hoặc trộn bảng mã",
+    "damaged_text": "Tệp có byte lỗi, trộn bảng mã hoặc gõ bằng bảng mã cũ",
     "missing_basis": "Thiếu căn cứ xác định độ mật",
     "unknown_basis": "Căn cứ không tồn tại",
     "basis_unverifiable": "Chưa kiểm chứng được căn cứ",

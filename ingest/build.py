@@ -21,7 +21,7 @@ from .dates import parse_iso
 from .errors import IngestError, KnowledgeBaseUnusable, ParseError
 from .model import Decision, LawText, Level, Unit
 from .parse import normalize_number, number_key, parse_decision, parse_law, parse_register, split_front_matter
-from .readers import SUPPORTED_SUFFIXES, read_document
+from .readers import SUPPORTED_SUFFIXES, read_file
 from .store import SCHEMA_VERSION, write_kb
 
 DECISION_MARK = "QĐ-TTg"
@@ -127,7 +127,9 @@ def load_sources(paths: list[Path]) -> tuple[list[Decision], list[LawText], dict
         if path.suffix.lower() == ".csv":
             continue
         try:
-            text = read_document(path)
+            document = read_file(path)  # a decision typed in a legacy font is converted, and the note says so
+            text = document.text
+            notes.extend(f"{path.name}: {warning}" for warning in document.warnings)
             if path.suffix.lower() in (".txt", ".md") and _is_law(text, path):
                 law = parse_law(text, path)
                 laws[law.number] = law

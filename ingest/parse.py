@@ -362,6 +362,7 @@ def parse_decision(text: str, path: str | Path, register: dict[str, dict] | None
     _require_structure(units, path)
     date = _meta_date(meta, "date", path)
     effective, replaces, repeals = _statements(units, date)
+    _check_links(meta, number, path)
     decision = Decision(
         number=number,
         date=date,
@@ -383,6 +384,18 @@ def parse_decision(text: str, path: str | Path, register: dict[str, dict] | None
         warnings=tuple(warnings),
     )
     return replace(decision, warnings=decision.warnings + _cross_check(decision))
+
+
+def _check_links(meta: dict, number: str, path: str | Path) -> None:
+    """'replaces' and 'replaced_by' name other Prime Minister's decisions: a typo there would make a dead
+    replacement link, or one from a decision to itself, and move the date a catalog stops being in force."""
+    for field, values in (("replaces", _list(meta.get("replaces"))), ("replaced_by", _list(meta.get("replaced_by")))):
+        for value in values:
+            linked = normalize_number(str(value))
+            if not linked:
+                raise ParseError(path, 2, f"trường '{field}' phải là số quyết định '…/QĐ-TTg': {value!r}")
+            if linked == number:
+                raise ParseError(path, 2, f"trường '{field}' nêu chính quyết định {number}")
 
 
 def _cross_check(decision: Decision) -> tuple[str, ...]:

@@ -24,13 +24,13 @@ import os
 import re
 import stat
 import struct
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from . import legacy
 from .errors import SourceUnreadable, system_reason
 from .text import nfc
 
@@ -103,9 +103,10 @@ def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) ->
     if not data.strip():
         raise SourceUnreadable(path, "tệp rỗng")
     warnings: tuple[str, ...] = ()
+    converted: set[str] = set()  # legacy encodings converted, whose warning is added once
     try:
         if suffix in DOCX_SUFFIXES:
-            text = _docx_text(data, path)
+            text = _docx_text(data, path, converted)
         elif suffix in PDF_SUFFIXES:
             text = _pdf_text(data, path)
         elif suffix in HTML_SUFFIXES:
@@ -116,13 +117,14 @@ def read_bytes(data: bytes, name: str | Path, *, guess_encoding: bool = True) ->
     except RecursionError:
         raise SourceUnreadable(path, "cấu trúc lồng nhau quá sâu") from None
     _check_length(text, path)  # before normalising: NFC and the mark trimming are linear but not free
+    text = _convert_legacy_encoding(text, path, converted)  # before NFC, which reads Ð as Đ, a soft hyphen as space
+    warnings += tuple(legacy.conversion_note(encoding) for encoding in sorted(converted))
     text, stacked = _trim_stacked_marks(nfc(text))
     if stacked:
         warnings += (f"bỏ {_n(stacked)} dấu phụ chồng lên nhau (một chữ cái tiếng Việt có nhiều nhất hai dấu)",)
     if not text.strip():
         raise SourceUnreadable(path, "không có nội dung chữ")
     _check_length(text, path)
-    _refuse_legacy_encoding(text, path)
     return Document(str(name), text, warnings)
 
 
@@ -326,12 +328,17 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}
 
 def _decode_draft(data: bytes) -> tuple[str, tuple[str, ...]]:
     """A draft that is not clean UTF-8: Windows-1258 as a whole, UTF-8 with replacements, or line by line."""
+    typed = legacy.single_byte_text(data)  # a .VnTime or VNI-Times text saved as plain text
+    try:
+        as_cp1258 = data.decode("cp1258")
+    except UnicodeDecodeError:
+        as_cp1258 = None
+    # Tried first: a legacy text may hold a byte pair that looks like UTF-8 ("Ð" before a dash).
+    if legacy.choose_encoding(typed, alternatives=(as_cp1258,) if as_cp1258 else ()).encoding:
+        return typed, ()  # read_bytes converts it, and says so
     has_utf8_letters = bool(_UTF8_MULTIBYTE.search(data))
-    if not has_utf8_letters:
-        try:
-            return data.decode("cp1258"), ()
-        except UnicodeDecodeError:
-            pass
+    if not has_utf8_letters and as_cp1258 is not None:
+        return as_cp1258, ()
     lines = data.split(b"\n")
     out: list[str] = []
     bad_lines: list[int] = []
@@ -398,23 +405,19 @@ def _decode(data: bytes, encoding: str, path: str | Path) -> str:
         raise SourceUnreadable(path, f"nội dung không hợp lệ theo mã {encoding.upper()}") from None
 
 
-# Latin-1 characters that never occur in Vietnamese but fill text typed in the legacy
-# TCVN3 (.Vn fonts) or VNI encodings once it is read as Unicode: "Céng hoµ x· héi",
-# "Coäng hoøa xaõ hoäi".
-_LEGACY = set("µ¸¶·¹¨»¾¼½Æ©Ç®ÎÏÑªÖ×ØÜÞ«ß¬åæç\xadñëîïö¦øûüä")
-_VIETNAMESE = re.compile("[đĐ\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323]")
-
-
-def _refuse_legacy_encoding(text: str, path: str | Path) -> None:
-    """Refuse text typed in a pre-Unicode Vietnamese font encoding rather than misread it."""
-    sample = text[:20000]
-    vietnamese = len(_VIETNAMESE.findall(unicodedata.normalize("NFD", sample)))
-    legacy = sum(1 for ch in sample if ch in _LEGACY)
-    if legacy >= 8 and legacy > vietnamese:
+def _convert_legacy_encoding(text: str, path: str | Path, converted: set[str]) -> str:
+    """Text typed in a pre-Unicode Vietnamese font encoding (TCVN3, VNI) in Unicode; the encoding is
+    added to ``converted``. Text that looks legacy but that no table reads cleanly is refused rather
+    than misread."""
+    text, detection = legacy.convert(text)
+    if detection.encoding:
+        converted.add(detection.encoding)
+    elif detection.unsure:
         raise SourceUnreadable(
             path, "văn bản gõ bằng bảng mã cũ (TCVN3/.VnTime hoặc VNI), chưa chuyển được sang Unicode; "
             "hãy chuyển mã sang Unicode (ví dụ bằng Unikey) rồi kiểm tra lại",
         )
+    return text
 
 
 # --------------------------------------------------------------------------- docx
@@ -496,11 +499,12 @@ def _detail(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _docx_text(data: bytes, path: Path) -> str:
-    """Paragraphs and table cells of a .docx in document order, at most MAX_DOCX_PARAGRAPHS of them."""
+def _docx_text(data: bytes, path: Path, converted: set[str]) -> str:
+    """Paragraphs and table cells of a .docx in document order, at most MAX_DOCX_PARAGRAPHS of them.
+    Runs in a legacy font (.VnTime, VNI-Times) are converted; their encodings are added to ``converted``."""
     lines: list[str] = []
     for paragraph in _docx_paragraphs(_docx_body(data, path)):
-        lines.append(_docx_paragraph_text(paragraph))
+        lines.append(_docx_paragraph_text(paragraph, converted))
         if len(lines) > MAX_DOCX_PARAGRAPHS:
             raise SourceUnreadable(path, f"tệp .docx có hơn {_n(MAX_DOCX_PARAGRAPHS)} đoạn, quá giới hạn")
     return "\n".join(lines)
@@ -520,33 +524,48 @@ def _docx_paragraphs(parent):
             yield from _docx_paragraphs(child)
 
 
-def _docx_paragraph_text(paragraph) -> str:
-    """A paragraph's text; a text box anchored in it (a boxed stamp, often) becomes a line of its own."""
-    parts: list[str] = []
-    _docx_runs_text(paragraph, parts)
-    return "".join(parts)
+def _docx_paragraph_text(paragraph, converted: set[str]) -> str:
+    """A paragraph's text; a text box anchored in it (a boxed stamp, often) becomes a line of its own.
+    Runs in a legacy font are converted (``legacy.convert_runs``)."""
+    parts: list[tuple[str, str | None]] = []
+    _docx_runs_text(paragraph, parts, None)
+    text, encodings = legacy.convert_runs(parts)
+    converted.update(encodings)
+    return text
 
 
-def _docx_runs_text(element, parts: list[str]) -> None:
+def _docx_runs_text(element, parts: list[tuple[str, str | None]], font: str | None) -> None:
+    """(text, font of its run) of every piece under ``element``, in order."""
     for node in element.iterchildren():
         if node.tag == _W_T:
-            parts.append(node.text or "")
+            parts.append((node.text or "", font))
         elif node.tag == _W_TAB:
-            parts.append("\t")
+            parts.append(("\t", font))
         elif node.tag in _W_BREAKS:
-            parts.append("\n")
+            parts.append(("\n", font))
         elif node.tag == _MC_FALLBACK:
             continue  # the same drawing or text box again, for readers older than Word 2010
         elif node.tag == _W_P:  # a text box's paragraph inside this one
-            parts.append("\n")
-            _docx_runs_text(node, parts)
-            parts.append("\n")
+            parts.append(("\n", None))
+            _docx_runs_text(node, parts, None)
+            parts.append(("\n", None))
+        elif node.tag == _W_R:
+            _docx_runs_text(node, parts, _run_font(node))
         else:
-            _docx_runs_text(node, parts)
+            _docx_runs_text(node, parts, font)
+
+
+def _run_font(run) -> str | None:
+    """The font a run names for its letters: w:hAnsi (what Word uses for bytes above ASCII), else w:ascii."""
+    fonts = run.find(f"{_W}rPr/{_W}rFonts")
+    if fonts is None:
+        return None
+    return fonts.get(f"{_W}hAnsi") or fonts.get(f"{_W}ascii")
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_T, _W_TAB, _W_P, _W_BREAKS = f"{_W}t", f"{_W}tab", f"{_W}p", (f"{_W}br", f"{_W}cr")
+_W_R = f"{_W}r"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 

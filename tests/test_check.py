@@ -634,3 +634,35 @@ def test_ctrl_c_stops_a_parallel_check_without_a_word_from_the_workers(kb_path, 
                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert "interrupted" in done.stdout, done.stderr
     assert "ForkPoolWorker" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_check_stopped_with_ctrl_c_reports_the_drafts_already_checked(kb_path, tmp_path, monkeypatch):
+    """Nothing already done is lost: the report holds the drafts checked before Ctrl+C and says it is partial."""
+    import cancu.checker.check as checking
+
+    folder = tmp_path / "du-thao"
+    folder.mkdir()
+    for index, draft_id in enumerate(sorted(DEV)[:5]):
+        (folder / f"{index}-{draft_id}.txt").write_text(DEV[draft_id]["text"], encoding="utf-8")
+    real, calls = checking.check_file, []
+
+    def until_ctrl_c(path, kb, **options):
+        calls.append(path)
+        if len(calls) == 4:
+            raise KeyboardInterrupt  # what Python raises in the main process when the user presses Ctrl+C
+        return real(path, kb, **options)
+
+    monkeypatch.setattr(checking, "check_file", until_ctrl_c)
+    for output_format, name in (("json", "bao-cao.json"), ("md", "bao-cao.md")):
+        calls.clear()
+        report = tmp_path / name
+        result = CliRunner().invoke(cli, ["check", str(folder), "--db", str(kb_path), "--format", output_format,
+                                          "-o", str(report)])
+        assert result.exit_code == 130, result.output
+        assert "đã dừng sau 3/5 dự thảo" in result.output
+        written = report.read_text(encoding="utf-8")
+        if output_format == "json":
+            assert [Path(r["file"]).name for r in json.loads(written)] == [p.name for p in calls[:3]]
+        else:
+            assert written.startswith("Báo cáo chưa đủ") and all(p.name in written for p in calls[:3])
+            assert calls[3].name not in written

@@ -52,6 +52,24 @@ def test_a_yaml_mistake_in_the_front_matter_is_told_in_vietnamese_with_file_and_
     assert not (tmp_path / "kho.db").exists()
 
 
+def test_a_replacement_link_that_is_no_decision_number_or_points_to_itself_is_refused(tmp_path):
+    """A typo in 'replaces' / 'replaced_by' would make a dead link, or a decision replaced by itself, and move
+    the day its catalog stops being in force: refused, naming the file and the field."""
+    title = '"Ban hành Danh mục bí mật nhà nước lĩnh vực thử nghiệm"'
+    for line in ('replaces: "abc"', 'replaced_by: "999/QĐ-TTg"', 'replaces: ["531/QĐ-TTg", "khong ro"]'):
+        source = tmp_path / "qd-999.txt"
+        source.write_text(FRONT_MATTER.format(title=title).replace('status: "in_force"', line + '\nstatus: "in_force"'),
+                          encoding="utf-8")
+        result = ingest(str(source), "--no-shipped", "--db", str(tmp_path / "kho.db"))
+        assert result.exit_code == 1, line
+        field = line.split(":")[0]
+        assert "qd-999.txt" in result.output and f"'{field}'" in result.output, line
+        assert not (tmp_path / "kho.db").exists()
+    source.write_text(FRONT_MATTER.format(title=title).replace('status: "in_force"', 'replaces: "531/QD-TTg"\n'
+                                                               'status: "in_force"'), encoding="utf-8")
+    assert ingest(str(source), "--no-shipped", "--db", str(tmp_path / "kho.db")).exit_code == 0
+
+
 HEADER_ONLY = """THỦ TƯỚNG CHÍNH PHỦ
 Số: 998/QĐ-TTg
 Hà Nội, ngày 12 tháng 3 năm 2025

@@ -218,13 +218,17 @@ def test_every_draft_date_source_is_worded_in_the_proposal(kb, laws, exam_draft)
 
 def test_tra_cuu_refuses_an_empty_question_and_links_the_decision_page(kb_path):
     runner = CliRunner()
-    for question in ("", "   ", "có phải là bí mật nhà nước không?"):
+    for question in ("", "   ", "có phải là bí mật nhà nước không?", "có phải không", "co phai khong?"):
         empty = runner.invoke(cli, ["tra-cuu", question, "--db", str(kb_path)], prog_name="cancu")
         assert empty.exit_code == 2 and "Lỗi:" in empty.output and "câu hỏi rỗng" in empty.output
     asked = runner.invoke(cli, ["tra-cuu", "Danh mục bí mật nhà nước độ Mật lĩnh vực y tế gồm những gì?",
                                 "--db", str(kb_path), "--as-of", "2025-01-01"], catch_exceptions=False)
     assert "/-/danh-muc/440-qd-ttg" in asked.output
     assert "chỉ liệt kê các mục độ Mật" in asked.output and "đối chiếu độ mật" not in asked.output
+    from cancu.questions import ask
+
+    assert not ask("có phải không?", kb_path).items  # the classify page's question path finds nothing to look up
+    assert ask("đề thi có phải không?", kb_path).items
 
 
 def test_missing_path_message_is_plain_vietnamese(kb_path, tmp_path):

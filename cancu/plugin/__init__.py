@@ -11,6 +11,7 @@ cookie, and the response is sent with ``Cache-Control: no-store``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import html
@@ -401,9 +402,7 @@ def classify_draft(draft_text: str, path: Path, as_of: dt.date | None):
 
 def classify_pasted(draft_text: str, path: Path, as_of: dt.date | None):
     """A paste goes through the same reading boundary as a file (stacked marks trimmed, legacy
-    font encodings refused), then to ``classify_draft``; what the reader noted leads the warnings."""
-    import dataclasses
-
+    font encodings converted or refused), then to ``classify_draft``; what the reader noted leads the warnings."""
     from cancu.ingest.errors import SourceUnreadable
     from cancu.ingest.readers import read_bytes
 
@@ -464,7 +463,7 @@ async def _classify_form(datasette, form, context: dict) -> None:
 
     from .proposal_view import draft_of, proposal_document
 
-    draft_text, file_name = await draft_of(form)
+    draft_text, file_name, noted = await draft_of(form)
     as_of_text = form.fields.get("as_of", "")
     context.update(draft_text=draft_text, as_of_text=as_of_text, file_name=file_name)
     as_of, error = _as_of_from_form(as_of_text)
@@ -486,8 +485,12 @@ async def _classify_form(datasette, form, context: dict) -> None:
         else:
             # an upload was read through the reading boundary already; a paste goes through it here
             classify_one = classify_draft if file_name else classify_pasted
-            context["result"] = await CLASSIFY_RUNNER.run(classify_one, draft_text, path, as_of)
-            context["proposal"] = proposal_document(context["result"], path, draft_text)
+            result = await CLASSIFY_RUNNER.run(classify_one, draft_text, path, as_of)
+            if noted:  # what reading the file found (a legacy font encoding converted…) leads the warnings
+                result = dataclasses.replace(result, warnings=(*(f"Tệp “{file_name}”: {w}." for w in noted),
+                                                               *result.warnings))
+            context["result"] = result
+            context["proposal"] = proposal_document(result, path, draft_text)
 
 
 @hookimpl

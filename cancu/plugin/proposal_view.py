@@ -15,7 +15,7 @@ from datasette.utils.asgi import Response
 
 from cancu.proposal import ProposalDocument, build_proposal, docx_filename, draft_title, sections, to_docx, to_markdown
 
-from .upload import DraftForm, FormRejected, read_form, upload_text
+from .upload import DraftForm, FormRejected, read_form, read_upload
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
@@ -33,14 +33,15 @@ def page_context(datasette) -> dict:
             "proposal_sections": sections, "max_upload": SIZE_WORDS}
 
 
-async def draft_of(form: DraftForm) -> tuple[str, str | None]:
-    """(draft_text, file_name): an uploaded file wins over the text box.
+async def draft_of(form: DraftForm) -> tuple[str, str | None, tuple[str, ...]]:
+    """(draft_text, file_name, what the reader noted about the file): an uploaded file wins over the text box.
 
     docx and pdf parsing is CPU work: it runs off the event loop, so other pages keep answering.
     """
     if form.upload is not None and form.upload.name:
-        return await asyncio.to_thread(upload_text, form.upload), form.upload.name
-    return form.fields.get("draft_text", ""), None
+        document = await asyncio.to_thread(read_upload, form.upload)
+        return document.text, form.upload.name, tuple(document.warnings)
+    return form.fields.get("draft_text", ""), None, ()
 
 
 @functools.lru_cache(maxsize=4)
@@ -71,7 +72,7 @@ async def download_proposal(datasette, request) -> Response:
         refused = security.refusal(request, form.fields)
         if refused:
             return Response.text(refused.message, status=refused.status, headers=PRIVATE_HEADERS)
-        draft_text, _ = await draft_of(form)
+        draft_text, _, _ = await draft_of(form)
         as_of, error = _as_of_from_form(form.fields.get("as_of", ""))
         if error:
             raise FormRejected(error)

@@ -141,19 +141,20 @@ async def read_form(request) -> DraftForm:
     return form
 
 
-def _read_bytes(data: bytes, name: str) -> str:
-    """Text of an uploaded draft through the reading boundary ``cancu check`` uses for the same file."""
+def _read_bytes(data: bytes, name: str):
+    """An uploaded draft (text and the reader's warnings) through the reading boundary ``cancu check`` uses."""
     from cancu.ingest.readers import read_bytes
 
-    return read_bytes(data, name, guess_encoding=True).text
+    return read_bytes(data, name, guess_encoding=True)
 
 
 # The one reader the upload path calls.
 READ_UPLOAD = _read_bytes
 
 
-def upload_text(upload: UploadedFile) -> str:
-    """The draft text of an uploaded file, or FormRejected with a message naming the file and the problem."""
+def read_upload(upload: UploadedFile):
+    """The uploaded file read (``.text``, ``.warnings``: a legacy font encoding converted, damaged bytes),
+    or FormRejected with a message naming the file and the problem."""
     suffix = PurePath(upload.name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise FormRejected(f"Tệp “{upload.name}”: chỉ nhận tệp .docx, .pdf (có lớp chữ) hoặc .txt.")
