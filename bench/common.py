@@ -106,6 +106,12 @@ def as_minutes(text: str) -> str:
     return "\n".join(lines)
 
 
+def as_one_line(text: str) -> str:
+    """The draft with its line breaks lost, each a space: what a web form's one-line field, some PDF
+    viewers' copy and one of the 36 real pool documents give."""
+    return text.replace("\n", " ")
+
+
 def without_diacritics(text: str) -> str:
     """The text as typed without diacritics (case kept, đ→d): what drafters on some keyboards send."""
     text = text.replace("đ", "d").replace("Đ", "D")

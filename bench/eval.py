@@ -40,7 +40,7 @@ from cancu.classifier import classify, load_kb
 from cancu.classifier.classify import Classifier
 
 import fitting
-from common import (as_forwarded, as_minutes, as_partly_stripped, as_replied, as_tab_table, as_table, as_words_stripped,
+from common import (as_forwarded, as_minutes, as_one_line, as_partly_stripped, as_replied, as_tab_table, as_table, as_words_stripped,
                     knowledge_base, read_jsonl)
 from fit import placeholder
 
@@ -232,7 +232,8 @@ def main() -> None:
                 ("partly without diacritics: the header accented, the body stripped", as_partly_stripped),
                 ("partly without diacritics: every other line stripped",
                  lambda t: as_partly_stripped(t, every_other=True)),
-                ("partly without diacritics: 3 words in 10 stripped inside accented sentences", as_words_stripped)):
+                ("partly without diacritics: 3 words in 10 stripped inside accented sentences", as_words_stripped),
+                ("one line: every line break lost (a web form's field, a PDF viewer's copy)", as_one_line)):
             scored = fitting.pairs_of(classifier, drafts, transform=transform)
             figures, _, _ = cross_validated(pool, fold_of, scored=scored)
             table(f"same, scored drafts in a form of held-out set B: {title}",

@@ -20,7 +20,7 @@ from cancu.ingest.dates import HEADER_LINES, draft_date, find_date, header_lines
 from cancu.ingest.model import Level
 from cancu.ingest.parse import normalize_number
 from cancu.ingest.patterns import NamedPattern
-from cancu.ingest.text import continued_lines, fold, fold_aligned, nfc, without_quote_marks
+from cancu.ingest.text import continued_lines, draft_text, fold, fold_aligned, nfc, without_quote_marks
 
 # The date readers (draft_date, header_month, header_lines) live in cancu.ingest.dates, so that
 # classification and checking judge a draft on the same date; re-exported here for readers of drafts.
@@ -54,6 +54,9 @@ STAMP_LINE = _CompactPattern(
 )
 
 _COLUMNS = re.compile(r"\t+|\s{3,}")
+# A stamp typed after the issuing body's name on its line in capitals ("THANH TRA HUYỆN ... MẬT": a
+# draft pasted as one line, or a header whose columns a single space joins); "BÍ MẬT" is not a stamp.
+_TRAILING_LEVEL = re.compile(r"(?<!\bbi)\s+(?:(?:tuyet|toi)\s+)?mat[\W_]*$")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ def find_stamp(text: str) -> Stamp | None:
     """The stamp line near the top of the draft; the words "mật" inside sentences never count."""
     for index, line in header_lines(text):
         # a plain-text header may put the stamp in a column: "Số: 12/BC-TTr        MẬT"
-        for segment in [line, *_COLUMNS.split(line)]:
+        trailing = _TRAILING_LEVEL.search(fold_aligned(line)) if not any(ch.islower() for ch in line) else None
+        for segment in [line, *_COLUMNS.split(line), *([line[trailing.start():]] if trailing else [])]:
             match = STAMP_LINE.regex.match(STAMP_LINE.prepare(segment))
             if match:
                 return Stamp(Level.from_folded(match.group("level")).stamp, index)
@@ -377,6 +381,10 @@ def _number(match: re.Match) -> str:
     return normalize_number(match.group(0).replace("qd", "QĐ").replace("ttg", "TTg")) or match.group(0)
 
 
+def _cited(basis: StatedBasis) -> tuple:
+    return basis.decision, basis.article, basis.clause, basis.point, basis.level_list, basis.cited_date
+
+
 def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
     """Every catalog item the draft states as a basis, and decisions it names without a Điều.
 
@@ -420,7 +428,9 @@ def find_bases(text: str) -> tuple[list[StatedBasis], list[str]]:
                     for point in chain.get("point", [None]):
                         level = chain.get("level", [None])[0] if article is None else None
                         basis = StatedBasis(number, article, clause, point, level, cited, evidence, span_start, span_end)
-                        if basis not in bases:
+                        # the same provision stated again (a closing note repeating it, a draft pasted twice)
+                        # is one basis: the first place it is stated
+                        if all(_cited(basis) != _cited(b) for b in bases):
                             bases.append(basis)
     named = []
     for match in DECISION.regex.finditer(folded):
@@ -453,7 +463,7 @@ def other_references(text: str) -> list[str]:
 
 def read_draft(text: str) -> DraftFacts:
     """Stamp, date, stated bases and other citations of a draft (its text is not kept)."""
-    text = without_quote_marks(nfc(text))  # a forwarded e-mail's "> " marks, blanked: offsets stay
+    text = without_quote_marks(draft_text(text))  # see draft_text; a forwarded e-mail's "> " marks, blanked: offsets stay
     bases, named = find_bases(text)
     return DraftFacts(
         stamp=find_stamp(text),

@@ -23,7 +23,7 @@ import weakref
 from dataclasses import dataclass
 
 from cancu.ingest.dates import judged_date
-from cancu.ingest.text import mail_layout, nfc
+from cancu.ingest.text import draft_text, mail_layout
 
 from cancu.kb import KB
 from . import candidates as stage_candidates
@@ -117,8 +117,9 @@ def analyse(classifier: Classifier, text: str, day: dt.date,
     Its check features stay 0 and its checks empty. Without one, every candidate is checked.
     """
     rules = classifier.rules
+    text = draft_text(text)  # a draft pasted as one line is read on its lines put back
     sentences = prepare(text)
-    mail_start, body_start = mail_layout(nfc(text))
+    mail_start, body_start = mail_layout(text)
     draft = draft_features(sentences, rules, body_start, mail_start)
     # a forwarding e-mail's own header says who sent it, not what it carries (its subject line aside)
     terms = stage_candidates.query_terms([s for s in sentences if not draft.note <= s.index < draft.first
@@ -152,7 +153,7 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5,
     """
     classifier = classifier_for(kb)
     model = model or classifier.model
-    text = nfc(text)
+    text = draft_text(text)
     day, source = resolve_as_of(text, as_of)
     draft, found = analyse(classifier, text, day, model)
     probabilities = [model.probability(c.vector) for c in found]

@@ -210,6 +210,13 @@ def _upper_case(sentence: Sentence) -> bool:
     return bool(letters) and all(t.isupper() for t in letters)
 
 
+def _title_case(sentence: Sentence) -> bool:
+    """Every syllable other than numbers is a capital then small letters ("Sở Y Tế"): a header typed in
+    Title Case (not "Số: …/KH-TTr", whose symbol is in capitals)."""
+    letters = [t.text for t in sentence.tokens if not t.text.isdigit()]
+    return len(letters) >= 2 and all(t[0].isupper() and t[1:] == t[1:].lower() for t in letters)
+
+
 def _title_line(sentences: list[Sentence], first: int = 0) -> int | None:
     """Index of the upper-case line that names the kind of document ("KẾ HOẠCH", "GIẤY MỜI").
 
@@ -217,11 +224,14 @@ def _title_line(sentences: list[Sentence], first: int = 0) -> int | None:
     upper-case line that starts with a known kind of document. ``first``: where the
     document starts (after an e-mail header).
     """
-    def upper(sentence: Sentence) -> bool:
-        return len(sentence.tokens) <= 6 and _upper_case(sentence)
-
     def names_a_kind(sentence: Sentence) -> bool:
         return " ".join(t.folded for t in sentence.tokens).startswith(DOC_TYPES + ("giay moi", "danh sach"))
+
+    def upper(sentence: Sentence) -> bool:
+        # a title styled "All Caps" in Word is typed "Kế hoạch" (the plain text keeps no style), or "Kế Hoạch"
+        return len(sentence.tokens) <= 6 and (_upper_case(sentence) or len(sentence.tokens) <= 4
+                                              and sentence.tokens[0].text[0].isupper() and names_a_kind(sentence)
+                                              and not sentence.text.rstrip().endswith((".", ";", ":", ",")))
 
     head = sentences[first:first + 12]
     number_line = next((s.index for s in head if re.match(r"\s*(Số|SỐ)\s*:", without_quote_marks(s.text))), None)
@@ -237,7 +247,7 @@ def agency_sentences(sentences: list[Sentence], title: int | None, first: int = 
     """The upper-case lines at the top of the document that name the issuing body ("SỞ Y TẾ"), above its title."""
     found = []
     for sentence in sentences[first:min(title if title is not None else first + 4, first + 4)]:
-        if not _upper_case(sentence):
+        if not (_upper_case(sentence) or title is not None and _title_case(sentence)):
             break
         found.append(sentence.index)
     return tuple(found)

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from cancu.ingest.text import continued_lines, fold, has_bare_syllable, nfc
+from cancu.ingest.text import continued_lines, draft_text, fold, has_bare_syllable, nfc
 
 # Defence in depth: underthesea depends on huggingface_hub; forbid it any network use.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -116,8 +116,9 @@ def segment_marked(sentence: str, breaks: bool = False) -> tuple[tuple[str, ...]
 
 
 def prepare(text: str) -> list[Sentence]:
-    """The draft as sentences ready for matching. The text itself is kept only in memory."""
-    text = nfc(text)
+    """The draft as sentences ready for matching (read as ``draft_text`` reads it: offsets are the same).
+    The text itself is kept only in memory."""
+    text = draft_text(text)
     pieces = []
     line, counted = 0, 0
     for start, end in split_sentences(text):

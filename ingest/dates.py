@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from .patterns import NamedPattern
-from .text import fold_aligned, mail_header_end, without_quote_marks
+from .text import fold_aligned, mail_header_end, relined, without_quote_marks
 
 # Read on folded text (fold_aligned: one character per character), so a date typed without diacritics
 # ("Ha Noi, ngay 12 thang 3 nam 2026", a header or a line of a draft partly typed without them) is read too.
@@ -100,13 +100,14 @@ _HEADER_END = re.compile(r"^\s*(?:kinh gui|can cu|hom nay|thuc hien|theo de nghi
 
 
 def header_lines(text: str) -> list[tuple[int, str]]:
-    """The first non-empty lines (index, line) before the body starts ("Kính gửi", "Căn cứ"…),
+    """The first lines with a letter or digit (index, line) before the body starts ("Kính gửi", "Căn cứ"…),
     without e-mail quote marks; a forwarded e-mail's own header lines are skipped."""
     found: list[tuple[int, str]] = []
+    text = relined(text)  # a draft pasted as one line: its header is read on the lines put back
     skipped = text[:mail_header_end(text)].count("\n")  # a forwarded e-mail's own header is not the document's
     for index, line in enumerate(without_quote_marks(text).splitlines()):
-        if index < skipped or not line.strip():
-            continue
+        if index < skipped or not any(ch.isalnum() for ch in line):
+            continue  # a blank line, or a rule or cell border ("-------", "|") of a header copied from a PDF
         if _HEADER_END.match(fold_aligned(line)) or len(found) >= HEADER_LINES:
             break
         found.append((index, line))

@@ -175,11 +175,11 @@ def continued_lines(text: str) -> str:
     return _replace_at(text, sorted(joined))
 
 
-def _replace_at(text: str, positions: list[int]) -> str:
+def _replace_at(text: str, positions: list[int], by: str = " ") -> str:
     parts, last = [], 0
     for at in positions:
         parts.append(text[last:at])
-        parts.append(" ")
+        parts.append(by)
         last = at + 1
     parts.append(text[last:])
     return "".join(parts)
@@ -233,3 +233,138 @@ def mail_layout(text: str) -> tuple[int, int]:
 def mail_header_end(text: str) -> int:
     """Offset where the document an e-mail carries starts: after the e-mail's block (0 if none); see mail_layout."""
     return mail_layout(text)[1]
+
+
+# --------------------------------------------------------------------------- line breaks lost
+
+# A document of this many characters or more on fewer than LOST_BREAKS_LINES lines lost its line breaks: a
+# typed one has a header line, a title and paragraphs, each on a line of its own.
+LOST_BREAKS_CHARS = 500
+LOST_BREAKS_LINES = 3
+# Where a line of an administrative document starts (Decree 30/2020/NĐ-CP's layout), read folded: the
+# header's number, subject and motto lines, the addressees, bases, opening and closing lines.
+_LINE_OPENINGS = re.compile(r" (?=(?:so|luu|thoi gian|dia diem)\s*:|(?:v/v|ve viec|kinh gui|can cu|noi nhan|hom nay"
+                            r"|thuc hien|theo de nghi|thanh phan|cong hoa xa hoi|doc lap\s*-)\b"
+                            r"|(?:vao\s+)?(?:hoi|luc)\s+\d{1,2}\s*(?:gio\b|h))")  # "Hồi 14 giờ …" opens minutes
+# A list item after the end of a sentence or clause: "1. ", "1.2. ", "2) ", "a) ", "b/ ", "II. ", "- ", "+ ", "• ".
+_MARKER = r"(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][)/]|[IVX]{1,5}\.|[-+•◦▪])"
+_ITEM = re.compile(r"(?<=[.;:,]) (?=" + _MARKER + r"\s+\S)")
+_SENTENCE = re.compile(r"(?<=[^.][.;!?]) [\"“(]?(\w)")  # not after "…" typed as "..."
+_LIST_MARKER = re.compile(_MARKER)
+_MAIL_OPENINGS = re.compile(r" (?=" + MAIL_FIELD.pattern + ")", re.IGNORECASE)  # an e-mail's "Đến:", "Tiêu đề:"
+_WORD = re.compile(r"\S+")
+_LETTERS = re.compile(r"[(\"“]?[^\W\d_]+[)\"”]?[,.:;]?")
+# The kinds of administrative documents (Decree 30/2020/NĐ-CP, Article 7), folded: a title in capitals
+# typed after the issuing body's name ("SỞ GIÁO DỤC VÀ ĐÀO TẠO BIÊN BẢN") starts its own line.
+DOCUMENT_KINDS = ("nghi quyet", "quyet dinh", "chi thi", "quy che", "quy dinh", "thong cao", "thong bao",
+                  "huong dan", "chuong trinh", "ke hoach", "phuong an", "de an", "du an", "bao cao", "bien ban",
+                  "to trinh", "hop dong", "cong van", "cong dien", "ban ghi nho", "ban thoa thuan", "giay uy quyen",
+                  "giay moi", "giay gioi thieu", "giay nghi phep", "phieu gui", "phieu chuyen", "phieu bao", "thu cong")
+
+
+def _stamp_words(words: list[re.Match], n: int) -> int:
+    """How many words of a secrecy level ("TỐI MẬT", "MẬT") start at ``words[n]``; 0 for none, or for the
+    "MẬT" of "BÍ MẬT", "ĐỘ MẬT" (and of "TỐI MẬT", read from its first word)."""
+    from .model import Level  # the one spelling of the levels; model imports this module
+
+    if fold(words[n - 1].group()) in ("bi", "do", "tuyet", "toi"):
+        return 0
+    for size in (2, 1):
+        if fold(" ".join(w.group() for w in words[n:n + size])).strip(",.:;[]()«»") in {fold(l.value) for l in Level}:
+            return size
+    return 0
+
+
+def relined(text: str) -> str:
+    """``text`` with its line breaks put back when they were lost (a draft pasted from a web form or a PDF
+    viewer as one line): a break replaces the space before each sentence, list item and line opening
+    ("Số:", "Kính gửi", "Căn cứ", "Nơi nhận", …) and around each run of words in capitals (the issuing
+    body, the title: "SỞ Y TẾ", "BÁO CÁO"), so header, title and paragraphs are read as in the draft
+    as written. One character for one: offsets stay the draft's. A text with lines is returned as is."""
+    if len(text) < LOST_BREAKS_CHARS or text.strip().count("\n") + 1 >= LOST_BREAKS_LINES:
+        return text
+    folded = fold_aligned(text)
+    breaks = {m.start() for m in _SENTENCE.finditer(text) if m.group(1).isupper()}
+    breaks |= {m.start() for m in _ITEM.finditer(text)}
+    words = list(_WORD.finditer(text))
+    capitals = [bool(_LETTERS.fullmatch(w.group())) and w.group().isupper() for w in words]
+    in_capitals = {w.start() - 1 for n, w in enumerate(words[1:], 1) if capitals[n] and capitals[n - 1]}
+    # an opening starts a line, but not inside a run of capitals ("… DO CỘNG ĐỒNG TỰ THỰC HIỆN …")
+    breaks |= {m.start() for pattern, within in ((_LINE_OPENINGS, folded), (_MAIL_OPENINGS, text))
+               for m in pattern.finditer(within) if text[m.start() + 1].isupper() and m.start() not in in_capitals}
+    for n in range(1, len(words)):
+        starts = (capitals[n] and not capitals[n - 1] and n + 1 < len(words) and capitals[n + 1]
+                  and not words[n - 1].group().endswith(":"))  # "Lưu: VT, UBBG" stays
+        ends = capitals[n - 1] and not capitals[n] and n >= 2 and capitals[n - 2] and words[n].group()[:1].isupper()
+        # a kind of document ending a run of capitals, not at its start: "… ĐÀO TẠO BIÊN BẢN"
+        kind = (capitals[n] and capitals[n - 1] and n + 1 < len(words) and capitals[n + 1]
+                and not (n + 2 < len(words) and capitals[n + 2])
+                and fold(words[n].group() + " " + words[n + 1].group()).rstrip(",.:") in DOCUMENT_KINDS
+                and not any(fold(" ".join(w.group() for w in words[n - k:n + 1])) in DOCUMENT_KINDS for k in (1, 2)))
+        if (starts or ends or kind) and text[words[n].start() - 1] == " ":
+            breaks.add(words[n].start() - 1)
+        stamp = _stamp_words(words, n) if capitals[n] else 0  # "… NĂM 2024 TỐI MẬT PHIẾU TRÌNH": a line of its own
+        if stamp:
+            breaks.add(words[n].start() - 1)
+            if n + stamp < len(words) and words[n + stamp].group()[:1].isupper():
+                breaks.add(words[n + stamp].start() - 1)
+    # never right after a list marker: "1. Mục đích", "4. Thành phần đoàn"
+    breaks = sorted(at for at in breaks if text[at] == " "
+                    and not _LIST_MARKER.fullmatch(text[text.rfind(" ", 0, at) + 1:at]))
+    return _replace_at(text, breaks, "\n") if breaks else text
+
+
+# A word hyphenated across a line end, "thông-\ntin" (a PDF text layer, a justified Word export): a
+# lower-case letter, the hyphen, the break, a lower-case letter. A number's hyphen ("531/QĐ-\nTTg") is
+# between capitals and stays; so does a dash with a space before it ("Lao động -\nThương binh").
+_HYPHENATED = re.compile(r"(?<=[^\W\d_])-(?=[ \t]*\n[ \t>]*[^\W\d_])")
+
+
+def draft_text(text: str) -> str:
+    """A draft as the classifier and the checker read it: ``nfc``, the hyphen of a word hyphenated across
+    a line end blanked (the break then reads as one inside a sentence, see continued_lines), a second copy
+    of the whole text and the header's national motto blanked (``without_second_copy``, ``without_motto``)
+    and line breaks put back when they were lost (``relined``). One character for one after ``nfc``."""
+    text = nfc(text)
+    if "-\n" in text or "- \n" in text:
+        text = _HYPHENATED.sub(lambda m: " " if _lower_around(text, m.start()) else "-", text)
+    return without_motto(relined(without_second_copy(text)))
+
+
+# The national motto every administrative document carries in its header (Decree 30/2020/NĐ-CP, Appendix I),
+# in the header's right-hand column: after a column gap, beside the issuing body's name or indented on a
+# line of its own. A copy that puts it on lines of their own at the margin is read as it is.
+_MOTTO = re.compile(r"(?:(?<=\t)|(?<=   ))[ \t]*(cong hoa xa hoi chu nghia viet nam"
+                    r"|doc lap\s*[-–—]\s*tu do\s*[-–—]\s*hanh phuc)(?=[ \t]*(?:[-_=*|]+[ \t]*)*$|[ \t]*\t|   |[ \t]*\|)",
+                    re.MULTILINE)  # then a line end, a column gap, or the rule under it ("----------")
+
+
+def without_motto(text: str) -> str:
+    """``text`` with the national motto in its header's right-hand column blanked (spaces: offsets stay), so
+    a plain-text copy that keeps the two columns side by side reads as one that puts them one after another."""
+    if "\n" not in text:
+        return text
+    spans = [m.span(1) for m in _MOTTO.finditer(fold_aligned(text[:3000]))]
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def without_second_copy(text: str) -> str:
+    """A draft pasted twice by mistake (the whole text, then the same text again) with its second copy
+    blanked (spaces, its line breaks kept: offsets stay), so it is read, and its words counted, once."""
+    first = text.lstrip()
+    head = first[:first.find("\n")] if "\n" in first else ""
+    if len(head.strip()) < 3:
+        return text
+    at = text.find("\n" + head, len(text) - len(first) + 1)
+    while at != -1:
+        if text[at:].strip() == text[:at].strip():
+            return text[:at] + re.sub(r"[^\n]", " ", text[at:])
+        at = text.find("\n" + head, at + 1)
+    return text
+
+
+def _lower_around(text: str, at: int) -> bool:
+    after = re.match(r"[ \t]*\n[ \t>]*(\w)", text[at + 1:at + 40])
+    return text[at - 1].islower() and bool(after) and after.group(1).islower()

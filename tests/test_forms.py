@@ -1,6 +1,8 @@
 """Drafts in the forms agencies send them: tables copied with tab cells, minutes with speaker turns,
 text partly (or wholly) typed without diacritics, quoted in an e-mail reply under the sender's note,
-with the no-break, doubled and zero-width spaces of Word, web pages and PDF text layers.
+with the no-break, doubled and zero-width spaces of Word, web pages and PDF text layers; pasted as one line
+(line breaks lost), with words hyphenated across line ends, the header in Title Case or with the national
+motto in its right-hand column, pasted twice by mistake.
 
 The same draft in another form is the same draft: `classify` reads the same date and gives the same
 level, `cancu check` reads the same stamp, date and stated basis.
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import textwrap
 from pathlib import Path
 
 from cancu.checker.drafts import read_draft
@@ -18,11 +22,40 @@ from cancu.classifier.conditions import FAILED, evaluate
 from cancu.classifier.textprep import prepare
 from cancu.ingest.conditions import ItemCondition
 from cancu.ingest.dates import draft_date
-from cancu.ingest.text import fold, has_bare_syllable, typed_bare
+from cancu.ingest.text import draft_text, fold, has_bare_syllable, relined, typed_bare
 
 from conftest import partly_stripped, replied, speaker_turns, tab_cells, without_diacritics
 
 CHECK_DEV = Path(__file__).parent / "data" / "check" / "check-dev.jsonl"
+
+
+def hyphenated(text: str, width: int = 70) -> str:
+    """Sentence lines wrapped at ``width`` as a justified PDF or Word export does, a break between two
+    lower-case syllables written with a hyphen ("thông-\ntin")."""
+    def wrap(line: str) -> str:
+        sentence = len(line.split()) >= 10 and line.rstrip().removesuffix("/.")[-1:] in ".;:!?"
+        pieces = textwrap.wrap(line, width) if sentence else [line]
+        return "".join(a + ("-\n" if a[-1].islower() and b[0].islower() else "\n") for a, b in zip(pieces, pieces[1:])) + pieces[-1]
+    return "\n".join(wrap(line) for line in text.split("\n"))
+
+
+def title_case_header(text: str) -> str:
+    """Each line in capitals (issuing body, title, stamp) typed in Title Case: "Sở Y Tế", "Báo Cáo"."""
+    def title(line: str) -> str:
+        letters = [ch for ch in line if ch.isalpha()]
+        capitals = len(letters) > 3 and all(ch.isupper() for ch in letters)
+        return " ".join(word[:1] + word[1:].lower() for word in line.split(" ")) if capitals else line
+    return "\n".join(title(line) for line in text.split("\n"))
+
+
+def motto_column(text: str) -> str:
+    """A two-column header copied as plain text: the national motto beside the issuing body's lines."""
+    lines = text.split("\n")
+    lines[0] += " " * 12 + "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    lines.insert(1, " " * 40 + "Độc lập - Tự do - Hạnh phúc")
+    return "\n".join(lines)
+
+
 FORMS = {
     "tab cells": tab_cells,
     "speaker turns": speaker_turns,
@@ -35,6 +68,12 @@ FORMS = {
     "line breaks as CR alone (old Mac text)": lambda text: text.replace("\n", "\r"),
     "quoted in a reply under a note": replied,
     "quoted under a note and an Outlook header": lambda text: replied(text, 1),
+    "words hyphenated across line ends": hyphenated,
+    "header in Title Case": title_case_header,
+    "the motto in the header's right-hand column": motto_column,
+    "pasted twice by mistake": lambda text: text + "\n\n" + text,
+    "the stamp in a box": lambda text: re.sub(r"(?m)^((?:TUYỆT |TỐI )?MẬT)$", r"[\1]", text),
+    "the stamp as a field": lambda text: re.sub(r"(?m)^((?:TUYỆT |TỐI )?MẬT)$", lambda m: "Độ mật: " + m[1].capitalize(), text),
 }
 
 
@@ -118,3 +157,43 @@ def test_words_typed_without_diacritics_inside_a_sentence_meet_the_catalog(kb):
     assert first and other and first[0].citation == other[0].citation
     found = {word.lower() for evidence in other[0].evidence for word in evidence.matched_words}
     assert {"hoc sinh", "quoc gia"} & found  # the words typed bare are evidence too
+
+
+def test_a_draft_pasted_as_one_line_gets_its_date_level_and_stamp(dev_drafts, kb):
+    """Line breaks lost (a web form, a PDF viewer's copy, one of the 36 real documents): the breaks are
+    put back before sentences, list items, line openings and around runs of capitals."""
+    for draft_id in ("d-004", "d-016", "d-017", "d-022", "d-009", "d-001"):
+        text = dev_drafts[draft_id]["text"]
+        written, one_line = classify(text, kb), classify(text.replace("\n", " "), kb)
+        assert (one_line.as_of, one_line.as_of_source) == (written.as_of, written.as_of_source), draft_id
+        assert one_line.level == written.level, draft_id
+    for draft in (json.loads(line) for line in CHECK_DEV.read_text(encoding="utf-8").splitlines() if line.strip()):
+        written, one_line = read_draft(draft["text"]), read_draft(draft["text"].replace("\n", " "))
+        assert (one_line.stamp and one_line.stamp.stamp, one_line.date) == (written.stamp and written.stamp.stamp,
+                                                                            written.date), draft["id"]
+        assert [(b.decision, b.article, b.clause, b.point) for b in one_line.bases] == [
+            (b.decision, b.article, b.clause, b.point) for b in written.bases], draft["id"]
+
+
+def test_line_breaks_are_put_back_only_where_they_were_lost_and_offsets_stay():
+    one_line = ("SỞ Y TẾ BÁO CÁO Kết quả kiểm tra năm 2025 Kính gửi: Ủy ban nhân dân tỉnh. Đoàn đã kiểm tra "
+                "05 bệnh viện. 1. Ưu điểm: hồ sơ đầy đủ; 2. Tồn tại: chưa có nội quy. Nơi nhận: Như trên. " * 3)
+    lines = relined(one_line).split("\n")
+    assert len(relined(one_line)) == len(one_line)  # one character for one: evidence offsets stay the draft's
+    assert lines[:4] == ["SỞ Y TẾ", "BÁO CÁO", "Kết quả kiểm tra năm 2025", "Kính gửi: Ủy ban nhân dân tỉnh."]
+    assert "1. Ưu điểm: hồ sơ đầy đủ;" in lines and "BÍ MẬT" not in relined("Bảo vệ BÍ MẬT NHÀ NƯỚC. " * 40).split("\n")
+    written = "SỞ Y TẾ\nBÁO CÁO\n" + "Đoàn đã kiểm tra 05 bệnh viện. Kết quả tốt. " * 40
+    assert relined(written) == written  # a draft with its lines is read as it is
+
+
+def test_a_hyphen_at_a_line_end_joins_a_word_but_not_a_number():
+    assert draft_text("cung cấp thông-\ntin cho") == "cung cấp thông \ntin cho"
+    for kept in ("Quyết định số 531/QĐ-\nTTg", "Sở Lao động -\nThương binh", "năm 2020-\n2025"):
+        assert draft_text(kept) == kept
+
+
+def test_a_draft_pasted_twice_is_read_once_and_a_basis_stated_twice_is_one():
+    draft = json.loads(CHECK_DEV.read_text(encoding="utf-8").splitlines()[0])
+    twice = draft["text"] + "\n\n" + draft["text"]
+    assert draft_text(twice).strip() == draft["text"].strip() and len(draft_text(twice)) == len(twice)
+    assert len(read_draft(twice).bases) == len(read_draft(draft["text"]).bases) >= 1
