@@ -344,7 +344,11 @@ def without_motto(text: str) -> str:
     a plain-text copy that keeps the two columns side by side reads as one that puts them one after another."""
     if "\n" not in text:
         return text
-    spans = [m.span(1) for m in _MOTTO.finditer(fold_aligned(text[:3000]))]
+    spans = []
+    for line in _LINE.finditer(text[:3000]):  # only a line with a column gap can hold it: fold just those
+        if "\t" in line.group() or "   " in line.group():
+            spans += [(line.start() + m.start(1), line.start() + m.end(1))
+                      for m in _MOTTO.finditer(fold_aligned(line.group()))]
     for start, end in spans:
         text = text[:start] + " " * (end - start) + text[end:]
     return text
