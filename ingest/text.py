@@ -69,9 +69,27 @@ def fold(text: str) -> str:
     SQLite's ``remove_diacritics 2`` keeps "đ" (it is a letter, not a combining
     mark); this fold is stored beside the text so "dat dai" finds "đất đai".
     """
-    decomposed = unicodedata.normalize("NFD", nfc(text).lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    return nfc(text).lower().translate(_FOLDED)
+
+
+class _FoldTable(dict):
+    """str.translate table of ``fold``, filled as characters are met: each character's NFD without its
+    combining marks (a combining mark itself: removed), "đ" as "d". Per character this is what folding
+    the whole NFD string does: reordering combining marks does not matter once they are all dropped."""
+
+    def __missing__(self, code: int):
+        character = chr(code)
+        if unicodedata.combining(character):
+            value = None
+        else:
+            decomposed = unicodedata.normalize("NFD", character)
+            value = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
+            value = code if value == character else value
+        self[code] = value
+        return value
+
+
+_FOLDED = _FoldTable()
 
 
 # Syllables Vietnamese spelling never writes without a mark, so a text that has one was typed without
@@ -122,7 +140,19 @@ def fold_aligned(text: str) -> str:
     folded = fold(text)
     if len(folded) == len(text):
         return folded
-    return "".join((fold(ch) or ch)[0] for ch in text)
+    return text.translate(_FOLDED_ONE)
+
+
+class _FoldOneTable(dict):
+    """str.translate table of ``fold_aligned``: each character's fold, cut to its first character."""
+
+    def __missing__(self, code: int) -> str:
+        character = chr(code)
+        self[code] = value = (fold(character) or character)[0]
+        return value
+
+
+_FOLDED_ONE = _FoldOneTable()
 
 
 _QUOTE_MARKS = re.compile(r"^[ \t]*>(?:[ \t]*>)*", re.MULTILINE)  # "> > " of a forwarded or replied e-mail

@@ -503,3 +503,22 @@ def test_unicode_spaces_and_invisible_characters_read_as_plain_spaces():
     assert nfc("SỞ Y TẾ      CỘNG HÒA") == "SỞ Y TẾ      CỘNG HÒA"  # a gap between columns stays
     assert nfc("dòng một\u2028dòng hai") == "dòng một\ndòng hai"
     assert nfc("một\r\nhai\rba") == "một\nhai\nba"
+
+
+def test_fold_and_fold_aligned_fold_every_character_as_the_whole_nfd_string_does():
+    """fold translates character by character: the same as dropping the combining marks of the NFD string."""
+    import unicodedata
+
+    from cancu.ingest.text import fold, fold_aligned, nfc
+
+    def by_nfd(text: str) -> str:
+        decomposed = unicodedata.normalize("NFD", nfc(text).lower())
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
+
+    samples = ["Đề thi", "ĐẤT ĐAI", "Ủy ban nhân dân", "Ð", "e\u0301", "İstanbul", "ǅ", "ﬁ", "Ω", "ά", "й"]
+    samples += [chr(code) for code in range(0, 0x3000, 7) if not 0xD800 <= code <= 0xDFFF]
+    for text in samples:
+        assert fold(text) == by_nfd(text), repr(text)
+        aligned = fold_aligned(text + "  x")
+        assert len(aligned) == len(text) + 3 and aligned[-1] == "x", repr(text)
+    assert fold_aligned("Hà  Nội,\r\nngày") == "ha  noi,\n\nngay"  # one for one, though nfc would shorten it
