@@ -307,6 +307,15 @@ def _stamp_words(words: list[re.Match], n: int) -> int:
     return 0
 
 
+def _after_a_kind(words: list[re.Match], capitals: list[bool], n: int) -> bool:
+    """``words[n]`` follows a kind of document in its run of capitals: it is a word of the title."""
+    start = n
+    while start and capitals[start - 1]:
+        start -= 1
+    run = [fold(w.group()).strip(",.:;") for w in words[start:n]]
+    return any(" ".join(run[at:at + size]) in DOCUMENT_KINDS for size in (2, 3) for at in range(len(run)))
+
+
 def relined(text: str) -> str:
     """``text`` with its line breaks put back when they were lost (a draft pasted from a web form or a PDF
     viewer as one line): a break replaces the space before each sentence, list item and line opening
@@ -335,7 +344,8 @@ def relined(text: str) -> str:
                 and not any(fold(" ".join(w.group() for w in words[n - k:n + 1])) in DOCUMENT_KINDS for k in (1, 2)))
         if (starts or ends or kind) and text[words[n].start() - 1] == " ":
             breaks.add(words[n].start() - 1)
-        stamp = _stamp_words(words, n) if capitals[n] else 0  # "… NĂM 2024 TỐI MẬT PHIẾU TRÌNH": a line of its own
+        stamp = _stamp_words(words, n) if capitals[n] and not _after_a_kind(words, capitals, n) else 0
+        # "… NĂM 2024 TỐI MẬT PHIẾU TRÌNH": a line of its own; "BIÊN BẢN GIAO NHẬN TÀI LIỆU MẬT": the title's
         if stamp:
             breaks.add(words[n].start() - 1)
             if n + stamp < len(words) and words[n + stamp].group()[:1].isupper():
