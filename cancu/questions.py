@@ -84,13 +84,16 @@ def has_topic(question: str) -> bool:
     stopwords = load_rules().stopwords  # written with diacritics: "thì" is one, "thi" is not
     folded_stopwords = {fold(word) for word in stopwords}
     remaining = set(topic_words(question).split())
+    unsure = 0
     for word in re.findall(r"\w+", nfc(question).lower()):
         if fold(word) not in remaining:
             continue
         typed_bare = word == fold(word)  # it may be any word that folds to it: a folded stopword stays out
         if word not in (folded_stopwords if typed_bare else stopwords):
             return True
-    return False
+        unsure += typed_bare
+    # typed without diacritics, two such words are a phrase to look up ("de thi" is "đề thi" as well as "để thì")
+    return unsure >= 2
 
 
 def with_synonyms(question: str) -> str:

@@ -20,7 +20,8 @@ from cancu.ingest.dates import HEADER_LINES, draft_date, find_date, header_lines
 from cancu.ingest.model import Level
 from cancu.ingest.parse import normalize_number
 from cancu.ingest.patterns import NamedPattern
-from cancu.ingest.text import continued_lines, draft_text, fold, fold_aligned, nfc, without_quote_marks
+from cancu.ingest.text import (DOCUMENT_KINDS, continued_lines, draft_text, fold, fold_aligned, nfc,
+                               without_quote_marks)
 
 # The date readers (draft_date, header_month, header_lines) live in cancu.ingest.dates, so that
 # classification and checking judge a draft on the same date; re-exported here for readers of drafts.
@@ -57,6 +58,9 @@ _COLUMNS = re.compile(r"\t+|\s{3,}")
 # A stamp typed after the issuing body's name on its line in capitals ("THANH TRA HUYỆN ... MẬT": a
 # draft pasted as one line, or a header whose columns a single space joins); "BÍ MẬT" is not a stamp.
 _TRAILING_LEVEL = re.compile(r"(?<!\bbi)\s+(?:(?:tuyet|toi)\s+)?mat[\W_]*$")
+# A title ("BIÊN BẢN GIAO NHẬN TÀI LIỆU MẬT") or subject line ("VỀ VIỆC …") names the document: its last
+# word is the title's, not a stamp typed after it.
+_TITLE_OR_SUBJECT = re.compile(r"[\W_]*(?:v/v|ve viec|" + "|".join(DOCUMENT_KINDS) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,9 @@ def find_stamp(text: str) -> Stamp | None:
     """The stamp line near the top of the draft; the words "mật" inside sentences never count."""
     for index, line in header_lines(text):
         # a plain-text header may put the stamp in a column: "Số: 12/BC-TTr        MẬT"
-        trailing = _TRAILING_LEVEL.search(fold_aligned(line)) if not any(ch.islower() for ch in line) else None
+        folded_line = fold_aligned(line)
+        trailing = (_TRAILING_LEVEL.search(folded_line) if not any(ch.islower() for ch in line)
+                    and not _TITLE_OR_SUBJECT.match(folded_line) else None)
         for segment in [line, *_COLUMNS.split(line), *([line[trailing.start():]] if trailing else [])]:
             match = STAMP_LINE.regex.match(STAMP_LINE.prepare(segment))
             if match:

@@ -224,8 +224,9 @@ MAIL_SEPARATOR = re.compile(r"[-_=*\s]*(?:original message|forwarded message|th�
 
 
 # The line a mail client writes above the message a reply quotes: "Vào Th 2, 14 thg 10, 2024 lúc 09:12
-# Phòng Tổng hợp <…> đã viết:", "On Mon, Oct 14, 2024 at 9:12 AM … wrote:".
-MAIL_ATTRIBUTION = re.compile(r".*\b(?:đã viết|wrote)\s*:\s*$", re.IGNORECASE)
+# Phòng Tổng hợp <…> đã viết:", "On Mon, Oct 14, 2024 at 9:12 AM … wrote:". It carries the time or the
+# sender's address; a document's "Như Thông báo số 5 ngày 02/3/2024 đã viết:" carries neither.
+MAIL_ATTRIBUTION = re.compile(r".*(?:\d:\d\d|@).*\b(?:đã viết|wrote)\s*:\s*$", re.IGNORECASE)
 _NAMED_SEPARATOR = re.compile(r"[-_=*\s]*(?:original message|forwarded message|thư chuyển tiếp|thư được chuyển tiếp"
                               r"|thư gốc)", re.IGNORECASE)
 MAIL_LINES = 40  # an e-mail's header, or the short note above the message it forwards, sits in its first lines
@@ -244,8 +245,9 @@ def mail_layout(text: str) -> tuple[int, int]:
     lines = [(line.start(), line.end(), without_quote_marks(line.group()).strip())
              for _, line in zip(range(MAIL_LINES), _LINE.finditer(text)) if line.group()]
     for index, (start, _, content) in enumerate(lines):
-        if index and not (MAIL_ATTRIBUTION.match(content) or _NAMED_SEPARATOR.match(content)):
-            continue  # below a note, only a line a mail client writes starts the block
+        separator = bool(_NAMED_SEPARATOR.match(content) and MAIL_SEPARATOR.match(content))  # the whole line
+        if index and not (MAIL_ATTRIBUTION.match(content) or separator):
+            continue  # below a note, only a line a mail client writes starts the block ("Thư gốc của Bộ …" does not)
         end, fields, attributed = start, 0, False
         for _, line_end, later in lines[index:]:
             if MAIL_FIELD.match(later):
@@ -255,7 +257,7 @@ def mail_layout(text: str) -> tuple[int, int]:
             elif later and not MAIL_SEPARATOR.match(later):
                 break
             end = line_end
-        if fields >= 2 or attributed or (index and _NAMED_SEPARATOR.match(content)):
+        if fields >= 2 or attributed or (index and separator):
             return start, end
     return 0, 0
 
@@ -305,6 +307,15 @@ def _stamp_words(words: list[re.Match], n: int) -> int:
     return 0
 
 
+def _after_a_kind(words: list[re.Match], capitals: list[bool], n: int) -> bool:
+    """``words[n]`` follows a kind of document in its run of capitals: it is a word of the title."""
+    start = n
+    while start and capitals[start - 1]:
+        start -= 1
+    run = [fold(w.group()).strip(",.:;") for w in words[start:n]]
+    return any(" ".join(run[at:at + size]) in DOCUMENT_KINDS for size in (2, 3) for at in range(len(run)))
+
+
 def relined(text: str) -> str:
     """``text`` with its line breaks put back when they were lost (a draft pasted from a web form or a PDF
     viewer as one line): a break replaces the space before each sentence, list item and line opening
@@ -333,7 +344,8 @@ def relined(text: str) -> str:
                 and not any(fold(" ".join(w.group() for w in words[n - k:n + 1])) in DOCUMENT_KINDS for k in (1, 2)))
         if (starts or ends or kind) and text[words[n].start() - 1] == " ":
             breaks.add(words[n].start() - 1)
-        stamp = _stamp_words(words, n) if capitals[n] else 0  # "… NĂM 2024 TỐI MẬT PHIẾU TRÌNH": a line of its own
+        stamp = _stamp_words(words, n) if capitals[n] and not _after_a_kind(words, capitals, n) else 0
+        # "… NĂM 2024 TỐI MẬT PHIẾU TRÌNH": a line of its own; "BIÊN BẢN GIAO NHẬN TÀI LIỆU MẬT": the title's
         if stamp:
             breaks.add(words[n].start() - 1)
             if n + stamp < len(words) and words[n + stamp].group()[:1].isupper():

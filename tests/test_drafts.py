@@ -48,6 +48,21 @@ def test_stamp_in_a_header_column():
     assert find_stamp(text.replace("TỐI MẬT", "BÍ MẬT NHÀ NƯỚC")) is None
 
 
+def test_a_title_about_secret_documents_is_not_a_stamp_typed_after_the_issuer():
+    """A level ending a line in capitals is a stamp typed after the issuing body's name, not the end of a
+    title or subject line ("… TÀI LIỆU MẬT")."""
+    joined = "THANH TRA HUYỆN A MẬT\nSố: 12/BC-TTr\nBÁO CÁO\n" + BODY
+    assert find_stamp(joined).stamp == "MẬT"
+    for line in ("BIÊN BẢN GIAO NHẬN TÀI LIỆU MẬT", "QUY CHẾ BẢO VỆ TÀI LIỆU TỐI MẬT",
+                 "VỀ VIỆC TIÊU HỦY TÀI LIỆU MẬT", "V/V BÀN GIAO TÀI LIỆU MẬT"):
+        assert find_stamp(HEADER.format(stamp=line) + BODY) is None, line
+    # pasted as one line, the title's last word is not put on a line of its own as a stamp either
+    body = "Hôm nay, tại trụ sở Ủy ban nhân dân tỉnh, hai bên đã tiến hành giao nhận các tài liệu theo danh sách. " * 5
+    one_line = "ỦY BAN NHÂN DÂN TỈNH A Số: 12/BB-UBND Hà Nội, ngày 12 tháng 3 năm 2024 {} " + body
+    assert read_draft(one_line.format("TỐI MẬT BIÊN BẢN GIAO NHẬN")).stamp.stamp == "TỐI MẬT"
+    assert read_draft(one_line.format("BIÊN BẢN GIAO NHẬN TÀI LIỆU MẬT")).stamp is None
+
+
 def test_stamp_words_in_the_body_do_not_count():
     text = HEADER.format(stamp="DỰ THẢO") + BODY + "MẬT\nĐộ mật: Mật, căn cứ Điều 1 Quyết định số 970/QĐ-TTg.\n"
     assert find_stamp(text) is None

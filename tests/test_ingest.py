@@ -493,6 +493,22 @@ def test_the_note_above_a_quoted_or_forwarded_message_is_the_senders_and_the_doc
     assert mail_layout(note + document) == (0, 0)  # a note with no mail client's line: nothing to skip
 
 
+def test_a_document_line_that_mentions_an_original_letter_or_ends_in_da_viet_is_not_an_e_mail_block():
+    """Only a line a mail client writes starts the block under a note: a whole separator line, or an
+    attribution with its time or address. A document's own sentence does not, else its header is lost."""
+    from cancu.checker.drafts import read_draft
+    from cancu.ingest.text import mail_layout
+
+    header = "SỞ Y TẾ\nSố: 12/BC-SYT\nHà Nội, ngày 12 tháng 3 năm 2024\nTỐI MẬT\nBÁO CÁO\n"
+    for sentence in ("Thư gốc của Bộ Y tế gửi ngày 02/3 yêu cầu báo cáo.",
+                     "Original message của Bộ đã được lưu.",
+                     "Như Thông báo số 5/TB-UBND ngày 02/3/2024 đã viết:"):
+        draft = header + "Kết quả kiểm tra\n" + sentence + "\nNội dung báo cáo.\n"
+        assert mail_layout(draft) == (0, 0), sentence
+        facts = read_draft(draft)
+        assert facts.stamp is not None and facts.date == dt.date(2024, 3, 12), sentence
+
+
 def test_unicode_spaces_and_invisible_characters_read_as_plain_spaces():
     from cancu.ingest.text import nfc
 

@@ -281,3 +281,22 @@ async def test_an_uploaded_vntime_file_is_classified_as_its_unicode_text_and_say
     assert response.status_code == 200
     assert f"Tệp “du-thao.txt”: {TCVN3_NOTE}." in response.text
     assert 'Độ mật đề xuất: <span class="cancu-level">Tối mật</span>' in response.text
+
+
+@pytest.mark.asyncio
+async def test_the_proposal_of_a_draft_pasted_from_a_vntime_document_is_that_of_its_unicode_text(kb_path):
+    """The page's download buttons post the pasted text again: the proposal is built on it as the page read it."""
+    from datasette.app import Datasette
+
+    from test_hostile import SECRET_DRAFT, _token
+
+    ds = Datasette([str(kb_path)])
+    proposals = []
+    for pasted in (SECRET_DRAFT, to_tcvn3(SECRET_DRAFT)):
+        token, cookies = await _token(ds)
+        response = await ds.client.post("/-/phan-loai/de-xuat?format=md", cookies=cookies,
+                                        data={"csrftoken": token, "as_of": "2024-12-12", "draft_text": pasted})
+        assert response.status_code == 200
+        proposals.append(response.text)
+    assert "Tối mật" in proposals[0]
+    assert proposals[1] == proposals[0]

@@ -229,6 +229,10 @@ def test_tra_cuu_refuses_an_empty_question_and_links_the_decision_page(kb_path):
 
     assert not ask("có phải không?", kb_path).items  # the classify page's question path finds nothing to look up
     assert ask("đề thi có phải không?", kb_path).items
+    # typed without diacritics, "de thi" may be "để thì" but is a phrase to look up, as "đề thi" is
+    assert ask("de thi co phai khong?", kb_path).items
+    bare = runner.invoke(cli, ["tra-cuu", "de thi co phai khong?", "--db", str(kb_path)], prog_name="cancu")
+    assert bare.exit_code == 0, bare.output
 
 
 def test_missing_path_message_is_plain_vietnamese(kb_path, tmp_path):

@@ -400,16 +400,21 @@ def classify_draft(draft_text: str, path: Path, as_of: dt.date | None):
     return classify(draft_text, shared_kb(path), as_of=as_of, top=5)
 
 
-def classify_pasted(draft_text: str, path: Path, as_of: dt.date | None):
-    """A paste goes through the same reading boundary as a file (stacked marks trimmed, legacy
-    font encodings converted or refused), then to ``classify_draft``; what the reader noted leads the warnings."""
+def read_pasted(draft_text: str):
+    """A paste read through the same boundary as a file (stacked marks trimmed, legacy font encodings
+    converted or refused): the page, its proposal and the proposal download all read this text."""
     from cancu.ingest.errors import SourceUnreadable
     from cancu.ingest.readers import read_bytes
 
     try:
-        document = read_bytes(draft_text.encode("utf-8", errors="replace"), "dự thảo dán vào")
+        return read_bytes(draft_text.encode("utf-8", errors="replace"), "dự thảo dán vào")
     except SourceUnreadable as error:
         raise security.RequestRefused(400, f"Không phân loại được: {error.reason}.") from None
+
+
+def classify_pasted(draft_text: str, path: Path, as_of: dt.date | None):
+    """A paste as ``read_pasted`` reads it, then to ``classify_draft``; what the reader noted leads the warnings."""
+    document = read_pasted(draft_text)
     result = classify_draft(document.text, path, as_of)
     if document.warnings:
         result = dataclasses.replace(result, warnings=(*(f"Nội dung dán vào: {w}." for w in document.warnings),
@@ -490,7 +495,8 @@ async def _classify_form(datasette, form, context: dict) -> None:
                 result = dataclasses.replace(result, warnings=(*(f"Tệp “{file_name}”: {w}." for w in noted),
                                                                *result.warnings))
             context["result"] = result
-            context["proposal"] = proposal_document(result, path, draft_text)
+            read_text = draft_text if file_name else read_pasted(draft_text).text  # the title as classified
+            context["proposal"] = proposal_document(result, path, read_text)
 
 
 @hookimpl

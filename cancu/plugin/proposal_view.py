@@ -61,7 +61,7 @@ def proposal_document(result, path: Path, draft_text: str) -> ProposalDocument:
 
 async def download_proposal(datasette, request) -> Response:
     """POST: the proposal of the posted draft as a .docx (or .md with format=md)."""
-    from . import MAX_DRAFT_CHARS, KnowledgeBaseMissing, _as_of_from_form, classify_draft, kb_path
+    from . import MAX_DRAFT_CHARS, KnowledgeBaseMissing, _as_of_from_form, classify_draft, kb_path, read_pasted
 
     if request.method != "POST":
         return Response.redirect(datasette.urls.path("/-/phan-loai"))
@@ -72,7 +72,7 @@ async def download_proposal(datasette, request) -> Response:
         refused = security.refusal(request, form.fields)
         if refused:
             return Response.text(refused.message, status=refused.status, headers=PRIVATE_HEADERS)
-        draft_text, _, _ = await draft_of(form)
+        draft_text, file_name, _ = await draft_of(form)
         as_of, error = _as_of_from_form(form.fields.get("as_of", ""))
         if error:
             raise FormRejected(error)
@@ -87,6 +87,8 @@ async def download_proposal(datasette, request) -> Response:
     from . import CLASSIFY_RUNNER
 
     try:
+        if file_name is None:  # a paste, read as the page read it (a .VnTime paste converted)
+            draft_text = read_pasted(draft_text).text
         result = await CLASSIFY_RUNNER.run(classify_draft, draft_text, path, as_of)
     except security.RequestRefused as busy:
         return Response.text(busy.message, status=busy.status, headers=PRIVATE_HEADERS)
