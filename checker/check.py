@@ -46,7 +46,7 @@ from cancu.ingest.dates import judged_date, today as today_in_vietnam
 from cancu.ingest.errors import SourceUnreadable
 from cancu.ingest.model import Level
 from cancu.ingest.readers import SUPPORTED_SUFFIXES, read_file
-from cancu.ingest.text import fold, nfc, vn_date
+from cancu.ingest.text import draft_text as read_as_draft, fold, vn_date
 
 from .drafts import DraftFacts, StatedBasis, read_draft
 from cancu.kb import KB, DecisionRecord, ItemRecord, load_kb
@@ -416,7 +416,7 @@ def check_text(draft_text: str, kb: KB, *, file: str = "", as_of: dt.date | None
     if classify is None:
         from cancu.classifier.classify import classify  # imported late: the classifier loads its language tools
     facts = read_draft(draft_text)
-    day, source = judged_date(nfc(draft_text), as_of, today)
+    day, source = judged_date(read_as_draft(draft_text), as_of, today)  # the date classify reads, by one reading
     stamp = facts.stamp.stamp if facts.stamp else None
     checks = tuple(verify_basis(basis, kb, day) for basis in facts.bases)
     classification = classify(draft_text, kb, as_of=day)

@@ -123,7 +123,7 @@ MINUTES_DATE = NamedPattern(
 # An e-mail's own header: "Ngày gửi: 06/4/2026, 16:42", "Date: 06/04/2026", "Sent: 2026-04-06".
 MAIL_DATE = NamedPattern(
     "mail_date",
-    re.compile(r"^\s*(?:ngay gui|gui luc|thoi gian gui|date|sent)\s*:\s*(?:[^\n\d]{0,20}?)(?=\d)", re.MULTILINE),
+    re.compile(r"^\s*(?:ngay gui|da gui|gui luc|thoi gian gui|date|sent)\s*:\s*(?:[^\n\d]{0,20}?)(?=\d)", re.MULTILINE),
     matches=("Ngày gửi: 06/4/2026, 16:42", "Date: Mon, 06/04/2026 16:42", "Sent: 2026-04-06 16:42"),
     excludes=("Ngày 06/4/2026, Sở đã gửi", "Thời gian: 08 giờ 00 ngày 08/4/2026"),
 )

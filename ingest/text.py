@@ -217,7 +217,7 @@ def _replace_at(text: str, positions: list[int], by: str = " ") -> str:
 
 # An e-mail's own header ("Từ: …", "Đến: …", "Tiêu đề: …") and the line a mail client writes
 # above a forwarded or quoted message ("-------- Thư chuyển tiếp --------").
-MAIL_FIELD = re.compile(r"(?:từ|người gửi|from|gửi|đến|tới|to|cc|bcc|ngày gửi|gửi lúc|thời gian gửi|date|sent"
+MAIL_FIELD = re.compile(r"(?:từ|người gửi|from|gửi|đã gửi|đến|tới|to|cc|bcc|ngày gửi|gửi lúc|thời gian gửi|date|sent"
                         r"|tiêu đề|subject|chủ đề)\s*:", re.IGNORECASE)
 MAIL_SEPARATOR = re.compile(r"[-_=*\s]*(?:original message|forwarded message|thư chuyển tiếp|thư được chuyển tiếp"
                             r"|thư gốc|[-_=]{5,})[-_=*\s]*$", re.IGNORECASE)

@@ -485,6 +485,8 @@ def test_the_note_above_a_quoted_or_forwarded_message_is_the_senders_and_the_doc
     for block in ("Vào Th 2, 14 thg 10, 2024 lúc 09:12 Phòng Tổng hợp <th@so.gov.vn> đã viết:\n",
                   "On Mon, Oct 14, 2024 at 9:12 AM Tong hop <th@so.gov.vn> wrote:\n",
                   "-----Original Message-----\nFrom: Tong hop\nSent: Monday, October 14, 2024\nTo: Lanh dao\n\n",
+                  "-----Thư gốc-----\nTừ: Phòng Tổng hợp\nĐã gửi: Thứ Hai, 14/10/2024 09:12\nĐến: Lãnh đạo Sở\n"
+                  "Chủ đề: Dự thảo\n\n",  # Outlook in Vietnamese
                   "---------- Forwarded message ---------\nFrom: Tong hop\nDate: Mon, 14 Oct 2024\n\n"):
         assert mail_layout(note + block + document) == (len(note), len(note + block)), block
     # the dashes under an issuing body and a "Từ: … đến …" line are a document's, not an e-mail's
