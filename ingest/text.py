@@ -426,6 +426,9 @@ PAGE_NUMBER = re.compile(r"[ \t]*(?:(?P<word>trang|page)[ \t]*(?P<wn>\d{1,4})(?:
                          r"|(?P<fn>\d{1,4})[ \t]*/[ \t]*(?P<fm>\d{1,4})"
                          r"|(?P<bare>\d{1,4}))[ \t]*", re.IGNORECASE)
 FURNITURE_MIN_GAP = 4  # lines between two pages' furniture: fewer is a table's rows or a list, not a page
+# A line recurring on its own (no page number beside it) is a running header only three times or more, a
+# page apart: a document's own label recurs too ("Trả lời:" under each question of a press briefing).
+RUNNING_MIN_GAP = 8
 _FURNITURE_LENGTH = 120  # a running header or footer is one short line
 
 
@@ -448,19 +451,19 @@ def page_number(line: str) -> tuple[int, int, str] | None:
     return number, count, form
 
 
-def _regular(positions: list[int], numbers: list[int]) -> float:
+def _regular(positions: list[int], numbers: list[int], least: int = 2, gap: int = FURNITURE_MIN_GAP) -> float:
     """Lines per page when lines at ``positions`` fall at a steady pace of ``numbers`` (page k's furniture
-    about k pages in): each gap at least FURNITURE_MIN_GAP lines, each position within a quarter page of the
-    straight line through the first and last. The last page may be short: its footer can come early. 0 when
-    the pace is not steady."""
-    if len(positions) < 2:
+    about k pages in): ``least`` of them or more, each gap at least ``gap`` lines, each position within a
+    quarter page of the straight line through the first and last. The last page may be short: its footer
+    can come early. 0 when the pace is not steady."""
+    if len(positions) < least:
         return 0
     page = (positions[-1] - positions[0]) / (numbers[-1] - numbers[0])
-    steady = min(b - a for a, b in zip(positions, positions[1:])) >= FURNITURE_MIN_GAP and all(
+    steady = min(b - a for a, b in zip(positions, positions[1:])) >= gap and all(
         abs(positions[0] + (k - numbers[0]) * page - at) <= page / 4 + 1 for at, k in zip(positions, numbers))
     if steady:
         return page
-    rest = _regular(positions[:-1], numbers[:-1]) if len(positions) >= 3 else 0
+    rest = _regular(positions[:-1], numbers[:-1], least, gap) if len(positions) > least else 0
     if rest and 0 < positions[-1] - positions[-2] <= (numbers[-1] - numbers[-2]) * rest + rest / 4 + 1:
         return rest
     return 0
@@ -499,7 +502,7 @@ def _page_number_lines(lines: list[str]) -> set[int]:
 
 def _running_lines(lines: list[str], numbered: set[int]) -> set[int]:
     """Indexes of a running header or footer: the same short line recurring at a steady pace, three times
-    or more, or on two pages or more right beside their page numbers."""
+    or more at least RUNNING_MIN_GAP lines apart, or on two pages or more right beside their page numbers."""
     where: dict[str, list[int]] = {}
     for index, line in enumerate(lines):
         key = line.strip()
@@ -512,7 +515,7 @@ def _running_lines(lines: list[str], numbered: set[int]) -> set[int]:
         beside = [at for at in positions if any(abs(at - n) <= 2 for n in numbered)]
         if len(beside) >= 2 and len(beside) >= len(numbered) - 1:
             running |= set(beside)
-        elif len(positions) >= 3 and _regular(positions, list(range(len(positions)))):
+        elif _regular(positions, list(range(len(positions))), 3, RUNNING_MIN_GAP):
             running |= set(positions)
     return running
 
