@@ -502,7 +502,8 @@ def _page_number_lines(lines: list[str]) -> set[int]:
 
 def _running_lines(lines: list[str], numbered: set[int]) -> set[int]:
     """Indexes of a running header or footer: the same short line recurring at a steady pace, three times
-    or more at least RUNNING_MIN_GAP lines apart, or on two pages or more right beside their page numbers."""
+    or more at least RUNNING_MIN_GAP lines apart, or once a page and on two pages or more right beside their
+    page numbers."""
     where: dict[str, list[int]] = {}
     for index, line in enumerate(lines):
         key = line.strip()
@@ -513,8 +514,8 @@ def _running_lines(lines: list[str], numbered: set[int]) -> set[int]:
         if len(positions) < 2:
             continue
         beside = [at for at in positions if any(abs(at - n) <= 2 for n in numbered)]
-        if len(beside) >= 2 and len(beside) >= len(numbered) - 1:
-            running |= set(beside)
+        if len(beside) >= 2 and len(beside) >= len(numbered) - 1 and len(positions) <= len(numbered) + 1:
+            running |= set(positions)  # one a page: also the first page's header, above no page number
         elif _regular(positions, list(range(len(positions))), 3, RUNNING_MIN_GAP):
             running |= set(positions)
     return running
