@@ -429,6 +429,7 @@ FURNITURE_MIN_GAP = 4  # lines between two pages' furniture: fewer is a table's 
 # A line recurring on its own (no page number beside it) is a running header only three times or more, a
 # page apart: a document's own label recurs too ("Trả lời:" under each question of a press briefing).
 RUNNING_MIN_GAP = 8
+RUNNING_LINES = 2  # a running header and a running footer: at most two lines recur so on every page
 _FURNITURE_LENGTH = 120  # a running header or footer is one short line
 
 
@@ -451,7 +452,8 @@ def page_number(line: str) -> tuple[int, int, str] | None:
     return number, count, form
 
 
-def _regular(positions: list[int], numbers: list[int], least: int = 2, gap: int = FURNITURE_MIN_GAP) -> float:
+def _regular(positions: list[int], numbers: list[int], least: int = 2, gap: int = FURNITURE_MIN_GAP,
+             short_last: bool = True) -> float:
     """Lines per page when lines at ``positions`` fall at a steady pace of ``numbers`` (page k's furniture
     about k pages in): ``least`` of them or more, each gap at least ``gap`` lines, each position within a
     quarter page of the straight line through the first and last. The last page may be short: its footer
@@ -463,7 +465,7 @@ def _regular(positions: list[int], numbers: list[int], least: int = 2, gap: int 
         abs(positions[0] + (k - numbers[0]) * page - at) <= page / 4 + 1 for at, k in zip(positions, numbers))
     if steady:
         return page
-    rest = _regular(positions[:-1], numbers[:-1], least, gap) if len(positions) > least else 0
+    rest = _regular(positions[:-1], numbers[:-1], least, gap, False) if short_last and len(positions) > least else 0
     if rest and 0 < positions[-1] - positions[-2] <= (numbers[-1] - numbers[-2]) * rest + rest / 4 + 1:
         return rest
     return 0
@@ -481,14 +483,12 @@ def _page_number_lines(lines: list[str]) -> set[int]:
             found.setdefault((number[2], number[1]), []).append((index, number[0]))
     numbered: set[int] = set()
     for (form, _), candidates in found.items():
-        best: list[tuple[int, int]] = []
-        for start in range(len(candidates)):  # the longest run counting up by one
-            run = [candidates[start]]
-            for index, number in candidates[start + 1:]:
-                if number == run[-1][1] + 1:
-                    run.append((index, number))
-            if len(run) > len(best):
-                best = run
+        runs: dict[int, list[tuple[int, int]]] = {}  # the longest run counting up by one, by its last number
+        for index, number in candidates:
+            run = runs.get(number - 1, [])
+            if len(run) + 1 > len(runs.get(number, ())):
+                runs[number] = [*run, (index, number)] if len(run) < 50 else [*run[-49:], (index, number)]
+        best = max(runs.values(), key=len)
         positions, numbers = [at for at, _ in best], [k for _, k in best]
         page = _regular(positions, numbers)
         if page:
@@ -510,6 +510,7 @@ def _running_lines(lines: list[str], numbered: set[int]) -> set[int]:
         if key and len(key) <= _FURNITURE_LENGTH and sum(ch.isalnum() for ch in key) >= 3 and index not in numbered:
             where.setdefault(key, []).append(index)
     running: set[int] = set()
+    paced: list[list[int]] = []
     for positions in where.values():
         if len(positions) < 2:
             continue
@@ -517,7 +518,9 @@ def _running_lines(lines: list[str], numbered: set[int]) -> set[int]:
         if len(beside) >= 2 and len(beside) >= len(numbered) - 1 and len(positions) <= len(numbered) + 1:
             running |= set(positions)  # one a page: also the first page's header, above no page number
         elif _regular(positions, list(range(len(positions))), 3, RUNNING_MIN_GAP):
-            running |= set(positions)
+            paced.append(positions)
+    if len(paced) <= RUNNING_LINES:  # more is a block of the text repeated (a form filled in thrice), not a header
+        running |= {at for positions in paced for at in positions}
     return running
 
 

@@ -165,3 +165,12 @@ def test_page_numbers_and_running_lines_are_blanked_with_offsets_kept():
     read = without_page_furniture(text)
     assert len(read) == len(text) and HEADER not in read
     assert [line.strip() for line in read.split("\n") if line.strip()] == [line for page in pages for line in page]
+
+
+def test_a_block_of_text_repeated_is_not_a_running_header():
+    # a form filled in three times: each of its lines recurs at a steady pace, as no header does
+    form = [f"Đơn vị {n}: đã nộp báo cáo kết quả kiểm tra theo kế hoạch của Sở." for n in range(10)]
+    text = "\n".join(form * 3)
+    assert without_page_furniture(text) == text
+    headed = "\n".join(line for k in range(3) for line in [HEADER, *(f"{k}. {line}" for line in form)])
+    assert HEADER not in without_page_furniture(headed)  # one line a page is
