@@ -14,7 +14,8 @@ Limits (documented in README "Giới hạn khi đọc tệp"):
 - the text taken out of it is at most ``$CANCU_MAX_CHARS`` characters (default 1,000,000,
   some 300 pages: a draft, not an archive);
 - a .docx may declare at most 64 MiB inflated in all, and hold at most 100,000 paragraphs;
-- a PDF may have at most 2,000 pages.
+- a PDF may have at most 2,000 pages; its page furniture (a running header or footer, page numbers)
+  is dropped where the pages are known (``without_page_furniture_lines``).
 """
 
 from __future__ import annotations
@@ -638,7 +639,7 @@ def without_page_furniture_lines(pages: list[str]) -> list[str]:
     for number, (page, at_edge) in enumerate(zip(lines, edges), 1):
         for at in at_edge:
             found = page_number(page[at].strip())
-            if found and (not found[1] or found[1] == len(pages)):
+            if found and (not found[1] or found[1] >= len(pages)):
                 offsets.setdefault(found[0] - number, set()).add(number)
     numbering = {offset for offset, on in offsets.items() if offset == 0 or len(on) >= 2}
     levels = {fold(level.value) for level in Level}
@@ -647,7 +648,7 @@ def without_page_furniture_lines(pages: list[str]) -> list[str]:
         drop = set()
         for at in at_edge:
             found = page_number(page[at].strip())
-            if found and found[0] - number in numbering and (not found[1] or found[1] == len(pages)):
+            if found and found[0] - number in numbering and (not found[1] or found[1] >= len(pages)):
                 drop.add(at)
             elif re.sub(r"\d+", "#", clean_line(page[at])) in running:
                 if fold(page[at]).strip(" []()*") in levels and not stamp_kept:
