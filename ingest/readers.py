@@ -14,7 +14,8 @@ Limits (documented in README "Giới hạn khi đọc tệp"):
 - the text taken out of it is at most ``$CANCU_MAX_CHARS`` characters (default 1,000,000,
   some 300 pages: a draft, not an archive);
 - a .docx may declare at most 64 MiB inflated in all, and hold at most 100,000 paragraphs;
-- a PDF may have at most 2,000 pages.
+- a PDF may have at most 2,000 pages; its page furniture (a running header or footer, page numbers)
+  is dropped where the pages are known (``without_page_furniture_lines``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from pathlib import Path
 
 from . import legacy
 from .errors import SourceUnreadable, system_reason
-from .text import nfc
+from .model import Level
+from .text import clean_line, fold, nfc, page_number
 
 TEXT_SUFFIXES = {".txt", ".md"}
 DOCX_SUFFIXES = {".docx"}
@@ -607,10 +609,56 @@ def _pdf_text(data: bytes, path: Path) -> str:
                 break
     except pdf_errors as error:
         raise SourceUnreadable(path, f"PDF hỏng hoặc không hợp lệ: {_pdf_problem(error)}", _detail(error)) from None
-    text = "\n".join(pages)
+    text = "\n".join(without_page_furniture_lines(pages))
     if not text.strip():
         raise SourceUnreadable(path, "PDF không có lớp chữ (bản quét ảnh?); cần bản PDF có chữ hoặc .docx")
     return text
+
+
+PAGE_EDGE = 2  # lines at a page's top and at its bottom where a running header, footer or page number stands
+
+
+def without_page_furniture_lines(pages: list[str]) -> list[str]:
+    """The pages' texts without their furniture, where the pages are known: a line at a page's edge (its
+    first or last PAGE_EDGE lines) that recurs at an edge of most pages, digits aside ("Trang 2/5",
+    "Công văn số 12/SYT - trang 3"), and a page-number line at an edge whose number follows the page order
+    (the page's own number, or the same distance from it on two pages or more). A secrecy stamp printed
+    on every page keeps its first copy. Each page but the last without its closing line breaks."""
+    if len(pages) < 2:
+        return pages
+    lines = [page.split("\n") for page in pages]
+    edges = [[at for at in dict.fromkeys([*range(min(PAGE_EDGE, len(page))), *range(max(0, len(page) - PAGE_EDGE), len(page))])
+              if page[at].strip()] for page in lines]
+    keys: dict[str, set[int]] = {}
+    for number, (page, at_edge) in enumerate(zip(lines, edges)):
+        for at in at_edge:
+            keys.setdefault(re.sub(r"\d+", "#", clean_line(page[at])), set()).add(number)
+    running = {key for key, on in keys.items() if len(on) >= 2 and 2 * len(on) > len(pages)
+               and sum(ch.isalnum() for ch in key) >= 2}
+    offsets: dict[int, set[int]] = {}
+    for number, (page, at_edge) in enumerate(zip(lines, edges), 1):
+        for at in at_edge:
+            found = page_number(page[at].strip())
+            if found and (not found[1] or found[1] >= len(pages)):
+                offsets.setdefault(found[0] - number, set()).add(number)
+    numbering = {offset for offset, on in offsets.items() if offset == 0 or len(on) >= 2}
+    levels = {fold(level.value) for level in Level}
+    stamp_kept, kept_pages = False, []
+    for number, (page, at_edge) in enumerate(zip(lines, edges), 1):
+        drop = set()
+        for at in at_edge:
+            found = page_number(page[at].strip())
+            if found and found[0] - number in numbering and (not found[1] or found[1] >= len(pages)):
+                drop.add(at)
+            elif re.sub(r"\d+", "#", clean_line(page[at])) in running:
+                if fold(page[at]).strip(" []()*") in levels and not stamp_kept:
+                    stamp_kept = True
+                    continue
+                drop.add(at)
+        kept_pages.append("\n".join(line for at, line in enumerate(page) if at not in drop))
+    # a page's text ends with a line break: joined with another, a page break inside a sentence would read
+    # as a blank line, which ends it (see continued_lines); one line break it is
+    return [page.rstrip("\n") for page in kept_pages[:-1]] + kept_pages[-1:]
 
 
 def _pdf_problem(error: Exception) -> str:

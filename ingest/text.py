@@ -364,10 +364,11 @@ _HYPHENATED = re.compile(r"(?<=[^\W\d_])-(?=[ \t]*\n[ \t>]*[^\W\d_])")
 
 def draft_text(text: str) -> str:
     """A draft as the classifier and the checker read it: ``nfc``, the hyphen of a word hyphenated across
-    a line end blanked (the break then reads as one inside a sentence, see continued_lines), a second copy
+    a line end blanked (the break then reads as one inside a sentence, see continued_lines), the page numbers
+    and running header or footer of a text printed on pages blanked (``without_page_furniture``), a second copy
     of the whole text and the header's national motto blanked (``without_second_copy``, ``without_motto``)
     and line breaks put back when they were lost (``relined``). One character for one after ``nfc``."""
-    text = nfc(text)
+    text = without_page_furniture(nfc(text))
     if "-\n" in text or "- \n" in text:
         text = _HYPHENATED.sub(lambda m: " " if _lower_around(text, m.start()) else "-", text)
     return without_motto(relined(without_second_copy(text)))
@@ -414,3 +415,141 @@ def without_second_copy(text: str) -> str:
 def _lower_around(text: str, at: int) -> bool:
     after = re.match(r"[ \t]*\n[ \t>]*(\w)", text[at + 1:at + 40])
     return text[at - 1].islower() and bool(after) and after.group(1).islower()
+
+
+# --------------------------------------------------------------------------- page furniture
+
+# A page-number line as word processors and PDF printers write it: "2", "- 2 -", "– 2 –", "Trang 2",
+# "Trang 2/5", "Trang 2 / 5", "Page 2 of 5", "2/5". Group "n" is the page's number, "m" the page count.
+PAGE_NUMBER = re.compile(r"[ \t]*(?:(?P<word>trang|page)[ \t]*(?P<wn>\d{1,4})(?:[ \t]*(?:/|của|trên|of)[ \t]*(?P<wm>\d{1,4}))?"
+                         r"|(?P<dash>[-–—])[ \t]*(?P<dn>\d{1,4})[ \t]*[-–—]"
+                         r"|(?P<fn>\d{1,4})[ \t]*/[ \t]*(?P<fm>\d{1,4})"
+                         r"|(?P<bare>\d{1,4}))[ \t]*", re.IGNORECASE)
+FURNITURE_MIN_GAP = 4  # lines between two pages' furniture: fewer is a table's rows or a list, not a page
+# A line recurring on its own (no page number beside it) is a running header only three times or more, a
+# page apart: a document's own label recurs too ("Trả lời:" under each question of a press briefing).
+RUNNING_MIN_GAP = 8
+RUNNING_LINES = 2  # a running header and a running footer: at most two lines recur so on every page
+_FURNITURE_LENGTH = 120  # a running header or footer is one short line
+
+
+def page_number(line: str) -> tuple[int, int, str] | None:
+    """(number, page count or 0, form) of a page-number line; form is "word" ("Trang 2", "Page 2 of 5"),
+    "dash" ("- 2 -"), "fraction" ("2/5") or "bare" ("2"). None for any other line."""
+    match = PAGE_NUMBER.fullmatch(line)
+    if not match:
+        return None
+    if match["word"]:
+        number, count, form = int(match["wn"]), int(match["wm"] or 0), "word"
+    elif match["dash"]:
+        number, count, form = int(match["dn"]), 0, "dash"
+    elif match["fn"]:
+        number, count, form = int(match["fn"]), int(match["fm"]), "fraction"
+    else:
+        number, count, form = int(match["bare"]), 0, "bare"
+    if number < 1 or (count and number > count):
+        return None
+    return number, count, form
+
+
+def _regular(positions: list[int], numbers: list[int], least: int = 2, gap: int = FURNITURE_MIN_GAP,
+             short_last: bool = True) -> float:
+    """Lines per page when lines at ``positions`` fall at a steady pace of ``numbers`` (page k's furniture
+    about k pages in): ``least`` of them or more, each gap at least ``gap`` lines, each position within a
+    quarter page of the straight line through the first and last. The last page may be short: its footer
+    can come early. 0 when the pace is not steady."""
+    if len(positions) < least:
+        return 0
+    page = (positions[-1] - positions[0]) / (numbers[-1] - numbers[0])
+    steady = min(b - a for a, b in zip(positions, positions[1:])) >= gap and all(
+        abs(positions[0] + (k - numbers[0]) * page - at) <= page / 4 + 1 for at, k in zip(positions, numbers))
+    if steady:
+        return page
+    rest = _regular(positions[:-1], numbers[:-1], least, gap, False) if short_last and len(positions) > least else 0
+    if rest and 0 < positions[-1] - positions[-2] <= (numbers[-1] - numbers[-2]) * rest + rest / 4 + 1:
+        return rest
+    return 0
+
+
+def _page_number_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines that number the pages: page-number lines of one form (and page count) whose
+    numbers count up by one at a steady pace of lines, starting about where a page's end falls (a table's
+    row numbers 1, 2, 3 count up too, but from where the table starts). "Trang 2", "- 2 -" and "Trang 2/5"
+    are page numbers by their form alone; a bare "2" or "2/5" only as one of such a run."""
+    found: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for index, line in enumerate(lines):
+        number = page_number(line) if len(line) < 24 else None
+        if number:
+            found.setdefault((number[2], number[1]), []).append((index, number[0]))
+    numbered: set[int] = set()
+    for (form, _), candidates in found.items():
+        runs: dict[int, list[tuple[int, int]]] = {}  # the longest run counting up by one, by its last number
+        for index, number in candidates:
+            run = runs.get(number - 1, [])
+            if len(run) + 1 > len(runs.get(number, ())):
+                runs[number] = [*run, (index, number)] if len(run) < 50 else [*run[-49:], (index, number)]
+        best = max(runs.values(), key=len)
+        positions, numbers = [at for at, _ in best], [k for _, k in best]
+        page = _regular(positions, numbers)
+        if page:
+            offset = positions[0] - numbers[0] * page  # where page 0 would end: about a page before the start
+            if -page - page / 4 - 2 <= offset <= page / 4 + 2:
+                numbered |= set(positions)
+        elif form in ("word", "dash"):
+            numbered |= {at for at, _ in candidates}
+    return numbered
+
+
+def _running_lines(lines: list[str], numbered: set[int]) -> set[int]:
+    """Indexes of a running header or footer: the same short line recurring at a steady pace, three times
+    or more at least RUNNING_MIN_GAP lines apart, or once a page and on two pages or more right beside their
+    page numbers."""
+    where: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        key = line.strip()
+        if key and len(key) <= _FURNITURE_LENGTH and sum(ch.isalnum() for ch in key) >= 3 and index not in numbered:
+            where.setdefault(key, []).append(index)
+    running: set[int] = set()
+    paced: list[list[int]] = []
+    for positions in where.values():
+        if len(positions) < 2:
+            continue
+        beside = [at for at in positions if any(abs(at - n) <= 2 for n in numbered)]
+        if len(beside) >= 2 and len(beside) >= len(numbered) - 1 and len(positions) <= len(numbered) + 1:
+            running |= set(positions)  # one a page: also the first page's header, above no page number
+        elif _regular(positions, list(range(len(positions))), 3, RUNNING_MIN_GAP):
+            paced.append(positions)
+    if len(paced) <= RUNNING_LINES:  # more is a block of the text repeated (a form filled in thrice), not a header
+        running |= {at for positions in paced for at in positions}
+    return running
+
+
+def without_page_furniture(text: str) -> str:
+    """``text`` with the furniture of the pages it was printed on blanked: page-number lines and a running
+    header or footer (``_page_number_lines``, ``_running_lines``). Each such line is blanked with the line
+    break before it (spaces: offsets stay), so a page break inside a sentence reads as one line break inside
+    it ("774/QĐ-\\n2\\nTTg" as "774/QĐ-   \\nTTg", see continued_lines). A secrecy stamp repeated on every
+    page is furniture but for its first copy, which is the draft's stamp."""
+    if text.count("\n") < 2 * FURNITURE_MIN_GAP:
+        return text
+    lines = text.split("\n")
+    numbered = _page_number_lines(lines)
+    furniture = numbered | _running_lines(lines, numbered)
+    if not furniture:
+        return text
+    from .model import Level  # the one spelling of the levels; model imports this module
+
+    levels = {fold(level.value) for level in Level}
+    stamps = sorted(at for at in furniture if fold(lines[at]).strip(" []()*") in levels)
+    furniture -= set(stamps[:1])
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    spans = [(starts[at], starts[at] + len(lines[at])) if at == 0 else (starts[at] - 1, starts[at] + len(lines[at]))
+             for at in sorted(furniture)]
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [text[last:start], " " * (end - start)]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)

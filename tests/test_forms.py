@@ -2,7 +2,8 @@
 text partly (or wholly) typed without diacritics, quoted in an e-mail reply under the sender's note,
 with the no-break, doubled and zero-width spaces of Word, web pages and PDF text layers; pasted as one line
 (line breaks lost), with words hyphenated across line ends, the header in Title Case or with the national
-motto in its right-hand column, pasted twice by mistake.
+motto in its right-hand column, pasted twice by mistake, printed on pages (a page number, a running header
+or footer on each page, a page break inside a sentence).
 
 The same draft in another form is the same draft: `classify` reads the same date and gives the same
 level, `cancu check` reads the same stamp, date and stated basis.
@@ -56,6 +57,19 @@ def motto_column(text: str) -> str:
     return "\n".join(lines)
 
 
+def on_pages(text: str, top=lambda k, m: [], bottom=lambda k, m: [], wrapped: bool = False) -> str:
+    """The draft as the text layer of a PDF prints it: sentence lines wrapped if ``wrapped`` (``hyphenated``),
+    cut into three pages or more (so a page break falls inside sentences and citations), each with the lines
+    ``top(k, m)`` above and ``bottom(k, m)`` below (page k of m)."""
+    text = hyphenated(text) if wrapped else text
+    lines = text.split("\n")
+    size = max(4, len(lines) // 3)
+    pages = [lines[at:at + size] for at in range(0, len(lines), size)]
+    return "\n".join(line for k, page in enumerate(pages, 1)
+                     for line in [*top(k, len(pages)), *page, *bottom(k, len(pages))])
+
+
+RUNNING_HEADER = "SỞ Y TẾ TỈNH AN GIANG - DỰ THẢO"
 FORMS = {
     "tab cells": tab_cells,
     "speaker turns": speaker_turns,
@@ -74,6 +88,15 @@ FORMS = {
     "pasted twice by mistake": lambda text: text + "\n\n" + text,
     "the stamp in a box": lambda text: re.sub(r"(?m)^((?:TUYỆT |TỐI )?MẬT)$", r"[\1]", text),
     "the stamp as a field": lambda text: re.sub(r"(?m)^((?:TUYỆT |TỐI )?MẬT)$", lambda m: "Độ mật: " + m[1].capitalize(), text),
+    "on pages, a number at each foot": lambda text: on_pages(text, bottom=lambda k, m: [str(k)]),
+    "on pages, '- n -' from the second, lines wrapped": lambda text: on_pages(
+        text, top=lambda k, m: [f"- {k} -"] if k > 1 else [], wrapped=True),
+    "on pages, a number from the second, lines wrapped": lambda text: on_pages(
+        text, top=lambda k, m: [str(k)] if k > 1 else [], wrapped=True),
+    "on pages, a running header and 'Trang n/m'": lambda text: on_pages(
+        text, top=lambda k, m: [RUNNING_HEADER], bottom=lambda k, m: [f"Trang {k}/{m}"], wrapped=True),
+    "on pages, a file name and 'n/m' at each foot": lambda text: on_pages(
+        text, bottom=lambda k, m: ["du-thao-v3.docx", f"{k}/{m}"], wrapped=True),
 }
 
 
