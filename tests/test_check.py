@@ -59,12 +59,12 @@ def make_docx(path: Path, text: str) -> Path:
     return path
 
 
-def make_text_pdf(path: Path, lines: list[str]) -> Path:
-    """A PDF with a Unicode text layer (Type0 font, Identity-H, ToUnicode map), built with pypdf."""
-    chars = sorted({ch for line in lines for ch in line})
+def make_pages_pdf(path: Path, pages: list[list[str]]) -> Path:
+    """A PDF of several pages, each with its lines in a Unicode text layer (Type0 font, Identity-H,
+    ToUnicode map), built with pypdf."""
+    chars = sorted({ch for page in pages for line in page for ch in line})
     code = {ch: index + 1 for index, ch in enumerate(chars)}
     writer = PdfWriter()
-    page = writer.add_blank_page(595, 842)
     cmap = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def", "1 begincodespacerange", "<0000> <FFFF>",
@@ -83,22 +83,29 @@ def make_text_pdf(path: Path, lines: list[str]) -> Path:
             NameObject("/Registry"): TextStringObject("Adobe"), NameObject("/Ordering"): TextStringObject("Identity"),
             NameObject("/Supplement"): NumberObject(0)}),
     })
-    font = DictionaryObject({
+    font = writer._add_object(DictionaryObject({
         NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type0"),
         NameObject("/BaseFont"): NameObject("/DejaVuSans"), NameObject("/Encoding"): NameObject("/Identity-H"),
         NameObject("/DescendantFonts"): ArrayObject([writer._add_object(descendant)]),
         NameObject("/ToUnicode"): writer._add_object(to_unicode),
-    })
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
-    operators = ["BT", "/F1 9 Tf", "11 TL", "40 800 Td"]
-    operators += ["<" + "".join(f"{code[ch]:04X}" for ch in line) + "> Tj T*" for line in lines]
-    content = DecodedStreamObject()
-    content.set_data("\n".join(operators + ["ET"]).encode("ascii"))
-    page[NameObject("/Contents")] = writer._add_object(content)
+    }))
+    for lines in pages:
+        page = writer.add_blank_page(595, 842)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+        operators = ["BT", "/F1 9 Tf", "11 TL", "40 800 Td"]
+        operators += ["<" + "".join(f"{code[ch]:04X}" for ch in line) + "> Tj T*" for line in lines]
+        content = DecodedStreamObject()
+        content.set_data("\n".join(operators + ["ET"]).encode("ascii"))
+        page[NameObject("/Contents")] = writer._add_object(content)
     with open(path, "wb") as handle:
         writer.write(handle)
     return path
+
+
+def make_text_pdf(path: Path, lines: list[str]) -> Path:
+    """A one-page PDF with a Unicode text layer (``make_pages_pdf``)."""
+    return make_pages_pdf(path, [lines])
 
 
 def to_cp1258(text: str) -> bytes:
