@@ -34,7 +34,7 @@ from .features import (CHECK_FEATURES, Checks, DraftFeatures, Match, Reason, che
 from .model import Classification, Proposal
 from .profiles import ItemProfile, cached_profiles
 from .rules import Rules, load_rules
-from .textprep import prepare
+from .textprep import sentences_of
 
 LAW_2025_EFFECTIVE = dt.date(2026, 3, 1)
 NOVELTY = 0.5  # share of an accepted item's evidence that must be its own to be listed as more than an alternative
@@ -116,9 +116,14 @@ def analyse(classifier: Classifier, text: str, day: dt.date,
     it cannot be accepted, reviewed or shown as a near miss, so the answer is the same.
     Its check features stay 0 and its checks empty. Without one, every candidate is checked.
     """
+    return _analyse(classifier, draft_text(text), day, model)
+
+
+def _analyse(classifier: Classifier, text: str, day: dt.date,
+             model: Model | None) -> tuple[DraftFeatures, list[Candidate]]:
+    """``analyse`` of a text ``draft_text`` has already read."""
     rules = classifier.rules
-    text = draft_text(text)  # a draft pasted as one line is read on its lines put back
-    sentences = prepare(text)
+    sentences = sentences_of(text)
     mail_start, body_start = mail_layout(text)
     draft = draft_features(sentences, rules, body_start, mail_start)
     # a forwarding e-mail's own header says who sent it, not what it carries (its subject line aside)
@@ -153,9 +158,9 @@ def classify(text: str, kb: KB, as_of: dt.date | None = None, top: int = 5,
     """
     classifier = classifier_for(kb)
     model = model or classifier.model
-    text = draft_text(text)
+    text = draft_text(text)  # read once: a draft pasted as one line is read on its lines put back
     day, source = resolve_as_of(text, as_of)
-    draft, found = analyse(classifier, text, day, model)
+    draft, found = _analyse(classifier, text, day, model)
     probabilities = [model.probability(c.vector) for c in found]
     answer = decide([c.match.profile.item.level for c in found], probabilities,
                     [bool(c.checks.failed) for c in found], [c.item_id for c in found], model.accept, model.review)

@@ -118,7 +118,11 @@ def segment_marked(sentence: str, breaks: bool = False) -> tuple[tuple[str, ...]
 def prepare(text: str) -> list[Sentence]:
     """The draft as sentences ready for matching (read as ``draft_text`` reads it: offsets are the same).
     The text itself is kept only in memory."""
-    text = draft_text(text)
+    return sentences_of(draft_text(text))
+
+
+def sentences_of(text: str) -> list[Sentence]:
+    """``prepare`` of a text ``draft_text`` has already read (the classifier reads a draft once)."""
     pieces = []
     line, counted = 0, 0
     for start, end in split_sentences(text):
